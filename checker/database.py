@@ -1,0 +1,82 @@
+"""Facts about a database, read through SQLAlchemy's inspector.
+
+Everything here opens SQLite files read-only, so looking at a database never changes it
+and never creates a missing one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, column, create_engine, inspect, select, table
+from sqlalchemy.pool import NullPool
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    primary_key: bool
+    server_default: str | None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    unique_constraints: tuple[tuple[str | None, tuple[str, ...]], ...]
+    indexes: tuple[tuple[str | None, tuple[str, ...], bool], ...]
+
+
+def open_sqlite_readonly(path: Path) -> Engine:
+    """An engine on an existing SQLite file that cannot write to it."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no database file at {path}")
+    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+    return create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool
+    )
+
+
+def describe(engine: Engine) -> dict[str, Table]:
+    """Every table of the database, sorted by name, with its columns and constraints."""
+    inspector = inspect(engine)
+    tables = {}
+    for name in sorted(inspector.get_table_names()):
+        primary_key = set(inspector.get_pk_constraint(name)["constrained_columns"])
+        columns = tuple(
+            Column(
+                name=info["name"],
+                type=str(info["type"]),
+                nullable=bool(info["nullable"]),
+                primary_key=info["name"] in primary_key,
+                server_default=info.get("default"),
+            )
+            for info in inspector.get_columns(name)
+        )
+        uniques = tuple(
+            (info.get("name"), tuple(info["column_names"]))
+            for info in inspector.get_unique_constraints(name)
+        )
+        indexes = tuple(
+            (info.get("name"), tuple(c for c in info["column_names"] if c), bool(info["unique"]))
+            for info in inspector.get_indexes(name)
+        )
+        tables[name] = Table(name, columns, uniques, indexes)
+    return tables
+
+
+def fetch_rows(engine: Engine, table_name: str) -> tuple[list[str], list[tuple]]:
+    """Column names and all rows of a table, in primary-key order."""
+    inspector = inspect(engine)
+    columns = [info["name"] for info in inspector.get_columns(table_name)]
+    order = inspector.get_pk_constraint(table_name)["constrained_columns"] or columns
+    source = table(table_name, *(column(name) for name in columns))
+    query = select(*source.columns).order_by(*(source.columns[name] for name in order))
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(query)]
+    return columns, rows
