@@ -59,12 +59,19 @@ def describe(engine: Engine) -> dict[str, Table]:
             for info in inspector.get_columns(name)
         )
         uniques = tuple(
-            (info.get("name"), tuple(info["column_names"]))
-            for info in inspector.get_unique_constraints(name)
+            sorted(
+                ((info.get("name"), tuple(info["column_names"]))
+                 for info in inspector.get_unique_constraints(name)),
+                key=lambda item: (item[0] or "", item[1]),
+            )
         )
         indexes = tuple(
-            (info.get("name"), tuple(c for c in info["column_names"] if c), bool(info["unique"]))
-            for info in inspector.get_indexes(name)
+            sorted(
+                ((info.get("name"), tuple(c for c in info["column_names"] if c),
+                  bool(info["unique"]))
+                 for info in inspector.get_indexes(name)),
+                key=lambda item: (item[0] or "", item[1]),
+            )
         )
         tables[name] = Table(name, columns, uniques, indexes)
     return tables

@@ -4,6 +4,10 @@ A lesson starts with ``lesson = lessons.start("03_first_migrations")``. That res
 lesson's own scratch copy of the app under ``workspace/`` next to the notebook, moves the
 kernel into it and points ``flask`` at it, so the notebook's ``!flask db ...`` cells act
 on that copy only. Running the first cell again starts the lesson over.
+
+Shell commands (``!...``) in a lesson run without a terminal, their error output merged
+into their output. A terminal would make Alembic wrap long lines at its width, so the
+same command would print differently on different machines.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -30,9 +35,38 @@ def start(name: str) -> Lesson:
     space = workspace.reset(NOTEBOOK_DIR / "workspace" / name)
     os.environ.update(space.environ())
     os.chdir(space.path)
+    _run_shell_commands_without_terminal()
     print(f"Fresh workspace: workspace/{name}/ holds a copy of sample_app and no database yet.")
     print("The flask commands below run there.")
     return Lesson(space)
+
+
+def _run_shell_commands_without_terminal() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def system(command: str) -> None:
+        expanded = shell.var_expand(command, depth=1)
+        process = subprocess.Popen(
+            expanded,
+            shell=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+        for line in process.stdout:
+            sys.stdout.write(line)
+        shell.user_ns["_exit_code"] = process.wait()
+        sys.stdout.flush()
+
+    shell.system = system
 
 
 class Lesson:
@@ -122,7 +156,7 @@ class Lesson:
         widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
         for row in cells:
             print("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
-        print(f"({len(rows)} rows)")
+        print(f"({len(rows)} {'row' if len(rows) == 1 else 'rows'})")
 
     def _engine(self):
         try:
