@@ -60,16 +60,23 @@ def describe(engine: Engine) -> dict[str, Table]:
         )
         uniques = tuple(
             sorted(
-                ((info.get("name"), tuple(info["column_names"]))
-                 for info in inspector.get_unique_constraints(name)),
+                (
+                    (info.get("name"), tuple(info["column_names"]))
+                    for info in inspector.get_unique_constraints(name)
+                ),
                 key=lambda item: (item[0] or "", item[1]),
             )
         )
         indexes = tuple(
             sorted(
-                ((info.get("name"), tuple(c for c in info["column_names"] if c),
-                  bool(info["unique"]))
-                 for info in inspector.get_indexes(name)),
+                (
+                    (
+                        info.get("name"),
+                        tuple(c for c in info["column_names"] if c),
+                        bool(info["unique"]),
+                    )
+                    for info in inspector.get_indexes(name)
+                ),
                 key=lambda item: (item[0] or "", item[1]),
             )
         )

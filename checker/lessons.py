@@ -155,7 +155,11 @@ class Lesson:
         cells = [columns] + [["NULL" if v is None else str(v) for v in row] for row in rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
         for row in cells:
-            print("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+            print(
+                "  ".join(
+                    value.ljust(width) for value, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
         print(f"({len(rows)} {'row' if len(rows) == 1 else 'rows'})")
 
     def _engine(self):
