@@ -1,0 +1,494 @@
+"""Exercise kinds: classes with declarative attributes and a ``check`` that judges outcomes.
+
+An exercise is answered by one Python file (a migration script, or a module). ``check``
+never trusts that file: it reads it as text, runs it only inside the sandbox on scratch
+copies of a seeded database, and then inspects the resulting database itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, insert
+from sqlalchemy.pool import NullPool
+
+from .. import database, sandbox, steps
+from ..outcomes import AnswerProblem, CheckFailed, CheckResult, Outcome, Report, Status
+from .tables import HIDDEN_USERS, VISIBLE_USERS, build_metadata
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class Exercise:
+    """What every exercise declares, and the common frame of a check."""
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    lesson: ClassVar[str]
+    task: ClassVar[str]
+    hints: ClassVar[tuple[str, ...]]
+    starter: ClassVar[str]
+    solution: ClassVar[str]
+    hidden_checks: ClassVar[int]
+    timeout: ClassVar[float] = 10.0
+
+    def check(self, answer: Path, *, hidden: bool = False) -> Report:
+        """Judge the answer file; ``hidden`` adds the checks run only at grading."""
+        started = time.perf_counter()
+        checks = Checks()
+        try:
+            source = read_answer(answer)
+            if same_code(source, self.starter):
+                raise AnswerProblem(
+                    Outcome.NOT_ATTEMPTED,
+                    "Not attempted yet: the answer is still the starter.",
+                )
+            require_valid_syntax(source)
+            with tempfile.TemporaryDirectory(prefix="migrations-check-") as scratch:
+                self.run_checks(checks, source, Path(scratch), hidden=hidden)
+        except AnswerProblem as problem:
+            report = Report(
+                self.id, problem.outcome, problem.message, checks.results, detail=problem.detail
+            )
+        else:
+            report = summarise(self.id, checks.results)
+        report.hidden_not_run = 0 if hidden else self.hidden_checks
+        report.duration = time.perf_counter() - started
+        return report
+
+    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
+        """Run this exercise's checks on ``source``, recording each in ``checks``."""
+        raise NotImplementedError
+
+    def run_step(self, step: str, *args: Any, scratch: Path, what: str) -> dict[str, Any]:
+        """Run a ``checker.steps`` function in the sandbox; learner trouble becomes a problem."""
+        result = sandbox.run(f"checker.steps:{step}", *args, workdir=scratch, timeout=self.timeout)
+        if result.status == "timed out":
+            raise AnswerProblem(
+                Outcome.TIMED_OUT,
+                f"{what} ran for more than {self.timeout:g} s and was stopped. "
+                "Is there an endless loop?",
+            )
+        if result.status == "crashed" or not isinstance(result.value, dict):
+            raise AnswerProblem(
+                Outcome.ERROR,
+                f"{what} ended the checking process abruptly (exit status "
+                f"{result.exit_code}). Does the code call os._exit() or kill its process?",
+            )
+        if "error" in result.value:
+            raise AnswerProblem(
+                Outcome.ERROR, f"{what} raised an error.", format_learner_error(result.value)
+            )
+        return result.value
+
+
+class Checks:
+    """Collects check results: a check passes unless it raises ``CheckFailed``."""
+
+    def __init__(self) -> None:
+        self.results: list[CheckResult] = []
+
+    def run(
+        self, name: str, description: str, verify: Callable[[], None], *, hidden: bool = False
+    ) -> bool:
+        try:
+            verify()
+        except CheckFailed as failure:
+            self.results.append(CheckResult(name, description, Status.FAILED, str(failure), hidden))
+            return False
+        self.results.append(CheckResult(name, description, Status.PASSED, "", hidden))
+        return True
+
+    def skip(self, name: str, description: str, reason: str, *, hidden: bool = False) -> None:
+        self.results.append(CheckResult(name, description, Status.NOT_RUN, reason, hidden))
+
+
+def summarise(exercise_id: str, results: list[CheckResult]) -> Report:
+    failed = [r for r in results if r.status is Status.FAILED]
+    not_run = [r for r in results if r.status is Status.NOT_RUN]
+    if failed:
+        message = f"{len(failed)} of {len(results)} checks failed."
+        if not_run:
+            message += f" {len(not_run)} could not run because of an earlier failure."
+        return Report(exercise_id, Outcome.FAILED, message, results)
+    return Report(exercise_id, Outcome.PASSED, f"All {len(results)} checks passed.", results)
+
+
+def read_answer(path: Path) -> str:
+    path = Path(path)
+    if not path.is_file():
+        raise AnswerProblem(
+            Outcome.NOT_ATTEMPTED,
+            f"No answer yet: there is no file {path.name}. Run the %%answer cell to save one.",
+        )
+    try:
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise AnswerProblem(
+            Outcome.ERROR, f"The answer is not UTF-8 text (byte {error.start} cannot be read)."
+        ) from None
+    if not source.strip():
+        raise AnswerProblem(Outcome.NOT_ATTEMPTED, "No answer yet: the answer file is empty.")
+    return source
+
+
+def same_code(source: str, starter: str) -> bool:
+    """Whether two sources are the same program (comments and layout aside)."""
+    try:
+        return ast.dump(ast.parse(source)) == ast.dump(ast.parse(starter))
+    except SyntaxError:
+        return False
+
+
+def require_valid_syntax(source: str) -> None:
+    try:
+        compile(source, "answer.py", "exec")
+    except SyntaxError as error:
+        line = f"line {error.lineno}: " if error.lineno else ""
+        code = (error.text or "").rstrip()
+        raise AnswerProblem(
+            Outcome.ERROR,
+            f"The answer has a syntax error: {line}{error.msg}.",
+            f"    {code}" if code else "",
+        ) from None
+
+
+def format_learner_error(described: dict[str, Any]) -> str:
+    """Render what ``steps.describe_error`` reported: the error, then the learner's lines."""
+    lines = [str(described.get("error", "unknown error"))]
+    for frame in described.get("frames") or []:
+        if not isinstance(frame, dict):
+            continue
+        where = f"  line {frame.get('line')}"
+        if frame.get("function") and frame.get("function") != "<module>":
+            where += f", in {frame.get('function')}()"
+        lines.append(where)
+        if frame.get("code"):
+            lines.append(f"    {frame.get('code')}")
+    return "\n".join(lines)
+
+
+def module_assignments(source: str) -> dict[str, Any]:
+    """Top-level ``name = literal`` assignments of a script, read without running it."""
+    values = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    values[target.id] = ...
+    return values
+
+
+def module_functions(source: str) -> set[str]:
+    return {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+
+
+def describe_schema_difference(difference: Any) -> str:
+    """One line of plain English for one ``compare_metadata`` difference."""
+    kind = difference[0]
+    if kind == "add_table":
+        return f"table {difference[1].name} is missing"
+    if kind == "remove_table":
+        return f"table {difference[1].name} should not be there"
+    if kind == "add_column":
+        return f"column {difference[2]}.{difference[3].name} is missing"
+    if kind == "remove_column":
+        return f"column {difference[2]}.{difference[3].name} should not be there"
+    if kind == "modify_nullable":
+        _, _, table, column, _, existing, wanted = difference
+        now, target = ("NULL" if existing else "NOT NULL"), ("NULL" if wanted else "NOT NULL")
+        return f"column {table}.{column} is {now}; it should be {target}"
+    if kind == "modify_type":
+        _, _, table, column, _, existing, wanted = difference
+        return f"column {table}.{column} has type {existing}; it should be {wanted}"
+    if kind in ("add_constraint", "remove_constraint", "add_index", "remove_index"):
+        item = difference[1]
+        columns = ", ".join(c.name for c in item.columns)
+        what = "unique constraint" if "constraint" in kind else "index"
+        state = "is missing" if kind.startswith("add") else "should not be there"
+        return f"{what} on {item.table.name}({columns}) {state}"
+    return f"schema difference: {kind}"
+
+
+def schema_differences(database_path: Path, layout: str) -> list[str]:
+    """How the database's schema differs from a layout, as sentences (empty when equal)."""
+    engine = database.open_sqlite_readonly(database_path)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        found = compare_metadata(context, build_metadata(layout))
+    flat = [item for entry in found for item in (entry if isinstance(entry, list) else [entry])]
+    return [describe_schema_difference(item) for item in flat]
+
+
+def database_version(database_path: Path) -> list[str]:
+    with sqlite3.connect(f"file:{database_path}?mode=ro", uri=True) as connection:
+        try:
+            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        except sqlite3.OperationalError:
+            return []
+    connection.close()
+    return sorted(str(row[0]) for row in rows)
+
+
+def user_rows(database_path: Path) -> dict[int, dict[str, Any]] | None:
+    """The rows of the ``user`` table by id, or None when the table does not exist."""
+    engine = database.open_sqlite_readonly(database_path)
+    if "user" not in database.describe(engine):
+        return None
+    columns, rows = database.fetch_rows(engine, "user")
+    return {row[columns.index("id")]: dict(zip(columns, row, strict=True)) for row in rows}
+
+
+def compare_rows(
+    when: str, expected: list[dict[str, Any]], actual: dict[int, dict[str, Any]] | None
+) -> None:
+    """Raise CheckFailed describing how the user rows differ from what was expected."""
+    if actual is None:
+        raise CheckFailed(f"{when}, the user table does not exist, so every row is lost.")
+    total = len(expected)
+    missing = [row["id"] for row in expected if row["id"] not in actual]
+    if missing:
+        raise CheckFailed(
+            f"{when}, {len(missing)} of {total} users are gone (ids {format_ids(missing)})."
+        )
+    extra = sorted(set(actual) - {row["id"] for row in expected})
+    if extra:
+        raise CheckFailed(f"{when}, there are {len(extra)} unexpected new users.")
+    problems = []
+    for column in expected[0]:
+        wrong = [row for row in expected if actual[row["id"]].get(column, ...) != row[column]]
+        if not wrong:
+            continue
+        first = wrong[0]
+        found = actual[first["id"]].get(column, ...)
+        if found is ...:
+            problems.append(f"the {column} column is missing, so no user has their {column}")
+            continue
+        verb = (
+            "lost their"
+            if found in (None, "") and first[column] not in (None, "")
+            else ("have a wrong")
+        )
+        problems.append(
+            f"{len(wrong)} of {total} users {verb} {column} "
+            f"(user {first['id']} should have {first[column]!r}, has {found!r})"
+        )
+    if problems:
+        raise CheckFailed(f"{when}, " + "; ".join(problems) + ".")
+
+
+def format_ids(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:5])
+    return shown + (", ..." if len(ids) > 5 else "")
+
+
+class MigrationExercise(Exercise):
+    """The answer is an Alembic revision script continuing a given history.
+
+    Declared by subclasses: the history the script continues (``base_revisions``), the
+    layouts before and after (``start_layout``, ``target_layout``), the revision id the
+    starter uses, and how each user row should look after the upgrade.
+    """
+
+    base_revisions: ClassVar[tuple[str, ...]]
+    start_layout: ClassVar[str]
+    target_layout: ClassVar[str]
+    hidden_checks: ClassVar[int] = 2
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @property
+    def base_head(self) -> str:
+        return self.base_revisions[-1].split("_", 1)[0]
+
+    def seed_rows(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The rows seeded before the upgrade, shaped for the start layout."""
+        columns = build_metadata(self.start_layout).tables["user"].columns.keys()
+        rows = []
+        for number, user in enumerate(users):
+            row = {"id": user["id"], "username": user["username"], "email": user["email"]}
+            if "password_hash" in columns:
+                row["password_hash"] = None if number % 3 == 0 else f"hash-{user['id']}"
+            rows.append(row)
+        return rows
+
+    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
+        structure = self.script_structure(source)
+        location, answer_file = self.prepare_scripts(source, scratch)
+        history_ok = checks.run(
+            "history",
+            "the script continues the history: one head, right after the last migration",
+            lambda: self.verify_history(structure, location, answer_file, scratch),
+        )
+        later = (
+            ("upgrade-schema", "after upgrade, the schema is the target schema"),
+            ("upgrade-data", "after upgrade, every user is there with the right values"),
+            ("downgrade-schema", "after downgrade, the schema is back to the start"),
+            ("downgrade-data", "after downgrade, every user is back as before"),
+        )
+        if not history_ok:
+            for name, description in later:
+                checks.skip(name, description, "needs a correct history")
+            return
+        revision = structure["revision"]
+        self.round_trip(checks, location, answer_file, scratch, revision, VISIBLE_USERS, later)
+        if hidden:
+            self.hidden_round_trip(checks, location, answer_file, scratch, revision)
+
+    def round_trip(self, checks, location, answer_file, scratch, revision, users, names) -> Path:
+        rows = self.seed_rows(users)
+        db = self.seeded_database(scratch, rows, tag=f"visible-{len(checks.results)}")
+        self.migrate(location, db, "upgrade", revision, answer_file, scratch)
+        (up_schema, up_schema_text), (up_data, up_data_text) = names[0], names[1]
+        checks.run(up_schema, up_schema_text, lambda: self.verify_schema(db, "upgrade", revision))
+        checks.run(
+            up_data,
+            up_data_text,
+            lambda: compare_rows(
+                "after upgrade", [self.after_upgrade(dict(r)) for r in rows], user_rows(db)
+            ),
+        )
+        self.migrate(location, db, "downgrade", self.base_head, answer_file, scratch)
+        (down_schema, down_schema_text), (down_data, down_data_text) = names[2], names[3]
+        checks.run(down_schema, down_schema_text, lambda: self.verify_schema(db, "downgrade", None))
+        checks.run(
+            down_data,
+            down_data_text,
+            lambda: compare_rows("after downgrade", rows, user_rows(db)),
+        )
+        return db
+
+    def hidden_round_trip(self, checks, location, answer_file, scratch, revision) -> None:
+        rows = self.seed_rows(HIDDEN_USERS)
+        db = self.seeded_database(scratch, rows, tag="hidden")
+
+        def other_data() -> None:
+            self.migrate(location, db, "upgrade", revision, answer_file, scratch)
+            expected = [self.after_upgrade(dict(r)) for r in rows]
+            compare_rows("with other users, after upgrade", expected, user_rows(db))
+            self.migrate(location, db, "downgrade", self.base_head, answer_file, scratch)
+            compare_rows("with other users, after downgrade", rows, user_rows(db))
+
+        def stairway() -> None:
+            self.migrate(location, db, "upgrade", revision, answer_file, scratch)
+            self.verify_schema(db, "upgrade after a downgrade", revision)
+
+        checks.run(
+            "other-data",
+            "a round trip keeps the data of other users (unusual names, more rows)",
+            other_data,
+            hidden=True,
+        )
+        checks.run(
+            "upgrade-again",
+            "upgrade, downgrade, then upgrade again reaches the target schema",
+            stairway,
+            hidden=True,
+        )
+
+    def script_structure(self, source: str) -> dict[str, Any]:
+        functions = module_functions(source)
+        for name in ("upgrade", "downgrade"):
+            if name not in functions:
+                raise AnswerProblem(
+                    Outcome.FAILED,
+                    f"The script defines no {name}() function. Every migration needs both "
+                    "upgrade() and downgrade(): Alembic calls them on upgrade and downgrade.",
+                )
+        values = module_assignments(source)
+        revision = values.get("revision")
+        if type(revision) is not str or not revision:
+            raise AnswerProblem(
+                Outcome.FAILED,
+                "The script needs a line like revision = 'abc123def456': the revision id, "
+                "as a plain string.",
+            )
+        return {"revision": revision, "down_revision": values.get("down_revision")}
+
+    def prepare_scripts(self, source: str, scratch: Path) -> tuple[Path, Path]:
+        location = scratch / "migrations"
+        versions = location / "versions"
+        versions.mkdir(parents=True)
+        (location / "env.py").write_text(steps.ENV_PY)
+        for name in self.base_revisions:
+            shutil.copy(MIGRATIONS_DIR / name, versions / name)
+        answer_file = versions / "answer.py"
+        answer_file.write_text(source, encoding="utf-8")
+        return location, answer_file
+
+    def verify_history(self, structure, location, answer_file, scratch) -> None:
+        down = structure["down_revision"]
+        if down != self.base_head:
+            raise CheckFailed(
+                f"down_revision is {down!r}, but this migration comes right after the last "
+                f"one, {self.base_head!r}: set down_revision = {self.base_head!r}."
+            )
+        if structure["revision"] in {name.split("_", 1)[0] for name in self.base_revisions}:
+            raise CheckFailed(
+                f"revision {structure['revision']!r} is already the id of an earlier "
+                "migration; give this one an id of its own."
+            )
+        facts = self.run_step(
+            "history", str(location), str(answer_file), scratch=scratch, what="Loading the script"
+        )
+        heads = facts.get("heads")
+        if heads != [structure["revision"]]:
+            raise CheckFailed(
+                f"the history should have one head, {structure['revision']!r}; it has {heads!r}."
+            )
+
+    def migrate(self, location, db, direction, revision, answer_file, scratch) -> None:
+        self.run_step(
+            "migrate",
+            str(location),
+            str(db),
+            direction,
+            revision,
+            str(answer_file),
+            scratch=scratch,
+            what=f"Your {direction}()",
+        )
+
+    def verify_schema(self, db: Path, when: str, revision: str | None) -> None:
+        layout = self.target_layout if revision else self.start_layout
+        expected_version = [revision] if revision else [self.base_head]
+        differences = schema_differences(db, layout)
+        if differences:
+            raise CheckFailed(f"after {when}, " + "; ".join(differences) + ".")
+        version = database_version(db)
+        if version != expected_version:
+            raise CheckFailed(
+                f"after {when}, alembic_version holds {version!r} instead of {expected_version!r}."
+            )
+
+    def seeded_database(self, scratch: Path, rows: list[dict[str, Any]], tag: str) -> Path:
+        """A database at the base revision holding ``rows``, built from trusted scripts only."""
+        base = scratch / f"base-{tag}"
+        versions = base / "versions"
+        versions.mkdir(parents=True)
+        (base / "env.py").write_text(steps.ENV_PY)
+        for name in self.base_revisions:
+            shutil.copy(MIGRATIONS_DIR / name, versions / name)
+        db = scratch / f"{tag}.db"
+        command.upgrade(steps.alembic_config(str(base), str(db)), "head")
+        engine = create_engine(f"sqlite:///{db}", poolclass=NullPool)
+        table = build_metadata(self.start_layout).tables["user"]
+        with engine.begin() as connection:
+            connection.execute(insert(table), rows)
+        engine.dispose()
+        return db

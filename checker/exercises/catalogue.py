@@ -1,0 +1,365 @@
+"""The course's exercises, one class each, keyed by stable ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Exercise, MigrationExercise
+from .code import FactoryExercise, FunctionCase, FunctionExercise
+
+
+class MissingColumns(FunctionExercise):
+    id = "01-missing-columns"
+    title = "Find the columns create_all() would not add"
+    lesson = "01"
+    function_name = "missing_columns"
+    task = """\
+`db.create_all()` never adds a column to a table that exists, and does not say so. Write the check it
+does not do.
+
+Define `missing_columns(engine, metadata)`. `engine` is a SQLAlchemy engine connected to a database;
+`metadata` is a SQLAlchemy `MetaData` holding the tables the models describe. Return a **set of
+strings** `"table.column"`, one for every column that the metadata defines but the database lacks. A
+table missing from the database altogether contributes all of its columns. Columns that exist only in
+the database are not reported. When nothing is missing, return an empty set.
+
+Example: for the lesson 01 database (a `user` table with `id`, `username`, `email`) and the model with
+`password_hash`, the answer is `{"user.password_hash"}`.
+"""
+    hints = (
+        "`sqlalchemy.inspect(engine)` returns an inspector: `get_table_names()` lists the tables, "
+        "`get_columns(name)` lists a table's columns as dictionaries with a `'name'` key.",
+        "`metadata.tables.values()` gives the model tables; each has `.name` and `.columns`.",
+        "For each model table, collect the names the database has (none if the table is "
+        "missing), then add every model column whose name is not among them.",
+    )
+    starter = '''\
+from sqlalchemy import inspect
+
+
+def missing_columns(engine, metadata):
+    """The columns the models define but the database lacks, as {"table.column", ...}."""
+    raise NotImplementedError("write this function")
+'''
+    solution = '''\
+from sqlalchemy import inspect
+
+
+def missing_columns(engine, metadata):
+    """The columns the models define but the database lacks, as {"table.column", ...}."""
+    inspector = inspect(engine)
+    tables_in_database = set(inspector.get_table_names())
+    missing = set()
+    for table in metadata.tables.values():
+        present = set()
+        if table.name in tables_in_database:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing |= {f"{table.name}.{c.name}" for c in table.columns if c.name not in present}
+    return missing
+'''
+    cases = (
+        FunctionCase(
+            "finds-new-column",
+            "finds the column the model gained in lesson 01",
+            "user",
+            "user+password",
+            frozenset({"user.password_hash"}),
+        ),
+        FunctionCase(
+            "nothing-missing",
+            "returns an empty set when the database is up to date",
+            "user+password",
+            "user+password",
+            frozenset(),
+        ),
+        FunctionCase(
+            "missing-tables",
+            "reports every column of a table the database lacks",
+            "user+password",
+            "shop",
+            frozenset(
+                {"product.id", "product.name", "product.price_cents"}
+                | {"order.id", "order.user_id", "order.product_id", "order.notes"}
+            ),
+            hidden=True,
+        ),
+        FunctionCase(
+            "several-tables",
+            "finds missing columns in several tables at once",
+            "shop-old",
+            "shop",
+            frozenset({"product.price_cents", "order.notes"}),
+            hidden=True,
+        ),
+        FunctionCase(
+            "database-only-columns",
+            "ignores columns that exist only in the database",
+            "user+password+bio",
+            "user+password",
+            frozenset(),
+            hidden=True,
+        ),
+    )
+
+
+class WireMigrate(FactoryExercise):
+    id = "02-wire-migrate"
+    title = "Wire Flask-Migrate into an application factory"
+    lesson = "02"
+    task = """\
+Complete the package's `__init__.py` below so that every app made by `create_app(database_url)` has
+the `flask db` commands and can be migrated:
+
+- import the `Migrate` class from `flask_migrate`;
+- create the extension once, at module level, unbound (no app yet), with batch rendering turned on for
+  SQLite;
+- attach it inside `create_app` to the app and to the module's `db`.
+
+Replace each `___`; keep everything else. The check builds apps from your factory next to a `models.py`
+with the `User` model and runs a real `flask db upgrade` through it.
+"""
+    hints = (
+        "The class is `Migrate`: `from flask_migrate import Migrate`.",
+        "At module level, `migrate = Migrate(render_as_batch=True)` creates the extension without "
+        "an app, like `db = SQLAlchemy()` above it.",
+        "Inside the factory, after `db.init_app(app)`: `migrate.init_app(app, db)`.",
+    )
+    starter = '''\
+"""The application factory, with Flask-Migrate wired in."""
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from flask_migrate import ___
+
+db = SQLAlchemy()
+migrate = ___
+
+
+def create_app(database_url="sqlite:///app.db"):
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    db.init_app(app)
+    ___
+    from . import models  # noqa: F401  (so that autogenerate sees the models)
+
+    return app
+'''
+    solution = '''\
+"""The application factory, with Flask-Migrate wired in."""
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from flask_migrate import Migrate
+
+db = SQLAlchemy()
+migrate = Migrate(render_as_batch=True)
+
+
+def create_app(database_url="sqlite:///app.db"):
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    db.init_app(app)
+    migrate.init_app(app, db)
+    from . import models  # noqa: F401  (so that autogenerate sees the models)
+
+    return app
+'''
+
+
+def migration_starter(message: str, revision: str, down_revision: str) -> str:
+    return f'''\
+"""{message}
+
+Revision ID: {revision}
+Revises: {down_revision}
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '{revision}'
+down_revision = '{down_revision}'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
+'''
+
+
+class AddPasswordHash(MigrationExercise):
+    id = "03-add-password-hash"
+    title = "Add a nullable column, with a working downgrade"
+    lesson = "03"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+password"
+    task = """\
+**Start:** the `user` table has `id` (INTEGER, primary key), `username` (VARCHAR(80), NOT NULL, unique
+constraint `uq_user_username`) and `email` (VARCHAR(120), NOT NULL, unique constraint `uq_user_email`),
+and holds users. One migration has been applied: `5e1f0c2a9b01` (create user table).
+
+**Write** the next migration, revision `7b3c2e4d9f03`:
+- `upgrade()` adds a nullable column `password_hash` of type VARCHAR(128) to `user`;
+- `downgrade()` removes it again.
+
+**Preserve:** every user and all their values, through the upgrade (their `password_hash` is NULL) and
+through the downgrade.
+"""
+    hints = (
+        "SQLite changes tables in batch mode: `with op.batch_alter_table('user') as batch_op:` and "
+        "then call the operations on `batch_op`.",
+        "The column is `sa.Column('password_hash', sa.String(length=128), nullable=True)`, added "
+        "with `batch_op.add_column(...)`; `batch_op.drop_column('password_hash')` removes it.",
+        "It is the script `flask db migrate` wrote in lesson 03, second migration.",
+    )
+    starter = migration_starter("add password_hash to user", "7b3c2e4d9f03", "5e1f0c2a9b01")
+    solution = starter.replace(
+        "def upgrade():\n    pass\n",
+        "def upgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.add_column(sa.Column('password_hash', sa.String(length=128), "
+        "nullable=True))\n",
+    ).replace(
+        "def downgrade():\n    pass\n",
+        "def downgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.drop_column('password_hash')\n",
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "password_hash": None}
+
+
+class AddNotNullRole(MigrationExercise):
+    id = "03-add-role"
+    title = "Add a NOT NULL column to a table that has rows"
+    lesson = "03"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+role"
+    task = """\
+**Start:** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`, `email`), holding
+users.
+
+**Write** the next migration, revision `8c4d3f5e0a04`:
+- `upgrade()` adds a column `role`, VARCHAR(20), **NOT NULL**; every existing user gets the role
+  `'member'`;
+- `downgrade()` removes the column.
+
+**Preserve:** every user and all their other values, both ways. After the upgrade the column must be NOT
+NULL, and no user may be left without a role.
+"""
+    hints = (
+        "Adding a NOT NULL column to a table with rows fails unless the database knows what to put "
+        "in the existing rows.",
+        "A server default fills the existing rows as the column is added: "
+        "`sa.Column('role', sa.String(length=20), nullable=False, server_default='member')`.",
+        "Another way: add the column nullable, fill it with "
+        "`op.execute(\"UPDATE user SET role = 'member'\")`, then make it NOT NULL with "
+        "`batch_op.alter_column('role', existing_type=sa.String(length=20), nullable=False)`.",
+    )
+    starter = migration_starter("add role to user", "8c4d3f5e0a04", "5e1f0c2a9b01")
+    solution = starter.replace(
+        "def upgrade():\n    pass\n",
+        "def upgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.add_column(\n"
+        "            sa.Column('role', sa.String(length=20), nullable=False, "
+        "server_default='member')\n"
+        "        )\n",
+    ).replace(
+        "def downgrade():\n    pass\n",
+        "def downgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.drop_column('role')\n",
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "role": "member"}
+
+
+class RenameUsername(MigrationExercise):
+    id = "04-rename-username"
+    title = "Rename a column without losing its data"
+    lesson = "04"
+    base_revisions = (
+        "5e1f0c2a9b01_create_user_table.py",
+        "6a2b1d3c8e02_add_password_hash_to_user.py",
+    )
+    start_layout = "user+password"
+    target_layout = "user(login)+password"
+    task = """\
+**Start:** two migrations applied, `5e1f0c2a9b01` (create user table) and `6a2b1d3c8e02` (add
+`password_hash`). The `user` table has `id`, `username` (VARCHAR(80), NOT NULL, unique constraint
+`uq_user_username`), `email` and `password_hash`, and holds users.
+
+**Write** the next migration, revision `9d5e4a6f1b05`, which renames `username` to `login`:
+- after `upgrade()`: a column `login`, VARCHAR(80), NOT NULL, whose unique constraint is named
+  `uq_user_login` (the app's naming convention); no `username` column; every user's `login` is their old
+  `username`;
+- `downgrade()` renames it back, with its constraint named `uq_user_username` again.
+
+**Preserve:** every user and every value, both ways. `flask db migrate` writes this change as "drop
+`username`, add `login`", which loses every name: write it by hand.
+"""
+    hints = (
+        "A rename is `alter_column` with `new_column_name`: inside "
+        "`with op.batch_alter_table('user') as batch_op:` call "
+        "`batch_op.alter_column('username', new_column_name='login', "
+        "existing_type=sa.String(length=80), existing_nullable=False)`.",
+        "The unique constraint keeps its old name through a rename. Drop it in the same batch "
+        "with `batch_op.drop_constraint('uq_user_username', type_='unique')`, then create "
+        "`batch_op.create_unique_constraint('uq_user_login', ['login'])` in a second "
+        "`with op.batch_alter_table('user')` block: a constraint on a column renamed in the "
+        "same batch is lost.",
+        "downgrade() is the mirror image: drop `uq_user_login`, rename `login` back to "
+        "`username`, create `uq_user_username`.",
+    )
+    starter = migration_starter("rename username to login", "9d5e4a6f1b05", "6a2b1d3c8e02")
+    solution = starter.replace(
+        "def upgrade():\n    pass\n",
+        "def upgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.drop_constraint('uq_user_username', type_='unique')\n"
+        "        batch_op.alter_column('username', new_column_name='login',\n"
+        "                              existing_type=sa.String(length=80), "
+        "existing_nullable=False)\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.create_unique_constraint('uq_user_login', ['login'])\n",
+    ).replace(
+        "def downgrade():\n    pass\n",
+        "def downgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.drop_constraint('uq_user_login', type_='unique')\n"
+        "        batch_op.alter_column('login', new_column_name='username',\n"
+        "                              existing_type=sa.String(length=80), "
+        "existing_nullable=False)\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.create_unique_constraint('uq_user_username', ['username'])\n",
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        renamed = {"login" if key == "username" else key: value for key, value in row.items()}
+        return renamed
+
+
+EXERCISES: dict[str, Exercise] = {
+    exercise.id: exercise
+    for exercise in (
+        MissingColumns(),
+        WireMigrate(),
+        AddPasswordHash(),
+        AddNotNullRole(),
+        RenameUsername(),
+    )
+}

@@ -1,0 +1,77 @@
+"""Table layouts the exercises start from and aim at, and the rows they are seeded with.
+
+Layouts are built by name, so that the checker and its sandboxed children build the same
+metadata. They use the sample app's naming convention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text
+
+from sample_app.extensions import NAMING_CONVENTION
+
+
+def _user(metadata: MetaData, *, name_column: str = "username", extra: tuple = ()) -> Table:
+    return Table(
+        "user",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column(name_column, String(80), nullable=False, unique=True),
+        Column("email", String(120), nullable=False, unique=True),
+        *extra,
+    )
+
+
+def _password() -> Column:
+    return Column("password_hash", String(128))
+
+
+def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
+    _user(metadata, extra=(_password(),))
+    product = [Column("id", Integer, primary_key=True), Column("name", String(80), nullable=False)]
+    if with_price:
+        product.append(Column("price_cents", Integer, nullable=False))
+    Table("product", metadata, *product)
+    order = [
+        Column("id", Integer, primary_key=True),
+        Column("user_id", Integer, ForeignKey("user.id"), nullable=False),
+        Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    ]
+    if with_notes:
+        order.append(Column("notes", Text))
+    Table("order", metadata, *order)
+
+
+LAYOUTS: dict[str, Callable[[MetaData], object]] = {
+    "user": lambda m: _user(m),
+    "user+password": lambda m: _user(m, extra=(_password(),)),
+    "user+password+bio": lambda m: _user(m, extra=(_password(), Column("bio", String(200)))),
+    "user+role": lambda m: _user(m, extra=(Column("role", String(20), nullable=False),)),
+    "user(login)+password": lambda m: _user(m, name_column="login", extra=(_password(),)),
+    "shop": lambda m: _shop(m, with_price=True, with_notes=True),
+    "shop-old": lambda m: _shop(m, with_price=False, with_notes=False),
+}
+
+
+def build_metadata(layout: str) -> MetaData:
+    """A fresh MetaData holding the tables of ``layout``."""
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    LAYOUTS[layout](metadata)
+    return metadata
+
+
+VISIBLE_USERS = [
+    {"id": 1, "username": "alice", "email": "alice@example.com"},
+    {"id": 2, "username": "bob", "email": "bob@example.com"},
+    {"id": 3, "username": "carol", "email": "carol@example.com"},
+    {"id": 4, "username": "dave", "email": "dave@example.com"},
+    {"id": 5, "username": "erin", "email": "erin@example.com"},
+]
+
+_HIDDEN_NAMES = ["zoë", "li_lei", "o'brien", "Ævar", "mañana", "dmitrïy", "x" * 80, "a b"]
+HIDDEN_USERS = [
+    {"id": 100 + 7 * i, "username": name, "email": f"u{i}@t.example"}
+    for i, name in enumerate(_HIDDEN_NAMES + [f"user{n:03d}" for n in range(32)])
+]
