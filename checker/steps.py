@@ -118,8 +118,11 @@ def call_function(
             return describe_error(error, module_file)
         finally:
             engine.dispose()
-        if type(value) not in (set, frozenset) or any(type(item) is not str for item in value):
-            results.append({"type": type(value).__name__})
+        if type(value) not in (set, frozenset):
+            results.append({"type": f"a {type(value).__name__}"})
+        elif any(type(item) is not str for item in value):
+            odd = next(item for item in value if type(item) is not str)
+            results.append({"type": f"a set holding a {type(odd).__name__}"})
         else:
             results.append({"value": sorted(value)})
     return {"results": results}

@@ -43,11 +43,20 @@ class Exercise:
     timeout: ClassVar[float] = 10.0
 
     def check(self, answer: Path, *, hidden: bool = False) -> Report:
-        """Judge the answer file; ``hidden`` adds the checks run only at grading."""
+        """Judge the answer saved in a file; ``hidden`` adds the checks run only at grading."""
+        try:
+            source = read_answer(answer)
+        except AnswerProblem as problem:
+            return self.problem_report(problem, [], hidden=hidden, duration=0.0)
+        return self.check_source(source, hidden=hidden)
+
+    def check_source(self, source: str, *, hidden: bool = False) -> Report:
+        """Judge an answer given as source text."""
         started = time.perf_counter()
         checks = Checks()
         try:
-            source = read_answer(answer)
+            if not source.strip():
+                raise AnswerProblem(Outcome.NOT_ATTEMPTED, "No answer yet: the answer is empty.")
             if same_code(source, self.starter):
                 raise AnswerProblem(
                     Outcome.NOT_ATTEMPTED,
@@ -57,14 +66,25 @@ class Exercise:
             with tempfile.TemporaryDirectory(prefix="migrations-check-") as scratch:
                 self.run_checks(checks, source, Path(scratch), hidden=hidden)
         except AnswerProblem as problem:
-            report = Report(
-                self.id, problem.outcome, problem.message, checks.results, detail=problem.detail
-            )
-        else:
-            report = summarise(self.id, checks.results)
+            duration = time.perf_counter() - started
+            return self.problem_report(problem, checks.results, hidden=hidden, duration=duration)
+        report = summarise(self.id, checks.results)
         report.hidden_not_run = 0 if hidden else self.hidden_checks
         report.duration = time.perf_counter() - started
         return report
+
+    def problem_report(
+        self, problem: AnswerProblem, results: list[CheckResult], *, hidden: bool, duration: float
+    ) -> Report:
+        return Report(
+            self.id,
+            problem.outcome,
+            problem.message,
+            results,
+            detail=problem.detail,
+            hidden_not_run=0 if hidden else self.hidden_checks,
+            duration=duration,
+        )
 
     def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
         """Run this exercise's checks on ``source``, recording each in ``checks``."""

@@ -72,7 +72,7 @@ class FunctionExercise(Exercise):
         if not isinstance(result, dict) or "value" not in result:
             kind = result.get("type") if isinstance(result, dict) else "?"
             raise CheckFailed(
-                f"{self.function_name}() returned a {kind}; it should return a set of strings "
+                f"{self.function_name}() returned {kind}; it should return a set of strings "
                 'like {"user.password_hash"}.'
             )
         value = result["value"]
