@@ -72,7 +72,9 @@ class ExerciseHandle:
 
     def solution(self) -> Text:
         """A complete answer that passes every check."""
-        return Text(f"**Solution to `{self._exercise.id}`:**\n\n```python\n{self._exercise.solution}```\n")
+        return Text(
+            f"**Solution to `{self._exercise.id}`:**\n\n```python\n{self._exercise.solution}```\n"
+        )
 
 
 def exercise(exercise_id: str) -> ExerciseHandle:

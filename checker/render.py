@@ -31,7 +31,9 @@ def hidden_note(report: Report) -> str:
 
 
 def as_text(report: Report, title: str) -> str:
-    lines = [f"{OUTCOME_MARKS[report.outcome]} {report.exercise_id} ({title}): {report.outcome.value}"]
+    lines = [
+        f"{OUTCOME_MARKS[report.outcome]} {report.exercise_id} ({title}): {report.outcome.value}"
+    ]
     lines.append(f"  {report.message}")
     for check in report.checks:
         line = f"  {STATUS_MARKS[check.status]} {check.description}"
