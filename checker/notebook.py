@@ -8,6 +8,9 @@
     ex.hint(), ex.hint(2)    # progressive hints
     ex.solution()
 
+    quiz("01-create-all")                  # a question, as a form
+    answer("01-create-all", "...")         # or answered from code
+
 Nothing is added to the notebook's namespace: ``%%answer`` is a cell magic, registered
 when this module is imported in IPython. It saves the cell's text under
 ``workspace/answers/`` next to the notebook; the checks read that copy.
@@ -17,9 +20,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import lessons
+from typing import Any
+
+from . import lessons, quizzes
 from .answers import MAGIC
 from .exercises import EXERCISES, Exercise, get
+from .quiz_bank import QUESTIONS
+from .quiz_view import QuizView, verdict_markdown
 from .render import Feedback, Text
 
 
@@ -80,6 +87,30 @@ class ExerciseHandle:
 def exercise(exercise_id: str) -> ExerciseHandle:
     """The exercise with this id (``python -m checker list`` lists them)."""
     return ExerciseHandle(get(exercise_id))
+
+
+def quiz_question(question_id: str) -> quizzes.Question:
+    try:
+        return QUESTIONS[question_id]
+    except KeyError:
+        known = ", ".join(QUESTIONS)
+        raise KeyError(f"no quiz question {question_id!r}; the questions are: {known}") from None
+
+
+def quiz(question_id: str) -> QuizView:
+    """Show a quiz question as a form; your answer is saved when you press Check."""
+    return QuizView(quiz_question(question_id), Path(lessons.NOTEBOOK_DIR))
+
+
+def answer(question_id: str, value: Any) -> Text:
+    """Answer a quiz question from code: judged, saved, and the feedback returned."""
+    question = quiz_question(question_id)
+    try:
+        verdict = quizzes.judge(question, value)
+    except quizzes.InvalidAnswer as problem:
+        return Text(f"That answer cannot be judged: {problem}.")
+    quizzes.save(Path(lessons.NOTEBOOK_DIR), verdict)
+    return Text(verdict_markdown(verdict))
 
 
 def save_answer(exercise_id: str, source: str) -> Path:

@@ -1,0 +1,167 @@
+"""The quiz questions of lessons 01-04, keyed by stable ids.
+
+Keys are digests made with ``quizzes.digest``; the right answers are not stored here."""
+
+from .quizzes import Option, Question
+
+QUESTIONS: dict[str, Question] = {
+    question.id: question
+    for question in (
+        Question(
+            id="01-create-all",
+            prompt="Why does `db.create_all()` not add `password_hash` to the existing `user` table?",
+            kind="single",
+            keys=("1e8ae1401cdeb1c641b828b18803905d0b33b0e3321cab60d81c7f84ef74d554",),
+            options=(
+                Option(
+                    "It only creates tables that do not exist; it never alters an existing one",
+                    "It looked for a `user` table, found one, and moved on.",
+                ),
+                Option(
+                    "It needs `flask db upgrade` to be run first",
+                    "`create_all()` does not use Alembic at all; it issues `CREATE TABLE` for missing tables only.",
+                ),
+                Option(
+                    "SQLite cannot add columns",
+                    "SQLite can add a column (`ALTER TABLE ... ADD COLUMN`); `create_all()` just never tries.",
+                ),
+                Option(
+                    "The model change was not saved",
+                    "The model was saved: the app failed precisely because the model had the new column.",
+                ),
+            ),
+            explanation="`create_all()` compares table *names* only.",
+        ),
+        Question(
+            id="01-drift",
+            prompt="The model has a column the table lacks. Which of these happen? Select all that apply.",
+            kind="multiple",
+            keys=("15c2faaa0dbfecfd6b1e4469b72875310e19728b22c87469bcdaee8f1f8b4807",),
+            options=(
+                Option(
+                    "`db.create_all()` reports the difference",
+                    "It reports nothing: it is silent about tables that exist.",
+                ),
+                Option(
+                    "Queries on the model fail with `no such column`",
+                    "Every SELECT lists the model's columns, including the missing one.",
+                ),
+                Option(
+                    "The app can still start",
+                    "Nothing checks the schema at start-up; the failure comes with the first query.",
+                ),
+                Option(
+                    "The rows in the table are deleted",
+                    "No data is touched; the table is simply out of date.",
+                ),
+            ),
+            explanation="The database is not changed and nothing warns you until a query touches the missing column.",
+        ),
+        Question(
+            id="02-init-app",
+            prompt="In an application factory, which line gives the app the `flask db` commands?",
+            kind="single",
+            keys=("24bf7aff6d82aca5504430cbab978ee91eb36a4908292012ddf9f6b9b1d135b7",),
+            options=(
+                Option(
+                    "`migrate.init_app(app, db)`",
+                    "It registers the `db` command group with that app.",
+                ),
+                Option(
+                    "`db.init_app(app)`",
+                    "That attaches Flask-SQLAlchemy, not Flask-Migrate.",
+                ),
+                Option(
+                    "`from flask_migrate import Migrate`",
+                    "Importing the class does nothing to the app.",
+                ),
+                Option(
+                    "`db.create_all()`",
+                    "That creates missing tables; it has nothing to do with migrations.",
+                ),
+            ),
+            explanation="`Migrate(app, db)` does the same in one step when there is no factory.",
+        ),
+        Question(
+            id="02-init-command",
+            prompt="Which command creates the `migrations/` folder? Type it as you would in a terminal.",
+            kind="text",
+            keys=("e124284dc4f501f9048b7020411bf0f7e1d8a8bcc67d8aec94885a63ba31327c",),
+            explanation="It runs once per project; commit the folder it creates.",
+        ),
+        Question(
+            id="03-migrate-vs-upgrade",
+            prompt='You ran `flask db migrate -m "add bio"`. What has changed in the database?',
+            kind="single",
+            keys=("6fe686c7073a2c24a765ba5cd671abc91dff7abd16b00301bc97f801df77d546",),
+            options=(
+                Option(
+                    "Nothing in its tables: only a script was written",
+                    "`migrate` writes a script; `upgrade` applies it.",
+                ),
+                Option(
+                    "The `bio` column was added",
+                    "Not yet: that happens when you run `flask db upgrade`.",
+                ),
+                Option(
+                    "The `alembic_version` row now names the new revision",
+                    "The version changes only when a migration is applied.",
+                ),
+            ),
+            explanation="Review the script between the two commands.",
+        ),
+        Question(
+            id="03-version-rows",
+            prompt="Two migrations have been applied to a database, one after the other. How many rows does its `alembic_version` table hold?",
+            kind="number",
+            keys=("fbc40975904d16728b8f4ed8c9a662792e0ba3037c2bdd60e29d64794f3552f9",),
+            explanation="Alembic records where the database is now, not every step it took to get there.",
+        ),
+        Question(
+            id="04-downgrade-data",
+            prompt="A migration added `password_hash`, and some users have one. What does `flask db downgrade` followed by `flask db upgrade` leave in that column?",
+            kind="single",
+            keys=("8c52259ee221443211f5c21861d68f40abca74b27ae77c1763825a038a9affba",),
+            options=(
+                Option(
+                    "NULL for every user",
+                    "The downgrade dropped the column and its values; the upgrade made an empty one.",
+                ),
+                Option(
+                    "The values as before",
+                    "A dropped column's values are gone; the upgrade only recreates the structure.",
+                ),
+                Option(
+                    "An error: the column already exists",
+                    "The downgrade removed it, so the upgrade can add it again.",
+                ),
+            ),
+            explanation="Downgrade is an undo for the schema, not for the data.",
+        ),
+        Question(
+            id="04-not-up-to-date",
+            prompt='`flask db migrate` says "Target database is not up to date". Which statements are true? Select all that apply.',
+            kind="multiple",
+            keys=("71ccc0dc10be09c46660e99cedfd6d63d8c396f94a85388a9129d970f8dc3fc3",),
+            options=(
+                Option(
+                    "A migration script exists that the database has not had",
+                    "The database is behind the scripts.",
+                ),
+                Option(
+                    "`flask db upgrade` before generating fixes it",
+                    "Bring the database to head, then generate.",
+                ),
+                Option(
+                    "Deleting `migrations/` fixes it",
+                    "That throws away the history every other database depends on.",
+                ),
+                Option(
+                    "The models have a syntax error",
+                    "A syntax error would show a Python traceback, not this message.",
+                ),
+            ),
+            explanation="Autogenerate compares the models with a database at head; it refuses one that is behind.",
+        ),
+    )
+}
