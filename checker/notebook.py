@@ -19,7 +19,6 @@ when this module is imported in IPython. It saves the cell's text under
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from . import lessons, quizzes

@@ -89,7 +89,9 @@ def judge(question: Question, answer: Any) -> Verdict:
     """Whether ``answer`` is right, with the feedback of every option it chose."""
     candidate = digest(question.id, normalise(question, answer))
     correct = any(hmac.compare_digest(candidate, key) for key in question.keys)
-    chosen = {"single": [answer], "multiple": list(answer)}.get(question.kind, [])
+    chosen = [answer] if question.kind == "single" else []
+    if question.kind == "multiple":
+        chosen = list(answer)
     feedback = tuple(option.feedback for option in question.options if option.text in chosen)
     return Verdict(question.id, answer, correct, feedback, question.explanation)
 
