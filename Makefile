@@ -22,7 +22,7 @@ test: $(INSTALLED)
 
 # Re-execute every notebook in place after changing a lesson, so its committed outputs are fresh.
 notebooks: $(INSTALLED)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \

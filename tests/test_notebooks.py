@@ -103,3 +103,49 @@ def test_restart_and_run_all_twice_in_any_order(tmp_path):
                 ), f"round {round_number}, {path.name}, code cell {index}"
     assert (copies / "workspace" / LESSONS[0].stem).is_dir()
     assert tree_digest(ROOT / "sample_app") == before
+
+
+EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*.ipynb"))
+SOLUTION_NOTEBOOKS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+def answer_cell_ids(paths: list[Path]) -> list[str]:
+    ids = []
+    for path in paths:
+        for cell in read(path).cells:
+            if cell.cell_type == "code" and cell.source.startswith("%%answer "):
+                ids.append(cell.source.split()[1])
+    return ids
+
+
+def test_every_exercise_has_one_starter_and_one_solution_notebook_cell():
+    from checker.exercises import EXERCISES
+
+    assert sorted(answer_cell_ids(EXERCISE_NOTEBOOKS)) == sorted(EXERCISES)
+    assert sorted(answer_cell_ids(SOLUTION_NOTEBOOKS)) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize(
+    ("paths", "outcome"),
+    [(EXERCISE_NOTEBOOKS, "not attempted"), (SOLUTION_NOTEBOOKS, "passed")],
+    ids=["exercises are not attempted", "solutions pass"],
+)
+def test_committed_checks_show_the_expected_outcome(paths, outcome):
+    checks = [
+        output_text(cell)
+        for path in paths
+        for cell in read(path).cells
+        if cell.cell_type == "code" and cell.source.strip() == "ex.check()"
+    ]
+    assert len(checks) == len(answer_cell_ids(paths))
+    for text in checks:
+        assert text.splitlines()[0].endswith(f": {outcome}"), text
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_lesson_embeds_a_quiz_and_a_challenge(path):
+    sources = [c.source for c in read(path).cells if c.cell_type == "code"]
+    assert sum(source.count("quiz(") for source in sources) >= 2
+    assert any(source.startswith("%%answer ") for source in sources)
+    check_cell = next(c for c in read(path).cells if c.source == "challenge.check()")
+    assert "not attempted" in output_text(check_cell)
