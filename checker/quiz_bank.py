@@ -163,5 +163,49 @@ QUESTIONS: dict[str, Question] = {
             ),
             explanation="Autogenerate compares the models with a database at head; it refuses one that is behind.",
         ),
+        Question(
+            id="05-rename",
+            prompt="You rename the model attribute `email` to `email_address` and run `flask db migrate`. What does the script do?",
+            kind="single",
+            keys=("3471316dff0d3426282b412a9af99b67815dd6e238089157cc9cfaf9d65d9f52",),
+            options=(
+                Option(
+                    "It renames the column with `alter_column`",
+                    "Autogenerate cannot tell a rename from a column that went away and another that appeared.",
+                ),
+                Option(
+                    "It adds `email_address` and drops `email`, losing every address",
+                    "That is what autogenerate sees: one column removed, one added. Applied as it is, the data is gone.",
+                ),
+                Option(
+                    "Nothing: a rename is not a schema change",
+                    "The table's column names change, so the schema does change.",
+                ),
+            ),
+            explanation="Renames must be written by hand: lesson 06.",
+        ),
+        Question(
+            id="05-detects",
+            prompt="Which changes does autogenerate detect, as Flask-Migrate configures it? Select all that apply.",
+            kind="multiple",
+            keys=("f08b2a630505ba8ab7fee1d7ef7e8223ac7fdbedade669133e4b4d87c0048a78",),
+            options=(
+                Option("A new nullable column", "Added and removed columns are always detected."),
+                Option(
+                    "A column type change from VARCHAR(80) to VARCHAR(100)",
+                    "Type changes are compared because Flask-Migrate turns on `compare_type`.",
+                ),
+                Option("A new index", "Indexes and unique constraints are compared."),
+                Option(
+                    "A changed server default",
+                    "Server defaults are not compared unless `compare_server_default` is turned on.",
+                ),
+                Option(
+                    "A table rename, as a rename",
+                    "A renamed table looks like one table dropped and another created.",
+                ),
+            ),
+            explanation="Review every generated script all the same: detection is not understanding.",
+        ),
     )
 }

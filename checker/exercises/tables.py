@@ -28,6 +28,20 @@ def _password() -> Column:
     return Column("password_hash", String(128))
 
 
+def _post(metadata: MetaData) -> Table:
+    return Table(
+        "post",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("title", String(200), nullable=False),
+        Column("user_id", Integer, ForeignKey("user.id"), nullable=False),
+    )
+
+
+def _bio() -> Column:
+    return Column("bio", String(200))
+
+
 def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
     _user(metadata, extra=(_password(),))
     product = [Column("id", Integer, primary_key=True), Column("name", String(80), nullable=False)]
@@ -47,7 +61,9 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user+password": lambda m: _user(m, extra=(_password(),)),
-    "user+password+bio": lambda m: _user(m, extra=(_password(), Column("bio", String(200)))),
+    "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
+    "user+password+post": lambda m: (_user(m, extra=(_password(),)), _post(m)),
+    "user+password+bio+post": lambda m: (_user(m, extra=(_password(), _bio())), _post(m)),
     "user+role": lambda m: _user(m, extra=(Column("role", String(20), nullable=False),)),
     "user(login)+password": lambda m: _user(m, name_column="login", extra=(_password(),)),
     "shop": lambda m: _shop(m, with_price=True, with_notes=True),
