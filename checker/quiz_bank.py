@@ -207,5 +207,33 @@ QUESTIONS: dict[str, Question] = {
             ),
             explanation="Review every generated script all the same: detection is not understanding.",
         ),
+        Question(
+            id="06-rename-op",
+            prompt="Which operation renames the column `bio` to `about` and keeps its values?",
+            kind="single",
+            keys=("64987661b0926a49cac5b63179f0b8c0131f55a0a2817d852b42414d84c78ea5",),
+            options=(
+                Option(
+                    "`batch_op.alter_column('bio', new_column_name='about')`",
+                    "A rename in place: the values stay in the column, which now has another name.",
+                ),
+                Option(
+                    "`batch_op.add_column(sa.Column('about', ...))` then `batch_op.drop_column('bio')`",
+                    "The new column starts empty and the old one takes its values with it.",
+                ),
+                Option(
+                    "`op.rename_table('bio', 'about')`",
+                    "`rename_table` renames tables, not columns.",
+                ),
+            ),
+            explanation="Write the rename by hand; autogenerate cannot.",
+        ),
+        Question(
+            id="06-empty-revision",
+            prompt="Which command creates a new, empty migration script for you to fill in by hand? Type it with its -m option left out.",
+            kind="text",
+            keys=("f3ea8bd631e54cf1b44c33687e3c1f54a38c4cf8f9701d8defa4a83b2c6ce1d2",),
+            explanation="It writes a script with empty upgrade() and downgrade() functions and the right down_revision.",
+        ),
     )
 }

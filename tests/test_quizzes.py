@@ -23,6 +23,8 @@ RIGHT = {
         "`flask db upgrade` before generating fixes it",
     ],
     "05-rename": "It adds `email_address` and drops `email`, losing every address",
+    "06-rename-op": "`batch_op.alter_column('bio', new_column_name='about')`",
+    "06-empty-revision": "flask db revision",
     "05-detects": [
         "A new nullable column",
         "A column type change from VARCHAR(80) to VARCHAR(100)",

@@ -344,6 +344,8 @@ class MigrationExercise(Exercise):
             row = {"id": user["id"], "username": user["username"], "email": user["email"]}
             if "password_hash" in columns:
                 row["password_hash"] = None if number % 3 == 0 else f"hash-{user['id']}"
+            if "bio" in columns:
+                row["bio"] = None if number % 4 == 1 else f"{user['username']} writes here"
             rows.append(row)
         return rows
 

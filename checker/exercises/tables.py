@@ -62,6 +62,7 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user+password": lambda m: _user(m, extra=(_password(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
+    "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(200)))),
     "user+password+post": lambda m: (_user(m, extra=(_password(),)), _post(m)),
     "user+password+bio+post": lambda m: (_user(m, extra=(_password(), _bio())), _post(m)),
     "user+role": lambda m: _user(m, extra=(Column("role", String(20), nullable=False),)),
