@@ -235,5 +235,51 @@ QUESTIONS: dict[str, Question] = {
             keys=("f3ea8bd631e54cf1b44c33687e3c1f54a38c4cf8f9701d8defa4a83b2c6ce1d2",),
             explanation="It writes a script with empty upgrade() and downgrade() functions and the right down_revision.",
         ),
+        Question(
+            id="07-move-and-copy",
+            prompt="On SQLite, what does batch mode do to change a column's type?",
+            kind="single",
+            keys=("cfebd1987e5d161224bb8c51d56cd43f4cd209ed82f466fc55d450663ac254db",),
+            options=(
+                Option(
+                    "Creates a new table, copies the rows into it, drops the old table and renames the new one",
+                    'That is "move and copy": SQLite cannot alter the column in place.',
+                ),
+                Option(
+                    "Runs ALTER TABLE ... ALTER COLUMN",
+                    "SQLite has no ALTER COLUMN; that is why batch mode exists.",
+                ),
+                Option(
+                    "Exports the table to a file and imports it back",
+                    "Everything happens inside the database, with SQL.",
+                ),
+            ),
+            explanation="The table is rebuilt, so batch mode must be able to name every constraint it recreates or drops.",
+        ),
+        Question(
+            id="07-naming",
+            prompt='A migration fails with "Constraint must have a name". What fixes it? Select all that apply.',
+            kind="multiple",
+            keys=("ecb1da19410c4145808a6723a947de693cfb7dc011ad065d1ef8e83d63ded111",),
+            options=(
+                Option(
+                    "A naming convention on the app's MetaData, for constraints created from now on",
+                    "New constraints then always get predictable names.",
+                ),
+                Option(
+                    "A naming_convention passed to batch_alter_table, to name the old unnamed constraints it reflects",
+                    "That lets the migration refer to a constraint the database never named.",
+                ),
+                Option(
+                    "Editing the migration that created the table, after it has been applied everywhere",
+                    "Never edit an applied migration: databases that ran it will not run it again.",
+                ),
+                Option(
+                    "Turning batch mode off",
+                    "Without batch mode SQLite cannot drop the constraint at all.",
+                ),
+            ),
+            explanation="Name constraints from the start; repair old ones with a naming convention in the batch.",
+        ),
     )
 }

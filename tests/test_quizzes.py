@@ -25,6 +25,14 @@ RIGHT = {
     "05-rename": "It adds `email_address` and drops `email`, losing every address",
     "06-rename-op": "`batch_op.alter_column('bio', new_column_name='about')`",
     "06-empty-revision": "flask db revision",
+    "07-move-and-copy": (
+        "Creates a new table, copies the rows into it, drops the old table and renames the new one"
+    ),
+    "07-naming": [
+        "A naming convention on the app's MetaData, for constraints created from now on",
+        "A naming_convention passed to batch_alter_table, to name the old unnamed constraints "
+        "it reflects",
+    ],
     "05-detects": [
         "A new nullable column",
         "A column type change from VARCHAR(80) to VARCHAR(100)",

@@ -295,3 +295,32 @@ WRONG_ANSWERS += [
         "KeyError: 'about'",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "07-unnamed-constraint",
+        "drop_constraint(None) written by hand",
+        body(
+            "07-unnamed-constraint",
+            "upgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_constraint(None, type_='unique')\n",
+        ),
+        "error",
+        "ValueError: Constraint must have a name",
+    ),
+    WrongAnswer(
+        "07-unnamed-constraint",
+        "the conventional name without a naming convention in the batch",
+        edit("07-unnamed-constraint", ", naming_convention=naming_convention", ""),
+        "error",
+        "ValueError: No such constraint: 'uq_user_email'",
+    ),
+    WrongAnswer(
+        "07-unnamed-constraint",
+        "downgrade left empty",
+        body("07-unnamed-constraint", "downgrade", "    pass\n"),
+        "failed",
+        "after downgrade, unique constraint on user(email) is missing",
+    ),
+]

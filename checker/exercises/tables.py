@@ -13,13 +13,19 @@ from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Tex
 from sample_app.extensions import NAMING_CONVENTION
 
 
-def _user(metadata: MetaData, *, name_column: str = "username", extra: tuple = ()) -> Table:
+def _user(
+    metadata: MetaData,
+    *,
+    name_column: str = "username",
+    unique_email: bool = True,
+    extra: tuple = (),
+) -> Table:
     return Table(
         "user",
         metadata,
         Column("id", Integer, primary_key=True),
         Column(name_column, String(80), nullable=False, unique=True),
-        Column("email", String(120), nullable=False, unique=True),
+        Column("email", String(120), nullable=False, unique=unique_email),
         *extra,
     )
 
@@ -60,6 +66,7 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
+    "user(email not unique)": lambda m: _user(m, unique_email=False),
     "user+password": lambda m: _user(m, extra=(_password(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
     "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(200)))),
