@@ -281,5 +281,42 @@ QUESTIONS: dict[str, Question] = {
             ),
             explanation="Name constraints from the start; repair old ones with a naming convention in the batch.",
         ),
+        Question(
+            id="08-local-tables",
+            prompt="Why does a data migration describe the tables it needs with `sa.table(...)` instead of importing the app's models?",
+            kind="single",
+            keys=("db4d361c354eced276e2a38850f4afbf20f2d66124c45b42becb2eb8bfe4d96b",),
+            options=(
+                Option(
+                    "The models will change later, and the migration must keep working against the schema of its own time",
+                    "A migration runs against the database as it was at that revision; the models describe today's schema.",
+                ),
+                Option(
+                    "Importing models inside a migration is a syntax error",
+                    "It is valid Python; it just ties the migration to code that keeps changing.",
+                ),
+                Option("`sa.table` is faster", "Speed is not the reason."),
+            ),
+            explanation="A migration is history: it must not depend on what the models say today.",
+        ),
+        Question(
+            id="08-expand-contract",
+            prompt="A NOT NULL column must be added to a table that has rows, and filled from existing data. Which steps belong in the migration? Select all that apply.",
+            kind="multiple",
+            keys=("2faf3a355d29eee52c0b883a372f90f47dd0d0cce4cf7a9435be9a8125dee565",),
+            options=(
+                Option(
+                    "Add the column as nullable",
+                    "That is the expand step: existing rows get NULL for now.",
+                ),
+                Option("Fill every existing row", "That is the data migration."),
+                Option(
+                    "Make the column NOT NULL",
+                    "That is the contract step, once every row has a value.",
+                ),
+                Option("Drop and recreate the table", "That loses the rows."),
+            ),
+            explanation="Expand, migrate the data, contract.",
+        ),
     )
 }

@@ -324,3 +324,55 @@ WRONG_ANSWERS += [
         "after downgrade, unique constraint on user(email) is missing",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "08-display-name",
+        "NOT NULL column added to a table with rows, never filled",
+        body(
+            "08-display-name",
+            "upgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('display_name', sa.String(length=80), "
+            "nullable=False))\n",
+        ),
+        "error",
+        "Cannot add a NOT NULL column with default value NULL",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "filled with an empty default instead of the data",
+        body(
+            "08-display-name",
+            "upgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('display_name', sa.String(length=80), "
+            "nullable=False, server_default=''))\n",
+        ),
+        "failed",
+        "5 of 5 users lost their display_name (user 1 should have 'Alice', has '')",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "never contracted to NOT NULL",
+        edit(
+            "08-display-name",
+            "        batch_op.alter_column('display_name', existing_type=sa.String(length=80), "
+            "nullable=False)\n",
+            "        pass\n",
+        ),
+        "failed",
+        "column user.display_name is NULL; it should be NOT NULL",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "whole username upper-cased",
+        edit(
+            "08-display-name",
+            "username[:1].upper() + username[1:]",
+            "username.upper()",
+        ),
+        "failed",
+        "5 of 5 users have a wrong display_name (user 1 should have 'Alice', has 'ALICE')",
+    ),
+]

@@ -67,6 +67,9 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user(email not unique)": lambda m: _user(m, unique_email=False),
+    "user+display_name": lambda m: _user(
+        m, extra=(Column("display_name", String(80), nullable=False),)
+    ),
     "user+password": lambda m: _user(m, extra=(_password(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
     "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(200)))),
