@@ -318,5 +318,33 @@ QUESTIONS: dict[str, Question] = {
             ),
             explanation="Expand, migrate the data, contract.",
         ),
+        Question(
+            id="09-multiple-heads",
+            prompt="Two migrations in the history both revise the same parent. What does `flask db upgrade` do?",
+            kind="single",
+            keys=("ced45ad525da978997e1eb5476ba37836ae22c8a4eaf1450d1cfe288c109aa84",),
+            options=(
+                Option(
+                    "It refuses: there are multiple head revisions",
+                    'It cannot tell which head "head" means, so it stops and asks for a target.',
+                ),
+                Option(
+                    "It applies them in alphabetical order",
+                    "Alembic never guesses an order between branches.",
+                ),
+                Option(
+                    "It applies the newest file only",
+                    "File dates play no part in Alembic's history.",
+                ),
+            ),
+            explanation="Merge the heads, then upgrade.",
+        ),
+        Question(
+            id="09-merge-command",
+            prompt="Type the command that writes a merge migration for all current heads (leave out the -m option).",
+            kind="text",
+            keys=("dd704e56cd72399afe2096171548f41a2ce917f74678637edaef79f024cfde1a",),
+            explanation="The merge script's down_revision names both heads, and its upgrade() is usually empty.",
+        ),
     )
 }

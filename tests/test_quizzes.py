@@ -42,6 +42,8 @@ RIGHT = {
         "Fill every existing row",
         "Make the column NOT NULL",
     ],
+    "09-multiple-heads": "It refuses: there are multiple head revisions",
+    "09-merge-command": "flask db merge heads",
     "05-detects": [
         "A new nullable column",
         "A column type change from VARCHAR(80) to VARCHAR(100)",

@@ -376,3 +376,40 @@ WRONG_ANSWERS += [
         "5 of 5 users have a wrong display_name (user 1 should have 'Alice', has 'ALICE')",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "09-merge-heads",
+        "follows only one head",
+        edit(
+            "09-merge-heads",
+            "down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')",
+            "down_revision = '2c3d4e5f6a71'",
+        ),
+        "failed",
+        "but a merge must name both heads it joins",
+    ),
+    WrongAnswer(
+        "09-merge-heads",
+        "a merge that also drops a column",
+        body(
+            "09-merge-heads",
+            "upgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('bio')\n",
+        ),
+        "failed",
+        "after upgrade, column user.bio is missing",
+    ),
+    WrongAnswer(
+        "09-merge-heads",
+        "joins a head with the base instead",
+        edit(
+            "09-merge-heads",
+            "down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')",
+            "down_revision = ('5e1f0c2a9b01', '2c3d4e5f6a71')",
+        ),
+        "failed",
+        "down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')",
+    ),
+]

@@ -324,6 +324,7 @@ class MigrationExercise(Exercise):
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
+    merges: ClassVar[tuple[str, ...]] = ()
     start_layout: ClassVar[str]
     target_layout: ClassVar[str]
     hidden_checks: ClassVar[int] = 2
@@ -333,8 +334,9 @@ class MigrationExercise(Exercise):
         raise NotImplementedError
 
     @property
-    def base_head(self) -> str:
-        return self.base_revisions[-1].split("_", 1)[0]
+    def parents(self) -> tuple[str, ...]:
+        """The revisions the answer must follow: the last one, or the heads a merge joins."""
+        return self.merges or (self.base_revisions[-1].split("_", 1)[0],)
 
     def seed_rows(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The rows seeded before the upgrade, shaped for the start layout."""
@@ -385,7 +387,7 @@ class MigrationExercise(Exercise):
                 "after upgrade", [self.after_upgrade(dict(r)) for r in rows], user_rows(db)
             ),
         )
-        self.migrate(location, db, "downgrade", self.base_head, answer_file, scratch)
+        self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
         (down_schema, down_schema_text), (down_data, down_data_text) = names[2], names[3]
         checks.run(down_schema, down_schema_text, lambda: self.verify_schema(db, "downgrade", None))
         checks.run(
@@ -403,7 +405,7 @@ class MigrationExercise(Exercise):
             self.migrate(location, db, "upgrade", revision, answer_file, scratch)
             expected = [self.after_upgrade(dict(r)) for r in rows]
             compare_rows("with other users, after upgrade", expected, user_rows(db))
-            self.migrate(location, db, "downgrade", self.base_head, answer_file, scratch)
+            self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
             compare_rows("with other users, after downgrade", rows, user_rows(db))
 
         def stairway() -> None:
@@ -455,10 +457,16 @@ class MigrationExercise(Exercise):
 
     def verify_history(self, structure, location, answer_file, scratch) -> None:
         down = structure["down_revision"]
-        if down != self.base_head:
+        named = set(down) if isinstance(down, (tuple, list)) else {down}
+        if self.merges and named != set(self.merges):
+            raise CheckFailed(
+                f"down_revision is {down!r}, but a merge must name both heads it joins: "
+                f"down_revision = {self.merges!r}."
+            )
+        if not self.merges and down != self.parents[0]:
             raise CheckFailed(
                 f"down_revision is {down!r}, but this migration comes right after the last "
-                f"one, {self.base_head!r}: set down_revision = {self.base_head!r}."
+                f"one, {self.parents[0]!r}: set down_revision = {self.parents[0]!r}."
             )
         if structure["revision"] in {name.split("_", 1)[0] for name in self.base_revisions}:
             raise CheckFailed(
@@ -488,7 +496,7 @@ class MigrationExercise(Exercise):
 
     def verify_schema(self, db: Path, when: str, revision: str | None) -> None:
         layout = self.target_layout if revision else self.start_layout
-        expected_version = [revision] if revision else [self.base_head]
+        expected_version = [revision] if revision else sorted(self.parents)
         differences = schema_differences(db, layout)
         if differences:
             raise CheckFailed(f"after {when}, " + "; ".join(differences) + ".")
@@ -507,7 +515,7 @@ class MigrationExercise(Exercise):
         for name in self.base_revisions:
             shutil.copy(MIGRATIONS_DIR / name, versions / name)
         db = scratch / f"{tag}.db"
-        command.upgrade(steps.alembic_config(str(base), str(db)), "head")
+        command.upgrade(steps.alembic_config(str(base), str(db)), "heads")
         engine = create_engine(f"sqlite:///{db}", poolclass=NullPool)
         table = build_metadata(self.start_layout).tables["user"]
         with engine.begin() as connection:

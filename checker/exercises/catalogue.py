@@ -602,6 +602,49 @@ migration: describe the table you need inside the script.
         return {**row, "display_name": username[:1].upper() + username[1:]}
 
 
+class MergeHeads(MigrationExercise):
+    id = "09-merge-heads"
+    title = "Merge two heads into one"
+    lesson = "09"
+    base_revisions = (
+        "5e1f0c2a9b01_create_user_table.py",
+        "1b2c3d4e5f60_add_phone_to_user.py",
+        "2c3d4e5f6a71_add_bio_to_user.py",
+    )
+    merges = ("1b2c3d4e5f60", "2c3d4e5f6a71")
+    start_layout = "user+phone+bio"
+    target_layout = "user+phone+bio"
+    task = """\
+**Start:** two people branched from the first migration, `5e1f0c2a9b01` (create user table), at the same
+time. One wrote `1b2c3d4e5f60` (add `phone`), the other `2c3d4e5f6a71` (add `bio`); both revise
+`5e1f0c2a9b01`. The history now has two heads, and `flask db upgrade` refuses to guess. The database has
+both migrations applied and holds users.
+
+**Write** the merge migration, revision `f8d0b2c4e6a9`, the script `flask db merge` would write:
+- it follows **both** heads, so that the history has a single head again;
+- it changes nothing in the schema or the data, in either direction.
+
+**Preserve:** every user and every value; both columns.
+"""
+    hints = (
+        "A merge revision is an ordinary script whose `down_revision` is a tuple of the revisions it "
+        "joins.",
+        "`down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')`; both functions can stay `pass`.",
+        'On the command line, `flask db merge heads -m "merge phone and bio"` writes this script for '
+        "you.",
+    )
+    starter = migration_starter("merge phone and bio", "f8d0b2c4e6a9", "1b2c3d4e5f60")
+    solution = starter.replace(
+        "Revises: 1b2c3d4e5f60\n", "Revises: 1b2c3d4e5f60, 2c3d4e5f6a71\n"
+    ).replace(
+        "down_revision = '1b2c3d4e5f60'\n", "down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')\n"
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return dict(row)
+
+
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
     for exercise in (
@@ -614,5 +657,6 @@ EXERCISES: dict[str, Exercise] = {
         RenameBio(),
         DropUnnamedConstraint(),
         DisplayName(),
+        MergeHeads(),
     )
 }
