@@ -346,5 +346,44 @@ QUESTIONS: dict[str, Question] = {
             keys=("dd704e56cd72399afe2096171548f41a2ce917f74678637edaef79f024cfde1a",),
             explanation="The merge script's down_revision names both heads, and its upgrade() is usually empty.",
         ),
+        Question(
+            id="10-stamp",
+            prompt="What does `flask db stamp head` do to a database?",
+            kind="single",
+            keys=("4f9d8dc41830556b9b76e73d71c3e63b217fecd33f2d652180ff0a4bb66a7ac8",),
+            options=(
+                Option(
+                    "Writes the head revision into alembic_version, without running any migration",
+                    "It changes the record of where the database is, and nothing else.",
+                ),
+                Option("Runs every migration up to head", "That is `flask db upgrade`."),
+                Option(
+                    "Checks that the schema matches the head revision, then records it",
+                    "Stamp checks nothing: it trusts you.",
+                ),
+            ),
+            explanation="Stamp only a database whose schema you know matches that revision.",
+        ),
+        Question(
+            id="10-deploy-order",
+            prompt="A release adds a migration. In which order do you deploy it?",
+            kind="single",
+            keys=("76d7c5556e7a3c5f5711b20ccbd2e558899d3dd15268e066f2ad9075e93a5d62",),
+            options=(
+                Option(
+                    "Back up the database, run `flask db upgrade`, then start the new code",
+                    "The new code expects the new schema; the old code must survive the new schema for a moment.",
+                ),
+                Option(
+                    "Start the new code, then run `flask db upgrade`",
+                    "Until the upgrade runs, the new code queries columns that do not exist yet.",
+                ),
+                Option(
+                    "Run `flask db migrate` on the production server",
+                    "Migrations are generated and reviewed in development, and committed; production only applies them.",
+                ),
+            ),
+            explanation="Migrations must be compatible with the code still running while they apply.",
+        ),
     )
 }

@@ -413,3 +413,37 @@ WRONG_ANSWERS += [
         "down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "10-deploy-safe-column",
+        "filled and contracted, but no server default",
+        body(
+            "10-deploy-safe-column",
+            "upgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=True))\n"
+            "    op.execute('UPDATE user SET is_active = 1')\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.alter_column('is_active', existing_type=sa.Boolean(), "
+            "nullable=False)\n",
+        ),
+        "failed",
+        "the previous version of the app cannot insert a user any more: NOT NULL constraint "
+        "failed: user.is_active",
+    ),
+    WrongAnswer(
+        "10-deploy-safe-column",
+        "server default false",
+        edit("10-deploy-safe-column", "server_default=sa.true()", "server_default=sa.false()"),
+        "failed",
+        "5 of 5 users have a wrong is_active (user 1 should have 1, has 0)",
+    ),
+    WrongAnswer(
+        "10-deploy-safe-column",
+        "left nullable",
+        edit("10-deploy-safe-column", "nullable=False, server_default=sa.true()", "nullable=True"),
+        "failed",
+        "column user.is_active is NULL; it should be NOT NULL",
+    ),
+]

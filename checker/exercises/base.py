@@ -329,8 +329,14 @@ class MigrationExercise(Exercise):
     target_layout: ClassVar[str]
     hidden_checks: ClassVar[int] = 2
 
+    compatibility_check: ClassVar[tuple[str, str] | None] = None
+
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def verify_compatibility(self, database_path: Path) -> None:
+        """Extra check on a copy of the upgraded database (exercises that declare one)."""
         raise NotImplementedError
 
     @property
@@ -387,6 +393,11 @@ class MigrationExercise(Exercise):
                 "after upgrade", [self.after_upgrade(dict(r)) for r in rows], user_rows(db)
             ),
         )
+        if self.compatibility_check:
+            copy = scratch / f"{db.stem}-compatibility.db"
+            shutil.copy(db, copy)
+            name, description = self.compatibility_check
+            checks.run(name, description, lambda: self.verify_compatibility(copy))
         self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
         (down_schema, down_schema_text), (down_data, down_data_text) = names[2], names[3]
         checks.run(down_schema, down_schema_text, lambda: self.verify_schema(db, "downgrade", None))

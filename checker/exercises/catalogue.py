@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
+from ..outcomes import CheckFailed
 from .base import Exercise, MigrationExercise
 from .code import FactoryExercise, FunctionCase, FunctionExercise
 
@@ -645,6 +648,81 @@ both migrations applied and holds users.
         return dict(row)
 
 
+class DeploySafeColumn(MigrationExercise):
+    id = "10-deploy-safe-column"
+    title = "A column the running version of the app can live with"
+    lesson = "10"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+is_active"
+    compatibility_check = (
+        "old-code-inserts",
+        "the version of the app still running can insert users without knowing the column",
+    )
+    task = """\
+**Start:** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`, `email`), holding
+users. In production the migration runs first, and for a while the *previous* version of the app keeps
+serving requests: it knows nothing of the new column, and inserts users with
+`INSERT INTO user (username, email) VALUES (...)`.
+
+**Write** the next migration, revision `a3e5c7f9b1d2`:
+- `upgrade()` adds `is_active`, BOOLEAN, **NOT NULL**; every existing user is active;
+- users inserted afterwards by the previous version of the app (which does not mention `is_active`) must
+  be accepted, and be active;
+- `downgrade()` removes the column.
+
+**Preserve:** every user and all their other values, both ways.
+"""
+    hints = (
+        "The old code's INSERT names only `username` and `email`. For a NOT NULL column it does not "
+        "mention, the database itself must supply a value.",
+        "A *server* default is the database's value for an omitted column: "
+        "`server_default=sa.true()`. It also fills the existing rows when the column is added.",
+        "`batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=False, "
+        "server_default=sa.true()))`, and `batch_op.drop_column('is_active')` in `downgrade()`.",
+    )
+    starter = migration_starter("add is_active to user", "a3e5c7f9b1d2", "5e1f0c2a9b01")
+    solution = starter.replace(
+        "def upgrade():\n    pass\n",
+        "def upgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.add_column(\n"
+        "            sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.true())\n"
+        "        )\n",
+    ).replace(
+        "def downgrade():\n    pass\n",
+        "def downgrade():\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.drop_column('is_active')\n",
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "is_active": 1}
+
+    def verify_compatibility(self, database_path: Path) -> None:
+        with sqlite3.connect(database_path) as connection:
+            try:
+                connection.execute(
+                    "INSERT INTO user (username, email) VALUES ('old-code', 'old@example.com')"
+                )
+                (active,) = connection.execute(
+                    "SELECT is_active FROM user WHERE username = 'old-code'"
+                ).fetchone()
+            except sqlite3.Error as error:
+                raise CheckFailed(
+                    f"the previous version of the app cannot insert a user any more: {error}."
+                ) from None
+            finally:
+                connection.rollback()
+        connection.close()
+        if active != 1:
+            raise CheckFailed(
+                f"a user inserted by the previous version of the app has is_active = {active!r}, "
+                "not active (1)."
+            )
+
+
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
     for exercise in (
@@ -658,5 +736,6 @@ EXERCISES: dict[str, Exercise] = {
         DropUnnamedConstraint(),
         DisplayName(),
         MergeHeads(),
+        DeploySafeColumn(),
     )
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text
 
 from sample_app.extensions import NAMING_CONVENTION
 
@@ -67,6 +67,7 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user(email not unique)": lambda m: _user(m, unique_email=False),
+    "user+is_active": lambda m: _user(m, extra=(Column("is_active", Boolean, nullable=False),)),
     "user+phone+bio": lambda m: _user(m, extra=(Column("phone", String(20)), _bio())),
     "user+display_name": lambda m: _user(
         m, extra=(Column("display_name", String(80), nullable=False),)
