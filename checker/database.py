@@ -42,6 +42,13 @@ def open_sqlite_readonly(path: Path) -> Engine:
     )
 
 
+def open_readonly(url: str) -> Engine:
+    """An engine for looking at a database: SQLite files read-only, other databases as given."""
+    if url.startswith("sqlite:///"):
+        return open_sqlite_readonly(Path(url.removeprefix("sqlite:///")))
+    return create_engine(url, poolclass=NullPool)
+
+
 def describe(engine: Engine) -> dict[str, Table]:
     """Every table of the database, sorted by name, with its columns and constraints."""
     inspector = inspect(engine)

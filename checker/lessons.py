@@ -76,12 +76,12 @@ class Lesson:
         self.workspace = space
 
     def setup(self, *commands: str) -> None:
-        """Run ``flask`` commands that bring the workspace to the lesson's starting point."""
+        """Run ``flask`` commands quietly, in the same environment as the notebook's ``!`` lines."""
         for command in commands:
             result = subprocess.run(
                 ["flask", *shlex.split(command)],
                 cwd=self.workspace.path,
-                env={**os.environ, **self.workspace.environ()},
+                env=dict(os.environ),
                 capture_output=True,
                 text=True,
             )
@@ -122,9 +122,9 @@ class Lesson:
             indent = "    " * len(relative.parts)
             print(f"{indent}{relative.name}{'/' if path.is_dir() else ''}")
 
-    def schema(self) -> None:
-        """Print every table of the lesson's database with its columns and constraints."""
-        engine = self._engine()
+    def schema(self, database_url: str | None = None) -> None:
+        """Print every table of the lesson's database (or another) with columns and constraints."""
+        engine = self._engine(database_url)
         if engine is None:
             return
         tables = database.describe(engine)
@@ -143,9 +143,9 @@ class Lesson:
             for constraint_name, columns in described.unique_constraints:
                 print(f"    UNIQUE {constraint_name or '(unnamed)'} ({', '.join(columns)})")
 
-    def rows(self, table_name: str = "user") -> None:
-        """Print every row of a table."""
-        engine = self._engine()
+    def rows(self, table_name: str = "user", database_url: str | None = None) -> None:
+        """Print every row of a table of the lesson's database (or another)."""
+        engine = self._engine(database_url)
         if engine is None:
             return
         if table_name not in database.describe(engine):
@@ -162,11 +162,12 @@ class Lesson:
             )
         print(f"({len(rows)} {'row' if len(rows) == 1 else 'rows'})")
 
-    def _engine(self):
+    def _engine(self, database_url: str | None = None):
         try:
-            return database.open_sqlite_readonly(self.workspace.database_path)
+            return database.open_readonly(database_url or self.workspace.database_url)
         except FileNotFoundError:
-            print("(no database yet: instance/app.db does not exist)")
+            shown = "instance/app.db" if database_url is None else database_url
+            print(f"(no database yet: {shown} does not exist)")
             return None
 
     def _print_file(self, path: Path) -> None:

@@ -385,5 +385,47 @@ QUESTIONS: dict[str, Question] = {
             ),
             explanation="Migrations must be compatible with the code still running while they apply.",
         ),
+        Question(
+            id="11-transactional-ddl",
+            prompt="A migration adds a column, then fails on its next statement. What is left behind?",
+            kind="single",
+            keys=("450722043346544154f17391a5e7627a6e0e4628d4e63ae9c9746d06a522dd5c",),
+            options=(
+                Option(
+                    "On PostgreSQL nothing; on SQLite the new column stays, and alembic_version still names the old revision",
+                    "PostgreSQL runs DDL inside the transaction and rolls it all back; SQLite commits each DDL statement as it goes.",
+                ),
+                Option(
+                    "On both databases, nothing",
+                    "SQLite runs DDL non-transactionally under Alembic, so the first step stays.",
+                ),
+                Option(
+                    "On both databases, the new column stays",
+                    "PostgreSQL rolls back the whole migration, column included.",
+                ),
+            ),
+            explanation="Keep SQLite migrations small, and test them on a copy.",
+        ),
+        Question(
+            id="11-enum",
+            prompt="A PostgreSQL enum type `user_role` needs a new value. What does the migration contain?",
+            kind="single",
+            keys=("b99ac19b32382a0830b64822c42433694983630c7f46fe525d0cd399e87b9999",),
+            options=(
+                Option(
+                    "`op.execute(\"ALTER TYPE user_role ADD VALUE 'moderator'\")`, written by hand",
+                    "Autogenerate does not see the new value; the SQL is written by hand.",
+                ),
+                Option(
+                    "Whatever `flask db migrate` generates",
+                    "Autogenerate does not compare the values of an enum type.",
+                ),
+                Option(
+                    "`batch_op.alter_column('role', type_=...)`",
+                    "That changes which type the column uses, not the values of the type.",
+                ),
+            ),
+            explanation="Removing a value is harder still: PostgreSQL has no DROP VALUE.",
+        ),
     )
 }

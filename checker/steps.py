@@ -53,10 +53,10 @@ def describe_error(error: BaseException, learner_file: str | None) -> dict[str, 
     return {"error": summary, "frames": frames}
 
 
-def alembic_config(script_location: str, database_path: str) -> Config:
+def alembic_config(script_location: str, database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", script_location)
-    config.set_main_option("sqlalchemy.url", f"sqlite:///{database_path}")
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 
@@ -79,10 +79,10 @@ def history(script_location: str, learner_file: str) -> dict[str, Any]:
 
 
 def migrate(
-    script_location: str, database_path: str, direction: str, revision: str, learner_file: str
+    script_location: str, database_url: str, direction: str, revision: str, learner_file: str
 ) -> dict[str, Any]:
-    """Run ``alembic upgrade/downgrade REVISION`` on a SQLite file."""
-    config = alembic_config(script_location, database_path)
+    """Run ``alembic upgrade/downgrade REVISION`` on a database."""
+    config = alembic_config(script_location, database_url)
     run = command.upgrade if direction == "upgrade" else command.downgrade
     try:
         run(config, revision)

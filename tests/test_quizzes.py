@@ -44,10 +44,13 @@ RIGHT = {
     ],
     "09-multiple-heads": "It refuses: there are multiple head revisions",
     "09-merge-command": "flask db merge heads",
-    "10-stamp": (
-        "Writes the head revision into alembic_version, without running any migration"
-    ),
+    "10-stamp": ("Writes the head revision into alembic_version, without running any migration"),
     "10-deploy-order": "Back up the database, run `flask db upgrade`, then start the new code",
+    "11-transactional-ddl": (
+        "On PostgreSQL nothing; on SQLite the new column stays, and alembic_version still "
+        "names the old revision"
+    ),
+    "11-enum": "`op.execute(\"ALTER TYPE user_role ADD VALUE 'moderator'\")`, written by hand",
     "05-detects": [
         "A new nullable column",
         "A column type change from VARCHAR(80) to VARCHAR(100)",

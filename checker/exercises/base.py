@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import shutil
-import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,10 +18,10 @@ from typing import Any, ClassVar
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, insert
+from sqlalchemy import Enum, create_engine, insert, text
 from sqlalchemy.pool import NullPool
 
-from .. import database, sandbox, steps
+from .. import database, postgres, sandbox, steps
 from ..outcomes import AnswerProblem, CheckFailed, CheckResult, Outcome, Report, Status
 from .tables import HIDDEN_USERS, VISIBLE_USERS, build_metadata
 
@@ -64,7 +63,10 @@ class Exercise:
                 )
             require_valid_syntax(source)
             with tempfile.TemporaryDirectory(prefix="migrations-check-") as scratch:
-                self.run_checks(checks, source, Path(scratch), hidden=hidden)
+                try:
+                    self.run_checks(checks, source, Path(scratch), hidden=hidden)
+                finally:
+                    postgres.drop_scratch_databases()
         except AnswerProblem as problem:
             duration = time.perf_counter() - started
             return self.problem_report(problem, checks.results, hidden=hidden, duration=duration)
@@ -243,9 +245,9 @@ def describe_schema_difference(difference: Any) -> str:
     return f"schema difference: {kind}"
 
 
-def schema_differences(database_path: Path, layout: str) -> list[str]:
+def schema_differences(database_url: str, layout: str) -> list[str]:
     """How the database's schema differs from a layout, as sentences (empty when equal)."""
-    engine = database.open_sqlite_readonly(database_path)
+    engine = database.open_readonly(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         found = compare_metadata(context, build_metadata(layout))
@@ -253,19 +255,45 @@ def schema_differences(database_path: Path, layout: str) -> list[str]:
     return [describe_schema_difference(item) for item in flat]
 
 
-def database_version(database_path: Path) -> list[str]:
-    with sqlite3.connect(f"file:{database_path}?mode=ro", uri=True) as connection:
-        try:
-            rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        except sqlite3.OperationalError:
-            return []
-    connection.close()
+def enum_type_differences(database_url: str, layout: str) -> list[str]:
+    """PostgreSQL enum types that exist without the layout using them, or the reverse."""
+    if not database_url.startswith("postgresql"):
+        return []
+    wanted = {
+        column.type.name
+        for table in build_metadata(layout).tables.values()
+        for column in table.columns
+        if isinstance(column.type, Enum)
+    }
+    engine = database.open_readonly(database_url)
+    with engine.connect() as connection:
+        present = set(
+            connection.execute(
+                text(
+                    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE t.typtype = 'e' AND n.nspname = current_schema()"
+                )
+            ).scalars()
+        )
+    engine.dispose()
+    return [f"the enum type {name} is left behind" for name in sorted(present - wanted)] + [
+        f"the enum type {name} is missing" for name in sorted(wanted - present)
+    ]
+
+
+def database_version(database_url: str) -> list[str]:
+    """The revisions recorded in ``alembic_version`` (empty when there is no such table)."""
+    engine = database.open_readonly(database_url)
+    if "alembic_version" not in database.describe(engine):
+        return []
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
     return sorted(str(row[0]) for row in rows)
 
 
-def user_rows(database_path: Path) -> dict[int, dict[str, Any]] | None:
+def user_rows(database_url: str) -> dict[int, dict[str, Any]] | None:
     """The rows of the ``user`` table by id, or None when the table does not exist."""
-    engine = database.open_sqlite_readonly(database_path)
+    engine = database.open_readonly(database_url)
     if "user" not in database.describe(engine):
         return None
     columns, rows = database.fetch_rows(engine, "user")
@@ -330,6 +358,7 @@ class MigrationExercise(Exercise):
     hidden_checks: ClassVar[int] = 2
 
     compatibility_check: ClassVar[tuple[str, str] | None] = None
+    database_kind: ClassVar[str] = "sqlite"
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
@@ -380,7 +409,7 @@ class MigrationExercise(Exercise):
         if hidden:
             self.hidden_round_trip(checks, location, answer_file, scratch, revision)
 
-    def round_trip(self, checks, location, answer_file, scratch, revision, users, names) -> Path:
+    def round_trip(self, checks, location, answer_file, scratch, revision, users, names) -> str:
         rows = self.seed_rows(users)
         db = self.seeded_database(scratch, rows, tag=f"visible-{len(checks.results)}")
         self.migrate(location, db, "upgrade", revision, answer_file, scratch)
@@ -394,8 +423,8 @@ class MigrationExercise(Exercise):
             ),
         )
         if self.compatibility_check:
-            copy = scratch / f"{db.stem}-compatibility.db"
-            shutil.copy(db, copy)
+            copy = scratch / "compatibility.db"
+            shutil.copy(db.removeprefix("sqlite:///"), copy)
             name, description = self.compatibility_check
             checks.run(name, description, lambda: self.verify_compatibility(copy))
         self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
@@ -497,7 +526,7 @@ class MigrationExercise(Exercise):
         self.run_step(
             "migrate",
             str(location),
-            str(db),
+            db,
             direction,
             revision,
             str(answer_file),
@@ -505,10 +534,10 @@ class MigrationExercise(Exercise):
             what=f"Your {direction}()",
         )
 
-    def verify_schema(self, db: Path, when: str, revision: str | None) -> None:
+    def verify_schema(self, db: str, when: str, revision: str | None) -> None:
         layout = self.target_layout if revision else self.start_layout
         expected_version = [revision] if revision else sorted(self.parents)
-        differences = schema_differences(db, layout)
+        differences = schema_differences(db, layout) + enum_type_differences(db, layout)
         if differences:
             raise CheckFailed(f"after {when}, " + "; ".join(differences) + ".")
         version = database_version(db)
@@ -517,19 +546,26 @@ class MigrationExercise(Exercise):
                 f"after {when}, alembic_version holds {version!r} instead of {expected_version!r}."
             )
 
-    def seeded_database(self, scratch: Path, rows: list[dict[str, Any]], tag: str) -> Path:
-        """A database at the base revision holding ``rows``, built from trusted scripts only."""
+    def seeded_database(self, scratch: Path, rows: list[dict[str, Any]], tag: str) -> str:
+        """A database at the base revision holding ``rows``, built from trusted scripts only.
+
+        Returns its URL: a SQLite file in ``scratch``, or a new database on a PostgreSQL
+        server for exercises about PostgreSQL.
+        """
         base = scratch / f"base-{tag}"
         versions = base / "versions"
         versions.mkdir(parents=True)
         (base / "env.py").write_text(steps.ENV_PY)
         for name in self.base_revisions:
             shutil.copy(MIGRATIONS_DIR / name, versions / name)
-        db = scratch / f"{tag}.db"
-        command.upgrade(steps.alembic_config(str(base), str(db)), "heads")
-        engine = create_engine(f"sqlite:///{db}", poolclass=NullPool)
+        if self.database_kind == "postgresql":
+            url = postgres.scratch_database()
+        else:
+            url = f"sqlite:///{scratch / f'{tag}.db'}"
+        command.upgrade(steps.alembic_config(str(base), url), "heads")
+        engine = create_engine(url, poolclass=NullPool)
         table = build_metadata(self.start_layout).tables["user"]
         with engine.begin() as connection:
             connection.execute(insert(table), rows)
         engine.dispose()
-        return db
+        return url

@@ -723,6 +723,64 @@ serving requests: it knows nothing of the new column, and inserts users with
             )
 
 
+class EnumColumn(MigrationExercise):
+    id = "11-enum-column"
+    title = "An enum column on PostgreSQL, created and removed cleanly"
+    lesson = "11"
+    database_kind = "postgresql"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+role_enum"
+    task = """\
+**Start (PostgreSQL):** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`,
+`email`), holding users. The check runs on a real PostgreSQL server.
+
+**Write** the next migration, revision `b7d9f1a3c5e7`:
+- `upgrade()` adds `role`, of the PostgreSQL enum type `user_role` with the values `'member'` and
+  `'admin'`, **NOT NULL**; every existing user is a `'member'`;
+- `downgrade()` removes the column **and the type**, so that upgrading again works.
+
+**Preserve:** every user and all their other values, both ways. The script autogenerate writes for this
+model change fails on PostgreSQL: `type "user_role" does not exist`.
+"""
+    hints = (
+        "On PostgreSQL an enum is a type of its own, and `add_column` does not create it. Create it "
+        "before the column and drop it after the column.",
+        "At module level: `user_role = sa.Enum('member', 'admin', name='user_role')`. In `upgrade()`: "
+        "`user_role.create(op.get_bind(), checkfirst=True)` first; in `downgrade()`: "
+        "`user_role.drop(op.get_bind(), checkfirst=True)` last.",
+        "The column: `sa.Column('role', user_role, nullable=False, server_default='member')`; "
+        "`server_default` fills the existing rows.",
+    )
+    starter = migration_starter("add role to user", "b7d9f1a3c5e7", "5e1f0c2a9b01")
+    solution = (
+        starter.replace(
+            "depends_on = None\n",
+            "depends_on = None\n\nuser_role = sa.Enum('member', 'admin', name='user_role')\n",
+        )
+        .replace(
+            "def upgrade():\n    pass\n",
+            "def upgrade():\n"
+            "    user_role.create(op.get_bind(), checkfirst=True)\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(\n"
+            "            sa.Column('role', user_role, nullable=False, server_default='member')\n"
+            "        )\n",
+        )
+        .replace(
+            "def downgrade():\n    pass\n",
+            "def downgrade():\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('role')\n"
+            "    user_role.drop(op.get_bind(), checkfirst=True)\n",
+        )
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "role": "member"}
+
+
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
     for exercise in (
@@ -737,5 +795,6 @@ EXERCISES: dict[str, Exercise] = {
         DisplayName(),
         MergeHeads(),
         DeploySafeColumn(),
+        EnumColumn(),
     )
 }

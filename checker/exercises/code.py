@@ -210,10 +210,10 @@ class FactoryExercise(Exercise):
             raise CheckFailed(f"flask db upgrade failed: {failure.get('error')}")
         if not db.is_file():
             raise CheckFailed("no database was created: did the upgrade run?")
-        differences = schema_differences(db, "user")
+        differences = schema_differences(f"sqlite:///{db}", "user")
         if differences:
             raise CheckFailed("after flask db upgrade, " + "; ".join(differences) + ".")
-        if database_version(db) != ["5e1f0c2a9b01"]:
+        if database_version(f"sqlite:///{db}") != ["5e1f0c2a9b01"]:
             raise CheckFailed("after flask db upgrade, the database is not at the first revision.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, MetaData, String, Table, Text
 
 from sample_app.extensions import NAMING_CONVENTION
 
@@ -67,6 +67,9 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user(email not unique)": lambda m: _user(m, unique_email=False),
+    "user+role_enum": lambda m: _user(
+        m, extra=(Column("role", Enum("member", "admin", name="user_role"), nullable=False),)
+    ),
     "user+is_active": lambda m: _user(m, extra=(Column("is_active", Boolean, nullable=False),)),
     "user+phone+bio": lambda m: _user(m, extra=(Column("phone", String(20)), _bio())),
     "user+display_name": lambda m: _user(

