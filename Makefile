@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 .PHONY: lab test notebooks clean
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .

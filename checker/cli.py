@@ -27,7 +27,7 @@ def cli() -> None:
 def list_command() -> None:
     """List the exercises: id, lesson and title."""
     for exercise in EXERCISES.values():
-        click.echo(f"{exercise.id:<22} lesson {exercise.lesson}  {exercise.title}")
+        click.echo(f"{exercise.id:<24} lesson {exercise.lesson}  {exercise.title}")
 
 
 @cli.command("check")

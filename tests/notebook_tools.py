@@ -9,7 +9,8 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
+LESSONS = sorted(p for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb") if p != START_HERE)
 
 
 def read(path: Path) -> nbformat.NotebookNode:

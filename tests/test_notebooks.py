@@ -14,7 +14,15 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from notebook_tools import LESSONS, ROOT, output_text, read, sanitize_patterns, sanitized
+from notebook_tools import (
+    LESSONS,
+    ROOT,
+    START_HERE,
+    output_text,
+    read,
+    sanitize_patterns,
+    sanitized,
+)
 
 ERROR_MARKERS = ("Error:", "ERROR ", "Traceback")
 
@@ -149,3 +157,13 @@ def test_lesson_embeds_a_quiz_and_a_challenge(path):
     assert any(source.startswith("%%answer ") for source in sources)
     check_cell = next(c for c in read(path).cells if c.source == "challenge.check()")
     assert "not attempted" in output_text(check_cell)
+
+
+def test_start_here_maps_every_lesson_and_exercise():
+    from checker.exercises import EXERCISES
+
+    markdown = "\n".join(c.source for c in read(START_HERE).cells if c.cell_type == "markdown")
+    for path in LESSONS:
+        assert f"]({path.name})" in markdown, f"00_start_here does not link {path.name}"
+    listing = "".join(output_text(c) for c in read(START_HERE).cells if c.cell_type == "code")
+    assert [line.split()[0] for line in listing.splitlines()] == list(EXERCISES)
