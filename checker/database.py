@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, column, create_engine, inspect, select, table
+from sqlalchemy import Engine, Enum, column, create_engine, inspect, select, table
 from sqlalchemy.pool import NullPool
 
 
@@ -49,6 +49,13 @@ def open_readonly(url: str) -> Engine:
     return create_engine(url, poolclass=NullPool)
 
 
+def type_name(column_type) -> str:
+    """A column type as SQL names it; a named enum by its type's name."""
+    if isinstance(column_type, Enum) and column_type.name:
+        return f"ENUM {column_type.name}"
+    return str(column_type)
+
+
 def describe(engine: Engine) -> dict[str, Table]:
     """Every table of the database, sorted by name, with its columns and constraints."""
     inspector = inspect(engine)
@@ -58,7 +65,7 @@ def describe(engine: Engine) -> dict[str, Table]:
         columns = tuple(
             Column(
                 name=info["name"],
-                type=str(info["type"]),
+                type=type_name(info["type"]),
                 nullable=bool(info["nullable"]),
                 primary_key=info["name"] in primary_key,
                 server_default=info.get("default"),

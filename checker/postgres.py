@@ -47,7 +47,11 @@ def start() -> str:
 
             folder = Path(tempfile.mkdtemp(prefix="course-postgres-"))
             _server = get_server(folder / "pgdata", cleanup_mode="delete")
-            url = _server.get_uri()
+            url = (
+                make_url(_server.get_uri())
+                .set(drivername="postgresql+psycopg")
+                .render_as_string(hide_password=False)
+            )
     except Exception as error:  # the wheel raises assorted errors when a server cannot start
         _server = None
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -393,11 +393,11 @@ QUESTIONS: dict[str, Question] = {
             options=(
                 Option(
                     "On PostgreSQL nothing; on SQLite the new column stays, and alembic_version still names the old revision",
-                    "PostgreSQL runs DDL inside the transaction and rolls it all back; SQLite commits each DDL statement as it goes.",
+                    "PostgreSQL runs DDL inside the transaction and rolls it all back; Alembic runs DDL on SQLite without a transaction, so each statement stays.",
                 ),
                 Option(
                     "On both databases, nothing",
-                    "SQLite runs DDL non-transactionally under Alembic, so the first step stays.",
+                    "Alembic runs DDL on SQLite without a transaction, so the first step stays.",
                 ),
                 Option(
                     "On both databases, the new column stays",

@@ -13,9 +13,16 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 
 
+TEST_EXTRA = 'extra == "test"'
+
+
 def normalise(requirement: Requirement) -> str:
+    """Name, extras, pinned version and Python-version marker; the test-extra marker dropped."""
     extras = f"[{','.join(sorted(requirement.extras))}]" if requirement.extras else ""
-    return f"{requirement.name.lower().replace('_', '-')}{extras}{requirement.specifier}"
+    marker = str(requirement.marker) if requirement.marker else ""
+    marker = marker.replace(f" and {TEST_EXTRA}", "").replace(TEST_EXTRA, "").strip()
+    name = requirement.name.lower().replace("_", "-")
+    return f"{name}{extras}{requirement.specifier}" + (f"; {marker}" if marker else "")
 
 
 def project_requirements() -> set[str]:
@@ -24,9 +31,10 @@ def project_requirements() -> set[str]:
     wanted = set()
     for line in declared:
         requirement = Requirement(line)
-        if requirement.marker is None or requirement.marker.evaluate({"extra": "test"}):
-            requirement.marker = None
-            wanted.add(normalise(requirement))
+        marker = str(requirement.marker) if requirement.marker else ""
+        if "extra ==" in marker and TEST_EXTRA not in marker:
+            continue
+        wanted.add(normalise(requirement))
     return wanted
 
 
