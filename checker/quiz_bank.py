@@ -165,16 +165,16 @@ QUESTIONS: dict[str, Question] = {
         ),
         Question(
             id="05-rename",
-            prompt="You rename the model attribute `email` to `email_address` and run `flask db migrate`. What does the script do?",
+            prompt="You rename the nullable model attribute `bio` to `about` and run `flask db migrate`. What does the script do?",
             kind="single",
-            keys=("3471316dff0d3426282b412a9af99b67815dd6e238089157cc9cfaf9d65d9f52",),
+            keys=("10889dcbf3165650b9c207e26407267fb1950045be95794ea5fef18f505dc9bd",),
             options=(
                 Option(
                     "It renames the column with `alter_column`",
                     "Autogenerate cannot tell a rename from a column that went away and another that appeared.",
                 ),
                 Option(
-                    "It adds `email_address` and drops `email`, losing every address",
+                    "It adds `about` and drops `bio`, losing every bio",
                     "That is what autogenerate sees: one column removed, one added. Applied as it is, the data is gone.",
                 ),
                 Option(

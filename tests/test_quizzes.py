@@ -22,7 +22,7 @@ RIGHT = {
         "A migration script exists that the database has not had",
         "`flask db upgrade` before generating fixes it",
     ],
-    "05-rename": "It adds `email_address` and drops `email`, losing every address",
+    "05-rename": "It adds `about` and drops `bio`, losing every bio",
     "06-rename-op": "`batch_op.alter_column('bio', new_column_name='about')`",
     "06-empty-revision": "flask db revision",
     "07-move-and-copy": (
