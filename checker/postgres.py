@@ -34,7 +34,7 @@ class PostgresUnavailable(Exception):
 
 def start() -> str:
     """Start (or reuse) a server and return a SQLAlchemy URL for its ``postgres`` database."""
-    existing = os.environ.get(EXISTING_SERVER_VARIABLE, "").strip()
+    existing = _existing_server()
     if existing:
         _require_connection(existing)
         return existing
@@ -47,11 +47,7 @@ def start() -> str:
 
             folder = Path(tempfile.mkdtemp(prefix="course-postgres-"))
             _server = get_server(folder / "pgdata", cleanup_mode="delete")
-            url = (
-                make_url(_server.get_uri())
-                .set(drivername="postgresql+psycopg")
-                .render_as_string(hide_password=False)
-            )
+            url = _with_psycopg(_server.get_uri())
     except Exception as error:  # the wheel raises assorted errors when a server cannot start
         _server = None
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -66,8 +62,7 @@ def start() -> str:
 
 def server_url() -> str:
     """The URL of the server started earlier in this process, or of a newly started one."""
-    existing = os.environ.get(EXISTING_SERVER_VARIABLE, "").strip()
-    return existing or _url or start()
+    return _existing_server() or _url or start()
 
 
 def scratch_database() -> str:
@@ -84,6 +79,19 @@ def drop_scratch_databases() -> None:
     while _scratch_databases:
         name = _scratch_databases.pop()
         _execute_outside_transaction(server_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _existing_server() -> str:
+    existing = os.environ.get(EXISTING_SERVER_VARIABLE, "").strip()
+    return _with_psycopg(existing) if existing else ""
+
+
+def _with_psycopg(url: str) -> str:
+    """The URL with psycopg 3 as driver (before SQLAlchemy 2.1, postgresql:// meant psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
 
 
 def _execute_outside_transaction(url: str, statement: str) -> None:

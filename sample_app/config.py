@@ -19,10 +19,13 @@ class DatabaseConfigError(click.ClickException):
 
 
 def database_url(environ: "os._Environ[str] | dict[str, str]" = os.environ) -> URL:
-    """Return the database URL from ``DATABASE_URL`` (SQLite ``app.db`` by default)."""
+    """Return the database URL from ``DATABASE_URL`` (SQLite ``app.db`` by default).
+
+    A bare ``postgresql://`` URL means psycopg 3, the driver installed with the app.
+    """
     raw = environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     try:
-        url = make_url(raw)
+        url = with_installed_driver(make_url(raw))
     except ArgumentError:
         raise DatabaseConfigError(
             f"DATABASE_URL is not a database URL: {raw!r} "
@@ -39,6 +42,11 @@ def database_url(environ: "os._Environ[str] | dict[str, str]" = os.environ) -> U
             f"DATABASE_URL needs the Python driver {error.name!r}, which is not installed"
         ) from None
     return url
+
+
+def with_installed_driver(url: URL) -> URL:
+    """``postgresql://`` as ``postgresql+psycopg://``, whatever SQLAlchemy's default driver is."""
+    return url.set(drivername="postgresql+psycopg") if url.drivername == "postgresql" else url
 
 
 def check_connection(engine: Engine) -> None:

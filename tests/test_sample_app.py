@@ -90,8 +90,13 @@ def test_unreachable_database_is_one_clear_error(tmp_path):
         create_app({"SQLALCHEMY_DATABASE_URI": url})
 
 
+def test_bare_postgresql_url_means_psycopg_3():
+    url = database_url({"DATABASE_URL": "postgresql://u@localhost/db"})
+    assert url.drivername == "postgresql+psycopg"
+
+
 def test_password_is_hidden_in_connection_errors():
-    url = "postgresql://learner:s3cret@127.0.0.1:1/course"
+    url = "postgresql+psycopg://learner:s3cret@127.0.0.1:1/course"
     with pytest.raises(DatabaseConfigError) as caught:
         create_app({"SQLALCHEMY_DATABASE_URI": url})
     assert "s3cret" not in caught.value.message
