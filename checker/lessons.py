@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
 
 from . import database, workspace
 
@@ -148,7 +149,7 @@ class Lesson:
         engine = self._engine(database_url)
         if engine is None:
             return
-        if table_name not in database.describe(engine):
+        if not inspect(engine).has_table(table_name):
             print(f"(no table {table_name!r} in the database)")
             return
         columns, rows = database.fetch_rows(engine, table_name)

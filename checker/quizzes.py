@@ -104,10 +104,14 @@ def save(notebook_dir: Path, verdict: Verdict) -> Path:
     """Record an answer atomically (write a temporary file, then rename it)."""
     folder = progress_dir(notebook_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    answer = verdict.answer if isinstance(verdict.answer, str) else list(verdict.answer)
+    answer = verdict.answer
+    if isinstance(answer, (list, tuple, set, frozenset)):
+        answer = list(answer)
+    elif isinstance(answer, Decimal):
+        answer = str(answer)
     record = {
         "question": verdict.question_id,
-        "answer": answer if not isinstance(answer, Decimal) else str(answer),
+        "answer": answer,
         "correct": verdict.correct,
         "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

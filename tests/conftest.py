@@ -10,8 +10,6 @@ import pytest
 
 from checker import workspace
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture
 def space(tmp_path: Path) -> workspace.Workspace:

@@ -93,7 +93,7 @@ def test_non_utf8_answer(tmp_path):
     assert "not UTF-8" in report.message
 
 
-def test_writing_outside_does_not_touch_the_answer(tmp_path):
+def test_check_runs_a_copy_of_the_answer_file(tmp_path):
     answer = tmp_path / "answer.py"
     source = with_upgrade(f"    open({str(answer)!r}, 'w').write('wiped')\n")
     answer.write_text(source)

@@ -144,6 +144,12 @@ def test_answer_saves_progress_and_the_form_reloads_it(notebook_dir):
     assert "Correct." in view.feedback.value
 
 
+def test_number_answered_from_code_is_saved_and_reloaded(notebook_dir):
+    assert repr(notebook.answer("03-version-rows", 1)).startswith("**Correct.**")
+    assert quizzes.saved_answer(notebook_dir, "03-version-rows") == 1
+    assert notebook.quiz("03-version-rows").input.value == "1"
+
+
 def test_form_submit_saves(notebook_dir):
     view = notebook.quiz("01-drift")
     for box in view.input.children:

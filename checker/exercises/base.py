@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Enum, create_engine, insert, text
+from sqlalchemy import Enum, create_engine, insert, inspect, text
 from sqlalchemy.pool import NullPool
 
 from .. import database, postgres, sandbox, steps
@@ -284,7 +284,7 @@ def enum_type_differences(database_url: str, layout: str) -> list[str]:
 def database_version(database_url: str) -> list[str]:
     """The revisions recorded in ``alembic_version`` (empty when there is no such table)."""
     engine = database.open_readonly(database_url)
-    if "alembic_version" not in database.describe(engine):
+    if not inspect(engine).has_table("alembic_version"):
         return []
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
@@ -294,7 +294,7 @@ def database_version(database_url: str) -> list[str]:
 def user_rows(database_url: str) -> dict[int, dict[str, Any]] | None:
     """The rows of the ``user`` table by id, or None when the table does not exist."""
     engine = database.open_readonly(database_url)
-    if "user" not in database.describe(engine):
+    if not inspect(engine).has_table("user"):
         return None
     columns, rows = database.fetch_rows(engine, "user")
     return {row[columns.index("id")]: dict(zip(columns, row, strict=True)) for row in rows}
@@ -341,6 +341,14 @@ def compare_rows(
 def format_ids(ids: list[int]) -> str:
     shown = ", ".join(str(i) for i in ids[:5])
     return shown + (", ..." if len(ids) > 5 else "")
+
+
+ROUND_TRIP_CHECKS = {
+    "upgrade-schema": "after upgrade, the schema is the target schema",
+    "upgrade-data": "after upgrade, every user is there with the right values",
+    "downgrade-schema": "after downgrade, the schema is back to the start",
+    "downgrade-data": "after downgrade, every user is back as before",
+}
 
 
 class MigrationExercise(Exercise):
@@ -394,48 +402,35 @@ class MigrationExercise(Exercise):
             "the script continues the history: one head, right after the last migration",
             lambda: self.verify_history(structure, location, answer_file, scratch),
         )
-        later = (
-            ("upgrade-schema", "after upgrade, the schema is the target schema"),
-            ("upgrade-data", "after upgrade, every user is there with the right values"),
-            ("downgrade-schema", "after downgrade, the schema is back to the start"),
-            ("downgrade-data", "after downgrade, every user is back as before"),
-        )
         if not history_ok:
-            for name, description in later:
+            for name, description in ROUND_TRIP_CHECKS.items():
                 checks.skip(name, description, "needs a correct history")
             return
         revision = structure["revision"]
-        self.round_trip(checks, location, answer_file, scratch, revision, VISIBLE_USERS, later)
+        self.visible_round_trip(checks, location, answer_file, scratch, revision)
         if hidden:
             self.hidden_round_trip(checks, location, answer_file, scratch, revision)
 
-    def round_trip(self, checks, location, answer_file, scratch, revision, users, names) -> str:
-        rows = self.seed_rows(users)
-        db = self.seeded_database(scratch, rows, tag=f"visible-{len(checks.results)}")
+    def visible_round_trip(self, checks, location, answer_file, scratch, revision) -> None:
+        """Upgrade and downgrade the sample users, checking schema and rows after each."""
+        rows = self.seed_rows(VISIBLE_USERS)
+        db = self.seeded_database(scratch, rows, tag="visible")
+
+        def run(name: str, verify: Callable[[], None]) -> None:
+            checks.run(name, ROUND_TRIP_CHECKS[name], verify)
+
         self.migrate(location, db, "upgrade", revision, answer_file, scratch)
-        (up_schema, up_schema_text), (up_data, up_data_text) = names[0], names[1]
-        checks.run(up_schema, up_schema_text, lambda: self.verify_schema(db, "upgrade", revision))
-        checks.run(
-            up_data,
-            up_data_text,
-            lambda: compare_rows(
-                "after upgrade", [self.after_upgrade(dict(r)) for r in rows], user_rows(db)
-            ),
-        )
+        run("upgrade-schema", lambda: self.verify_schema(db, "upgrade", revision))
+        expected = [self.after_upgrade(dict(r)) for r in rows]
+        run("upgrade-data", lambda: compare_rows("after upgrade", expected, user_rows(db)))
         if self.compatibility_check:
             copy = scratch / "compatibility.db"
             shutil.copy(db.removeprefix("sqlite:///"), copy)
             name, description = self.compatibility_check
             checks.run(name, description, lambda: self.verify_compatibility(copy))
         self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
-        (down_schema, down_schema_text), (down_data, down_data_text) = names[2], names[3]
-        checks.run(down_schema, down_schema_text, lambda: self.verify_schema(db, "downgrade", None))
-        checks.run(
-            down_data,
-            down_data_text,
-            lambda: compare_rows("after downgrade", rows, user_rows(db)),
-        )
-        return db
+        run("downgrade-schema", lambda: self.verify_schema(db, "downgrade", None))
+        run("downgrade-data", lambda: compare_rows("after downgrade", rows, user_rows(db)))
 
     def hidden_round_trip(self, checks, location, answer_file, scratch, revision) -> None:
         rows = self.seed_rows(HIDDEN_USERS)

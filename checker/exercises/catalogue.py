@@ -169,6 +169,13 @@ def create_app(database_url="sqlite:///app.db"):
 '''
 
 
+def with_bodies(starter: str, *, upgrade: str, downgrade: str) -> str:
+    """A migration starter with the bodies of ``upgrade()`` and ``downgrade()`` written in."""
+    return starter.replace("def upgrade():\n    pass\n", "def upgrade():\n" + upgrade).replace(
+        "def downgrade():\n    pass\n", "def downgrade():\n" + downgrade
+    )
+
+
 def migration_starter(message: str, revision: str, down_revision: str) -> str:
     return f'''\
 """{message}
@@ -223,17 +230,17 @@ through the downgrade.
         "It is the script `flask db migrate` wrote in lesson 03, second migration.",
     )
     starter = migration_starter("add password_hash to user", "7b3c2e4d9f03", "5e1f0c2a9b01")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.add_column(sa.Column('password_hash', sa.String(length=128), "
-        "nullable=True))\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_column('password_hash')\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('password_hash', sa.String(length=128), "
+            "nullable=True))\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('password_hash')\n"
+        ),
     )
 
     @staticmethod
@@ -270,19 +277,19 @@ NULL, and no user may be left without a role.
         "`batch_op.alter_column('role', existing_type=sa.String(length=20), nullable=False)`.",
     )
     starter = migration_starter("add role to user", "8c4d3f5e0a04", "5e1f0c2a9b01")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.add_column(\n"
-        "            sa.Column('role', sa.String(length=20), nullable=False, "
-        "server_default='member')\n"
-        "        )\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_column('role')\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(\n"
+            "            sa.Column('role', sa.String(length=20), nullable=False, "
+            "server_default='member')\n"
+            "        )\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('role')\n"
+        ),
     )
 
     @staticmethod
@@ -328,26 +335,26 @@ class RenameUsername(MigrationExercise):
         "`username`, create `uq_user_username`.",
     )
     starter = migration_starter("rename username to login", "9d5e4a6f1b05", "6a2b1d3c8e02")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_constraint('uq_user_username', type_='unique')\n"
-        "        batch_op.alter_column('username', new_column_name='login',\n"
-        "                              existing_type=sa.String(length=80), "
-        "existing_nullable=False)\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.create_unique_constraint('uq_user_login', ['login'])\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_constraint('uq_user_login', type_='unique')\n"
-        "        batch_op.alter_column('login', new_column_name='username',\n"
-        "                              existing_type=sa.String(length=80), "
-        "existing_nullable=False)\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.create_unique_constraint('uq_user_username', ['username'])\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_constraint('uq_user_username', type_='unique')\n"
+            "        batch_op.alter_column('username', new_column_name='login',\n"
+            "                              existing_type=sa.String(length=80), "
+            "existing_nullable=False)\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.create_unique_constraint('uq_user_login', ['login'])\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_constraint('uq_user_login', type_='unique')\n"
+            "        batch_op.alter_column('login', new_column_name='username',\n"
+            "                              existing_type=sa.String(length=80), "
+            "existing_nullable=False)\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.create_unique_constraint('uq_user_username', ['username'])\n"
+        ),
     )
 
     @staticmethod
@@ -475,18 +482,18 @@ class RenameBio(MigrationExercise):
         "`downgrade()` is the same call the other way round: from `about` back to `bio`.",
     )
     starter = migration_starter("rename bio to about", "c4a7e9b1d2f3", "8b5f3d2e0a14")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.alter_column('bio', new_column_name='about',\n"
-        "                              existing_type=sa.String(length=200))\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.alter_column('about', new_column_name='bio',\n"
-        "                              existing_type=sa.String(length=200))\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.alter_column('bio', new_column_name='about',\n"
+            "                              existing_type=sa.String(length=200))\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.alter_column('about', new_column_name='bio',\n"
+            "                              existing_type=sa.String(length=200))\n"
+        ),
     )
 
     @staticmethod
@@ -524,17 +531,17 @@ unique constraint should go, and `drop_constraint(None, ...)` fails with "Constr
         "`downgrade()`, `batch_op.create_unique_constraint('uq_user_email', ['email'])`.",
     )
     starter = migration_starter("drop unique constraint on email", "d5b8f0c3e6a7", "0a7b9c1d2e34")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    naming_convention = {'uq': 'uq_%(table_name)s_%(column_0_name)s'}\n"
-        "    with op.batch_alter_table('user', naming_convention=naming_convention) as batch_op:\n"
-        "        batch_op.drop_constraint('uq_user_email', type_='unique')\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.create_unique_constraint('uq_user_email', ['email'])\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    naming_convention = {'uq': 'uq_%(table_name)s_%(column_0_name)s'}\n"
+            "    with op.batch_alter_table('user', naming_convention=naming_convention) as batch_op:\n"
+            "        batch_op.drop_constraint('uq_user_email', type_='unique')\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.create_unique_constraint('uq_user_email', ['email'])\n"
+        ),
     )
 
     @staticmethod
@@ -572,31 +579,31 @@ migration: describe the table you need inside the script.
         "nullable=False)` in a second batch; `downgrade()` drops the column.",
     )
     starter = migration_starter("add display_name to user", "e6c9a1d4f7b8", "5e1f0c2a9b01")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.add_column(sa.Column('display_name', sa.String(length=80), nullable=True))\n"
-        "\n"
-        "    user = sa.table(\n"
-        "        'user',\n"
-        "        sa.column('id', sa.Integer),\n"
-        "        sa.column('username', sa.String),\n"
-        "        sa.column('display_name', sa.String),\n"
-        "    )\n"
-        "    rows = op.get_bind().execute(sa.select(user.c.id, user.c.username)).all()\n"
-        "    for id_, username in rows:\n"
-        "        display_name = username[:1].upper() + username[1:]\n"
-        "        op.execute(user.update().where(user.c.id == id_).values(display_name=display_name))\n"
-        "\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.alter_column('display_name', existing_type=sa.String(length=80), "
-        "nullable=False)\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_column('display_name')\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('display_name', sa.String(length=80), nullable=True))\n"
+            "\n"
+            "    user = sa.table(\n"
+            "        'user',\n"
+            "        sa.column('id', sa.Integer),\n"
+            "        sa.column('username', sa.String),\n"
+            "        sa.column('display_name', sa.String),\n"
+            "    )\n"
+            "    rows = op.get_bind().execute(sa.select(user.c.id, user.c.username)).all()\n"
+            "    for id_, username in rows:\n"
+            "        display_name = username[:1].upper() + username[1:]\n"
+            "        op.execute(user.update().where(user.c.id == id_).values(display_name=display_name))\n"
+            "\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.alter_column('display_name', existing_type=sa.String(length=80), "
+            "nullable=False)\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('display_name')\n"
+        ),
     )
 
     @staticmethod
@@ -682,18 +689,18 @@ serving requests: it knows nothing of the new column, and inserts users with
         "server_default=sa.true()))`, and `batch_op.drop_column('is_active')` in `downgrade()`.",
     )
     starter = migration_starter("add is_active to user", "a3e5c7f9b1d2", "5e1f0c2a9b01")
-    solution = starter.replace(
-        "def upgrade():\n    pass\n",
-        "def upgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.add_column(\n"
-        "            sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.true())\n"
-        "        )\n",
-    ).replace(
-        "def downgrade():\n    pass\n",
-        "def downgrade():\n"
-        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-        "        batch_op.drop_column('is_active')\n",
+    solution = with_bodies(
+        starter,
+        upgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(\n"
+            "            sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.true())\n"
+            "        )\n"
+        ),
+        downgrade=(
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('is_active')\n"
+        ),
     )
 
     @staticmethod
@@ -753,27 +760,23 @@ model change fails on PostgreSQL: `type "user_role" does not exist`.
         "`server_default` fills the existing rows.",
     )
     starter = migration_starter("add role to user", "b7d9f1a3c5e7", "5e1f0c2a9b01")
-    solution = (
+    solution = with_bodies(
         starter.replace(
             "depends_on = None\n",
             "depends_on = None\n\nuser_role = sa.Enum('member', 'admin', name='user_role')\n",
-        )
-        .replace(
-            "def upgrade():\n    pass\n",
-            "def upgrade():\n"
+        ),
+        upgrade=(
             "    user_role.create(op.get_bind(), checkfirst=True)\n"
             "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
             "        batch_op.add_column(\n"
             "            sa.Column('role', user_role, nullable=False, server_default='member')\n"
-            "        )\n",
-        )
-        .replace(
-            "def downgrade():\n    pass\n",
-            "def downgrade():\n"
+            "        )\n"
+        ),
+        downgrade=(
             "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
             "        batch_op.drop_column('role')\n"
-            "    user_role.drop(op.get_bind(), checkfirst=True)\n",
-        )
+            "    user_role.drop(op.get_bind(), checkfirst=True)\n"
+        ),
     )
 
     @staticmethod

@@ -136,7 +136,31 @@ class FactoryExercise(Exercise):
     """
 
     package_name: ClassVar[str] = "course_app"
-    hidden_checks: ClassVar[int] = 3
+    hidden_fact_checks: ClassVar[tuple[tuple[str, str, str, str], ...]] = (
+        (
+            "same-db",
+            "Flask-Migrate works with the module's db object",
+            "same_db",
+            "Flask-Migrate is attached with another SQLAlchemy object than the module's db, so "
+            "autogenerate would not see the models.",
+        ),
+        (
+            "batch-mode",
+            "migrations are rendered in batch mode, as SQLite needs",
+            "render_as_batch",
+            "render_as_batch is off: pass render_as_batch=True to Migrate().",
+        ),
+        (
+            "factory-twice",
+            "every app the factory makes has the commands, not just the first",
+            "second_app_db_command",
+            "a second app from create_app() has no 'db' command.",
+        ),
+    )
+
+    @property
+    def hidden_checks(self) -> int:  # type: ignore[override]
+        return len(self.hidden_fact_checks)
 
     def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
         package = scratch / self.package_name
@@ -175,34 +199,13 @@ class FactoryExercise(Exercise):
             lambda: self.verify_upgrade(facts, db),
         )
         if hidden:
-            checks.run(
-                "same-db",
-                "Flask-Migrate works with the module's db object",
-                lambda: require(
-                    facts.get("same_db") is True,
-                    "Flask-Migrate is attached with another SQLAlchemy object than the "
-                    "module's db, so autogenerate would not see the models.",
-                ),
-                hidden=True,
-            )
-            checks.run(
-                "batch-mode",
-                "migrations are rendered in batch mode, as SQLite needs",
-                lambda: require(
-                    facts.get("render_as_batch") is True,
-                    "render_as_batch is off: pass render_as_batch=True to Migrate().",
-                ),
-                hidden=True,
-            )
-            checks.run(
-                "factory-twice",
-                "every app the factory makes has the commands, not just the first",
-                lambda: require(
-                    facts.get("second_app_db_command") is True,
-                    "a second app from create_app() has no 'db' command.",
-                ),
-                hidden=True,
-            )
+            for name, description, fact, message in self.hidden_fact_checks:
+                checks.run(
+                    name,
+                    description,
+                    lambda fact=fact, message=message: require(facts.get(fact) is True, message),
+                    hidden=True,
+                )
 
     def verify_upgrade(self, facts: dict[str, Any], db: Path) -> None:
         failure = facts.get("upgrade")
