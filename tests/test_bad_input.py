@@ -93,13 +93,31 @@ def test_non_utf8_answer(tmp_path):
     assert "not UTF-8" in report.message
 
 
-def test_check_runs_a_copy_of_the_answer_file(tmp_path):
+def test_writes_outside_the_scratch_folder_are_refused(tmp_path):
     answer = tmp_path / "answer.py"
     source = with_upgrade(f"    open({str(answer)!r}, 'w').write('wiped')\n")
     answer.write_text(source)
     report = SCRIPT.check(answer)
-    assert report.outcome is Outcome.PASSED
-    assert answer.read_text() == "wiped", "the sandbox cannot stop writes, but checks read a copy"
+    assert report.outcome is Outcome.ERROR
+    assert "writing outside the scratch folder is not allowed" in report.detail
+    assert answer.read_text() == source
+
+
+@pytest.mark.parametrize(
+    ("statement", "refused"),
+    [
+        ("os.fork()", "starting processes is not allowed"),
+        ("os.system('true')", "starting programs is not allowed"),
+        ("os.kill(os.getppid(), 9)", "sending signals is not allowed"),
+        ("ctypes.CDLL(None)", "loading C libraries is not allowed"),
+        ("sqlite3.connect('/tmp/elsewhere.db')", "writing outside the scratch folder"),
+    ],
+)
+def test_processes_signals_and_other_databases_are_refused(statement, refused):
+    source = "import os, ctypes, sqlite3\n" + with_upgrade(f"    {statement}\n")
+    report = SCRIPT.check_source(source)
+    assert report.outcome is Outcome.ERROR
+    assert refused in report.detail
 
 
 def test_function_that_raises():
