@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -62,9 +63,11 @@ class Exercise:
                     "Not attempted yet: the answer is still the starter.",
                 )
             require_valid_syntax(source)
-            with tempfile.TemporaryDirectory(prefix="migrations-check-") as scratch:
+            with tempfile.TemporaryDirectory(prefix="migrations-check-") as folder:
+                scratch = Path(folder)
                 try:
-                    self.run_checks(checks, source, Path(scratch), hidden=hidden)
+                    with sandbox.Session(scratch) as session:
+                        self.run_checks(checks, source, scratch, session, hidden=hidden)
                 finally:
                     postgres.drop_scratch_databases()
         except AnswerProblem as problem:
@@ -88,13 +91,26 @@ class Exercise:
             duration=duration,
         )
 
-    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
-        """Run this exercise's checks on ``source``, recording each in ``checks``."""
+    def run_checks(
+        self,
+        checks: Checks,
+        source: str,
+        scratch: Path,
+        session: sandbox.Session,
+        *,
+        hidden: bool,
+    ) -> None:
+        """Run this exercise's checks on ``source``, recording each in ``checks``.
+
+        Learner code runs only through ``session`` (a sandboxed child working in ``scratch``).
+        """
         raise NotImplementedError
 
-    def run_step(self, step: str, *args: Any, scratch: Path, what: str) -> dict[str, Any]:
+    def run_step(
+        self, session: sandbox.Session, step: str, *args: Any, what: str
+    ) -> dict[str, Any]:
         """Run a ``checker.steps`` function in the sandbox; learner trouble becomes a problem."""
-        result = sandbox.run(f"checker.steps:{step}", *args, workdir=scratch, timeout=self.timeout)
+        result = session.call(f"checker.steps:{step}", *args, timeout=self.timeout)
         if result.status == "timed out":
             raise AnswerProblem(
                 Outcome.TIMED_OUT,
@@ -343,6 +359,16 @@ def format_ids(ids: list[int]) -> str:
     return shown + (", ..." if len(ids) > 5 else "")
 
 
+@dataclass(frozen=True)
+class MigrationRun:
+    """One check of a migration script: its sandbox, its migrations folder and its revision."""
+
+    session: sandbox.Session
+    location: Path
+    answer_file: Path
+    revision: str
+
+
 ROUND_TRIP_CHECKS = {
     "upgrade-schema": "after upgrade, the schema is the target schema",
     "upgrade-data": "after upgrade, every user is there with the right values",
@@ -394,58 +420,58 @@ class MigrationExercise(Exercise):
             rows.append(row)
         return rows
 
-    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
+    def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         structure = self.script_structure(source)
         location, answer_file = self.prepare_scripts(source, scratch)
+        run = MigrationRun(session, location, answer_file, structure["revision"])
         history_ok = checks.run(
             "history",
             "the script continues the history: one head, right after the last migration",
-            lambda: self.verify_history(structure, location, answer_file, scratch),
+            lambda: self.verify_history(structure, run),
         )
         if not history_ok:
             for name, description in ROUND_TRIP_CHECKS.items():
                 checks.skip(name, description, "needs a correct history")
             return
-        revision = structure["revision"]
-        self.visible_round_trip(checks, location, answer_file, scratch, revision)
+        self.visible_round_trip(checks, run, scratch)
         if hidden:
-            self.hidden_round_trip(checks, location, answer_file, scratch, revision)
+            self.hidden_round_trip(checks, run, scratch)
 
-    def visible_round_trip(self, checks, location, answer_file, scratch, revision) -> None:
+    def visible_round_trip(self, checks: Checks, run: MigrationRun, scratch: Path) -> None:
         """Upgrade and downgrade the sample users, checking schema and rows after each."""
         rows = self.seed_rows(VISIBLE_USERS)
         db = self.seeded_database(scratch, rows, tag="visible")
 
-        def run(name: str, verify: Callable[[], None]) -> None:
+        def check(name: str, verify: Callable[[], None]) -> None:
             checks.run(name, ROUND_TRIP_CHECKS[name], verify)
 
-        self.migrate(location, db, "upgrade", revision, answer_file, scratch)
-        run("upgrade-schema", lambda: self.verify_schema(db, "upgrade", revision))
+        self.migrate(run, db, "upgrade", run.revision)
+        check("upgrade-schema", lambda: self.verify_schema(db, "upgrade", run.revision))
         expected = [self.after_upgrade(dict(r)) for r in rows]
-        run("upgrade-data", lambda: compare_rows("after upgrade", expected, user_rows(db)))
+        check("upgrade-data", lambda: compare_rows("after upgrade", expected, user_rows(db)))
         if self.compatibility_check:
             copy = scratch / "compatibility.db"
             shutil.copy(db.removeprefix("sqlite:///"), copy)
             name, description = self.compatibility_check
             checks.run(name, description, lambda: self.verify_compatibility(copy))
-        self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
-        run("downgrade-schema", lambda: self.verify_schema(db, "downgrade", None))
-        run("downgrade-data", lambda: compare_rows("after downgrade", rows, user_rows(db)))
+        self.migrate(run, db, "downgrade", self.parents[0])
+        check("downgrade-schema", lambda: self.verify_schema(db, "downgrade", None))
+        check("downgrade-data", lambda: compare_rows("after downgrade", rows, user_rows(db)))
 
-    def hidden_round_trip(self, checks, location, answer_file, scratch, revision) -> None:
+    def hidden_round_trip(self, checks: Checks, run: MigrationRun, scratch: Path) -> None:
         rows = self.seed_rows(HIDDEN_USERS)
         db = self.seeded_database(scratch, rows, tag="hidden")
 
         def other_data() -> None:
-            self.migrate(location, db, "upgrade", revision, answer_file, scratch)
+            self.migrate(run, db, "upgrade", run.revision)
             expected = [self.after_upgrade(dict(r)) for r in rows]
             compare_rows("with other users, after upgrade", expected, user_rows(db))
-            self.migrate(location, db, "downgrade", self.parents[0], answer_file, scratch)
+            self.migrate(run, db, "downgrade", self.parents[0])
             compare_rows("with other users, after downgrade", rows, user_rows(db))
 
         def stairway() -> None:
-            self.migrate(location, db, "upgrade", revision, answer_file, scratch)
-            self.verify_schema(db, "upgrade after a downgrade", revision)
+            self.migrate(run, db, "upgrade", run.revision)
+            self.verify_schema(db, "upgrade after a downgrade", run.revision)
 
         checks.run(
             "other-data",
@@ -490,7 +516,7 @@ class MigrationExercise(Exercise):
         answer_file.write_text(source, encoding="utf-8")
         return location, answer_file
 
-    def verify_history(self, structure, location, answer_file, scratch) -> None:
+    def verify_history(self, structure: dict[str, Any], run: MigrationRun) -> None:
         down = structure["down_revision"]
         named = set(down) if isinstance(down, (tuple, list)) else {down}
         if self.merges and named != set(self.merges):
@@ -509,7 +535,11 @@ class MigrationExercise(Exercise):
                 "migration; give this one an id of its own."
             )
         facts = self.run_step(
-            "history", str(location), str(answer_file), scratch=scratch, what="Loading the script"
+            run.session,
+            "history",
+            str(run.location),
+            str(run.answer_file),
+            what="Loading the script",
         )
         heads = facts.get("heads")
         if heads != [structure["revision"]]:
@@ -517,15 +547,15 @@ class MigrationExercise(Exercise):
                 f"the history should have one head, {structure['revision']!r}; it has {heads!r}."
             )
 
-    def migrate(self, location, db, direction, revision, answer_file, scratch) -> None:
+    def migrate(self, run: MigrationRun, db: str, direction: str, target: str) -> None:
         self.run_step(
+            run.session,
             "migrate",
-            str(location),
+            str(run.location),
             db,
             direction,
-            revision,
-            str(answer_file),
-            scratch=scratch,
+            target,
+            str(run.answer_file),
             what=f"Your {direction}()",
         )
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from ..outcomes import AnswerProblem, CheckFailed, Outcome
-from .base import MIGRATIONS_DIR, Checks, Exercise, database_version, schema_differences
+from .base import MIGRATIONS_DIR, Exercise, database_version, schema_differences
 from .tables import build_metadata
 
 
@@ -38,7 +38,7 @@ class FunctionExercise(Exercise):
     def hidden_checks(self) -> int:  # type: ignore[override]
         return sum(case.hidden for case in self.cases)
 
-    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
+    def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         module = scratch / "answer.py"
         module.write_text(source, encoding="utf-8")
         cases = [case for case in self.cases if hidden or not case.hidden]
@@ -50,11 +50,11 @@ class FunctionExercise(Exercise):
             engine.dispose()
             requests.append({"database": str(path), "layout": case.models_layout})
         facts = self.run_step(
+            session,
             "call_function",
             str(module),
             self.function_name,
             requests,
-            scratch=scratch,
             what=f"Your {self.function_name}()",
         )
         results = facts.get("results")
@@ -162,7 +162,7 @@ class FactoryExercise(Exercise):
     def hidden_checks(self) -> int:  # type: ignore[override]
         return len(self.hidden_fact_checks)
 
-    def run_checks(self, checks: Checks, source: str, scratch: Path, *, hidden: bool) -> None:
+    def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         package = scratch / self.package_name
         package.mkdir()
         (package / "__init__.py").write_text(source, encoding="utf-8")
@@ -176,11 +176,11 @@ class FactoryExercise(Exercise):
         shutil.copy(MIGRATIONS_DIR / first, migrations / "versions" / first)
         db = scratch / "app.db"
         facts = self.run_step(
+            session,
             "wire_app",
             str(package),
             str(migrations),
             f"sqlite:///{db}",
-            scratch=scratch,
             what="Your create_app()",
         ).get("facts")
         facts = facts if isinstance(facts, dict) else {}
