@@ -52,12 +52,16 @@ class ChildResult:
 class Session:
     """A sandboxed child process in ``workdir`` that runs steps until the session ends.
 
-    Use it as a context manager; the child and everything it started are killed on exit.
-    After a step times out or the child dies, every later step reports the same.
+    Each step may run for ``timeout`` seconds of wall-clock time. Use it as a context
+    manager; the child and everything it started are killed on exit. After a step times
+    out or the child dies, every later step reports the same.
     """
 
-    def __init__(self, workdir: Path, *, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(
+        self, workdir: Path, *, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB
+    ) -> None:
         self.workdir = str(Path(workdir).resolve())
+        self.timeout = timeout
         self.memory_bytes = memory_mb * 2**20
         self.ended: ChildResult | None = None
         self._channel = None
@@ -74,13 +78,13 @@ class Session:
     def __exit__(self, *exc_info: object) -> None:
         self._stop()
 
-    def call(self, target: str, *args: Any, timeout: float) -> ChildResult:
+    def call(self, target: str, *args: Any) -> ChildResult:
         """Run ``module:function(*args)`` in the child and wait at most ``timeout`` seconds."""
         if self.ended is not None:
             return self.ended
         try:
             self._channel.send_bytes(json.dumps([target, args]).encode())
-            if not self._channel.poll(timeout):
+            if not self._channel.poll(self.timeout):
                 return self._end(ChildResult("timed out"))
             payload = self._channel.recv_bytes(MAX_RESULT_BYTES)
         except (EOFError, OSError):

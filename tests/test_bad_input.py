@@ -38,10 +38,9 @@ def test_script_without_revision_id():
     assert "revision = 'abc123def456'" in report.message
 
 
-def test_endless_loop_times_out_in_seconds(monkeypatch):
-    monkeypatch.setattr(type(SCRIPT), "timeout", 1.5)
+def test_endless_loop_times_out_in_seconds():
     started = time.perf_counter()
-    report = SCRIPT.check_source(with_upgrade("    while True:\n        pass\n"))
+    report = SCRIPT.check_source(with_upgrade("    while True:\n        pass\n"), timeout=1.5)
     assert report.outcome is Outcome.TIMED_OUT
     assert "ran for more than 1.5 s" in report.message
     assert time.perf_counter() - started < 10

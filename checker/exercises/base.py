@@ -42,16 +42,23 @@ class Exercise:
     hidden_checks: ClassVar[int]
     timeout: ClassVar[float] = 10.0
 
-    def check(self, answer: Path, *, hidden: bool = False) -> Report:
+    @property
+    def max_points(self) -> int:
+        """Points at grading: one per check, hidden checks included."""
+        raise NotImplementedError
+
+    def check(self, answer: Path, *, hidden: bool = False, timeout: float | None = None) -> Report:
         """Judge the answer saved in a file; ``hidden`` adds the checks run only at grading."""
         try:
             source = read_answer(answer)
         except AnswerProblem as problem:
             return self.problem_report(problem, [], hidden=hidden, duration=0.0)
-        return self.check_source(source, hidden=hidden)
+        return self.check_source(source, hidden=hidden, timeout=timeout)
 
-    def check_source(self, source: str, *, hidden: bool = False) -> Report:
-        """Judge an answer given as source text."""
+    def check_source(
+        self, source: str, *, hidden: bool = False, timeout: float | None = None
+    ) -> Report:
+        """Judge an answer given as source text; learner code may run ``timeout`` s per step."""
         started = time.perf_counter()
         checks = Checks()
         try:
@@ -66,7 +73,7 @@ class Exercise:
             with tempfile.TemporaryDirectory(prefix="migrations-check-") as folder:
                 scratch = Path(folder)
                 try:
-                    with sandbox.Session(scratch) as session:
+                    with sandbox.Session(scratch, timeout=timeout or self.timeout) as session:
                         self.run_checks(checks, source, scratch, session, hidden=hidden)
                 finally:
                     postgres.drop_scratch_databases()
@@ -110,11 +117,11 @@ class Exercise:
         self, session: sandbox.Session, step: str, *args: Any, what: str
     ) -> dict[str, Any]:
         """Run a ``checker.steps`` function in the sandbox; learner trouble becomes a problem."""
-        result = session.call(f"checker.steps:{step}", *args, timeout=self.timeout)
+        result = session.call(f"checker.steps:{step}", *args)
         if result.status == "timed out":
             raise AnswerProblem(
                 Outcome.TIMED_OUT,
-                f"{what} ran for more than {self.timeout:g} s and was stopped. "
+                f"{what} ran for more than {session.timeout:g} s and was stopped. "
                 "Is there an endless loop?",
             )
         if result.status == "crashed" or not isinstance(result.value, dict):
@@ -393,6 +400,11 @@ class MigrationExercise(Exercise):
 
     compatibility_check: ClassVar[tuple[str, str] | None] = None
     database_kind: ClassVar[str] = "sqlite"
+
+    @property
+    def max_points(self) -> int:
+        visible = 1 + len(ROUND_TRIP_CHECKS) + (1 if self.compatibility_check else 0)
+        return visible + self.hidden_checks
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,10 @@ class FunctionExercise(Exercise):
     def hidden_checks(self) -> int:  # type: ignore[override]
         return sum(case.hidden for case in self.cases)
 
+    @property
+    def max_points(self) -> int:
+        return len(self.cases)
+
     def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         module = scratch / "answer.py"
         module.write_text(source, encoding="utf-8")
@@ -161,6 +165,10 @@ class FactoryExercise(Exercise):
     @property
     def hidden_checks(self) -> int:  # type: ignore[override]
         return len(self.hidden_fact_checks)
+
+    @property
+    def max_points(self) -> int:
+        return 2 + self.hidden_checks  # db-commands and upgrade, then the hidden facts
 
     def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         package = scratch / self.package_name
