@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import nbformat
@@ -10,6 +9,7 @@ import nbformat
 from .outcomes import AnswerProblem, Outcome
 
 MAGIC = "%%answer"
+MAX_NOTEBOOK_BYTES = 50 * 2**20
 
 
 def answer_cells(notebook: nbformat.NotebookNode, exercise_id: str) -> list[str]:
@@ -24,19 +24,31 @@ def answer_cells(notebook: nbformat.NotebookNode, exercise_id: str) -> list[str]
     return sources
 
 
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A notebook read for its cells; unreadable or too large is an ``AnswerProblem``."""
+    shown = f"{path.parent.name}/{path.name}"
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise AnswerProblem(
+            Outcome.ERROR, f"{shown} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; not read."
+        )
+    try:
+        return nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
+    except UnicodeDecodeError as error:
+        raise AnswerProblem(
+            Outcome.ERROR, f"{shown} is not UTF-8 text (byte {error.start} cannot be read)."
+        ) from None
+    except Exception as error:  # nbformat raises assorted JSON and validation errors
+        reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise AnswerProblem(
+            Outcome.ERROR,
+            f"{shown} is not a readable notebook ({type(error).__name__}"
+            f"{': ' + reason if reason else ''}).",
+        ) from None
+
+
 def from_notebook(path: Path, exercise_id: str) -> str:
     """The answer a notebook gives to an exercise: its last ``%%answer`` cell for it."""
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except (json.JSONDecodeError, UnicodeDecodeError, nbformat.reader.NotJSONError) as error:
-        raise AnswerProblem(
-            Outcome.ERROR, f"{path.name} is not a readable notebook: {error}"
-        ) from None
-    except Exception as error:  # nbformat raises assorted validation errors
-        raise AnswerProblem(
-            Outcome.ERROR, f"{path.name} is not a valid notebook: {type(error).__name__}"
-        ) from None
-    cells = answer_cells(notebook, exercise_id)
+    cells = answer_cells(read_notebook(path), exercise_id)
     if not cells:
         raise AnswerProblem(
             Outcome.NOT_ATTEMPTED,

@@ -47,6 +47,7 @@ class CheckResult:
     status: Status
     message: str = ""
     hidden: bool = False
+    duration: float = 0.0
 
 
 @dataclass

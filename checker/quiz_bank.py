@@ -1,4 +1,4 @@
-"""The quiz questions of lessons 01-04, keyed by stable ids.
+"""The quiz questions of lessons 01-11 (two per lesson), keyed by stable ids.
 
 Keys are digests made with ``quizzes.digest``; the right answers are not stored here."""
 

@@ -138,10 +138,15 @@ class Exercise:
 
 
 class Checks:
-    """Collects check results: a check passes unless it raises ``CheckFailed``."""
+    """Collects check results: a check passes unless it raises ``CheckFailed``.
+
+    Each result's duration is the time since the previous one, so the sandboxed steps a
+    check waits for count towards it.
+    """
 
     def __init__(self) -> None:
         self.results: list[CheckResult] = []
+        self._since = time.perf_counter()
 
     def run(
         self, name: str, description: str, verify: Callable[[], None], *, hidden: bool = False
@@ -149,13 +154,20 @@ class Checks:
         try:
             verify()
         except CheckFailed as failure:
-            self.results.append(CheckResult(name, description, Status.FAILED, str(failure), hidden))
+            self._add(name, description, Status.FAILED, str(failure), hidden)
             return False
-        self.results.append(CheckResult(name, description, Status.PASSED, "", hidden))
+        self._add(name, description, Status.PASSED, "", hidden)
         return True
 
     def skip(self, name: str, description: str, reason: str, *, hidden: bool = False) -> None:
-        self.results.append(CheckResult(name, description, Status.NOT_RUN, reason, hidden))
+        self._add(name, description, Status.NOT_RUN, reason, hidden)
+
+    def _add(self, name: str, description: str, status: Status, message: str, hidden: bool):
+        now = time.perf_counter()
+        self.results.append(
+            CheckResult(name, description, status, message, hidden, round(now - self._since, 4))
+        )
+        self._since = now
 
 
 def summarise(exercise_id: str, results: list[CheckResult]) -> Report:

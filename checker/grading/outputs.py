@@ -1,0 +1,175 @@
+"""What a grading run writes: the gradebook, every check, Gradescope results and feedback.
+
+Everything here is a pure function of the learner records, written in a fixed order, so
+grading the same submissions again writes the same grades and feedback (durations in the
+JSON files aside).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+
+FORMATS = ("csv", "json", "feedback", "gradescope")
+DEFAULT_FORMATS = ("csv", "json", "feedback")
+MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
+
+
+def write(learners: list[dict[str, Any]], out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Write the chosen formats into ``out``; returns what was written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    if "csv" in formats:
+        written.append(write_gradebook(learners, out / "grades.csv"))
+    if "json" in formats:
+        written.append(write_results(learners, out / "results.json"))
+    if "feedback" in formats:
+        written.append(write_per_learner(learners, out / "feedback", "{}.md", feedback_markdown))
+    if "gradescope" in formats:
+        written.append(
+            write_per_learner(learners, out / "gradescope", "{}/results.json", gradescope_json)
+        )
+    return written
+
+
+def write_gradebook(learners: list[dict[str, Any]], path: Path) -> Path:
+    """One row per learner: points per exercise and quiz question, total and maximum."""
+    item_ids = [item["id"] for item in learners[0]["items"]] if learners else []
+    rows = [["learner", *item_ids, "total", "max"]]
+    for learner in learners:
+        points = {item["id"]: item["points"] for item in learner["items"]}
+        rows.append(
+            [
+                learner["learner"],
+                *(points[i] for i in item_ids),
+                learner["points"],
+                learner["max_points"],
+            ]
+        )
+
+    def render(stream) -> None:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+
+    _replace(path, render)
+    return path
+
+
+def write_results(learners: list[dict[str, Any]], path: Path) -> Path:
+    """Every check of every learner, with outcome, points, visibility, message and time."""
+    document = {"checker_version": __version__, "learners": learners}
+    _replace(path, lambda stream: json.dump(document, stream, ensure_ascii=False, indent=1))
+    return path
+
+
+def write_per_learner(
+    learners: list[dict[str, Any]],
+    folder: Path,
+    name: str,
+    render: Callable[[dict[str, Any]], str],
+) -> Path:
+    for learner in learners:
+        path = folder / name.format(learner["learner"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = render(learner)
+        _replace(path, lambda stream, text=text: stream.write(text))
+    return folder
+
+
+def gradescope_json(learner: dict[str, Any]) -> str:
+    """A Gradescope autograder ``results.json``: one test per check or quiz question."""
+    tests = []
+    for item in learner["items"]:
+        checks = item.get("checks") or []
+        for check in checks:
+            tests.append(
+                {
+                    "name": f"{item['id']}: {check['description']}",
+                    "score": check["points"],
+                    "max_score": check["max_points"],
+                    "status": "passed" if check["outcome"] == "passed" else "failed",
+                    "output": check["message"],
+                    "visibility": "after_published"
+                    if check["visibility"] == "hidden"
+                    else "visible",
+                }
+            )
+        unchecked = item["max_points"] - sum(check["max_points"] for check in checks)
+        if unchecked:
+            tests.append(
+                {
+                    "name": f"{item['id']}: {item['title']}",
+                    "score": item["points"] if not checks else 0,
+                    "max_score": unchecked,
+                    "status": "passed" if item["outcome"] == "passed" else "failed",
+                    "output": "\n".join(p for p in (item["message"], item.get("detail")) if p),
+                    "visibility": "visible",
+                }
+            )
+    result = {
+        "score": learner["points"],
+        "execution_time": round(sum(item["duration"] for item in learner["items"]), 2),
+        "output": f"{learner['points']} of {learner['max_points']} points.",
+        "tests": tests,
+    }
+    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+
+
+def feedback_markdown(learner: dict[str, Any]) -> str:
+    """What a learner reads: points per item and why each lost point was lost.
+
+    Hidden checks are named by what they check and why they failed, never by their code.
+    """
+    exercises = [item for item in learner["items"] if item["kind"] == "exercise"]
+    quizzes = [item for item in learner["items"] if item["kind"] == "quiz"]
+    lines = [
+        f"# Feedback for {learner['learner']}",
+        "",
+        f"**{learner['points']} of {learner['max_points']} points** (checker {__version__}).",
+        "",
+        "| | Exercise | Points |",
+        "|---|---|---|",
+    ]
+    for item in exercises:
+        lines.append(
+            f"| {MARKS[item['outcome']]} | `{item['id']}` {item['title']} "
+            f"| {item['points']} / {item['max_points']} |"
+        )
+    for item in exercises:
+        if item["points"] == item["max_points"] and not item.get("notes"):
+            continue
+        lines += ["", f"## `{item['id']}`: {item['outcome']}", "", item["message"]]
+        lines += [f"- Note: {note}" for note in item.get("notes", [])]
+        for check in item.get("checks", []):
+            if check["outcome"] == "passed":
+                continue
+            label = " (hidden check)" if check["visibility"] == "hidden" else ""
+            lines.append(f"- {MARKS.get(check['outcome'], '–')} {check['description']}{label}")
+            if check["message"]:
+                lines.append(f"  {check['message']}")
+        if item.get("detail"):
+            lines += ["", "```", item["detail"], "```"]
+    quiz_points = sum(item["points"] for item in quizzes)
+    quiz_max = sum(item["max_points"] for item in quizzes)
+    lines += ["", f"## Quizzes: {quiz_points} of {quiz_max} points", ""]
+    for item in quizzes:
+        lines.append(f"- {MARKS[item['outcome']]} `{item['id']}`: {item['message']}")
+    return "\n".join(lines) + "\n"
+
+
+def _replace(path: Path, render: Callable[[Any], None]) -> None:
+    """Write a file atomically: a reader never sees half of it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            render(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
