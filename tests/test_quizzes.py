@@ -6,57 +6,10 @@ import inspect
 import json
 
 import pytest
+from quiz_answers import RIGHT
 
 from checker import lessons, notebook, quiz_bank, quizzes
 from checker.quiz_view import QuizView
-
-RIGHT = {
-    "01-create-all": "It only creates tables that do not exist; it never alters an existing one",
-    "01-drift": ["The app can still start", "Queries on the model fail with `no such column`"],
-    "02-init-app": "`migrate.init_app(app, db)`",
-    "02-init-command": "flask db init",
-    "03-migrate-vs-upgrade": "Nothing in its tables: only a script was written",
-    "03-version-rows": 1,
-    "04-downgrade-data": "NULL for every user",
-    "04-not-up-to-date": [
-        "A migration script exists that the database has not had",
-        "`flask db upgrade` before generating fixes it",
-    ],
-    "05-rename": "It adds `about` and drops `bio`, losing every bio",
-    "06-rename-op": "`batch_op.alter_column('bio', new_column_name='about')`",
-    "06-empty-revision": "flask db revision",
-    "07-move-and-copy": (
-        "Creates a new table, copies the rows into it, drops the old table and renames the new one"
-    ),
-    "07-naming": [
-        "A naming convention on the app's MetaData, for constraints created from now on",
-        "A naming_convention passed to batch_alter_table, to name the old unnamed constraints "
-        "it reflects",
-    ],
-    "08-local-tables": (
-        "The models will change later, and the migration must keep working against the schema "
-        "of its own time"
-    ),
-    "08-expand-contract": [
-        "Add the column as nullable",
-        "Fill every existing row",
-        "Make the column NOT NULL",
-    ],
-    "09-multiple-heads": "It refuses: there are multiple head revisions",
-    "09-merge-command": "flask db merge heads",
-    "10-stamp": ("Writes the head revision into alembic_version, without running any migration"),
-    "10-deploy-order": "Back up the database, run `flask db upgrade`, then start the new code",
-    "11-transactional-ddl": (
-        "On PostgreSQL nothing; on SQLite the new column stays, and alembic_version still "
-        "names the old revision"
-    ),
-    "11-enum": "`op.execute(\"ALTER TYPE user_role ADD VALUE 'moderator'\")`, written by hand",
-    "05-detects": [
-        "A new nullable column",
-        "A column type change from VARCHAR(80) to VARCHAR(100)",
-        "A new index",
-    ],
-}
 
 
 @pytest.fixture(autouse=True)
