@@ -1,0 +1,173 @@
+"""Exercise-gradings per second when grading a generated class, against the nbgrader way.
+
+Builds a class of N learners (every exercise; a fixed-seed mix of right, known-wrong,
+untouched and broken answers, and quiz answers), grades it with ``grade_class`` (isolation
+on: every answer checked in sandboxed children, hidden checks included), and prints the
+wall time, gradings per second and peak memory. The baseline, measured in the same run,
+executes each learner's exercise notebooks with nbclient, as nbgrader's autograder does;
+it is run for a few learners and its rate compared per grading. Where the time goes is
+shown as the median grading time of each exercise.
+
+    python benchmarks/grading_throughput.py [--learners 200] [--jobs N] [--baseline-learners 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from class_builder import learner_folder  # noqa: E402
+from quiz_answers import RIGHT, wrong_answer  # noqa: E402
+from wrong_answers import WRONG_ANSWERS  # noqa: E402
+
+from checker.exercises import EXERCISES  # noqa: E402
+from checker.grading.batch import default_jobs, grade_class  # noqa: E402
+
+TARGET_RATE = 50
+TARGET_RATIO = 10
+MIX = (("right", 0.70), ("known wrong", 0.15), ("untouched", 0.10), ("syntax error", 0.05))
+
+
+def choose_answer(exercise_id: str, rng: random.Random) -> tuple[str, str | None]:
+    """A kind of answer drawn from the mix, and its source (None keeps the starter)."""
+    kind = rng.choices([k for k, _ in MIX], weights=[w for _, w in MIX])[0]
+    exercise = EXERCISES[exercise_id]
+    if kind == "right":
+        return kind, exercise.solution
+    if kind == "known wrong":
+        wrong = [w.source for w in WRONG_ANSWERS if w.exercise_id == exercise_id]
+        return kind, rng.choice(wrong)
+    if kind == "syntax error":
+        return kind, exercise.solution.replace("):\n", ")\n", 1)
+    return kind, None
+
+
+def build_class(submissions: Path, learners: int) -> Counter:
+    rng = random.Random(20261121)
+    kinds: Counter = Counter()
+    for number in range(learners):
+        answers = {}
+        for exercise_id in EXERCISES:
+            kind, source = choose_answer(exercise_id, rng)
+            kinds[kind] += 1
+            if source is not None:
+                answers[exercise_id] = source
+        quiz = {q: RIGHT[q] if rng.random() < 0.8 else wrong_answer(q) for q in RIGHT}
+        learner_folder(submissions, f"learner-{number:04d}", answers, quiz)
+    return kinds
+
+
+def peak_memory_mb() -> tuple[float, float]:
+    """Peak resident memory of this process, and of the largest process it waited for."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB elsewhere
+    return own * scale / 2**20, children * scale / 2**20
+
+
+def run_notebooks(learner: Path) -> float:
+    """Execute every exercise notebook of a learner, as nbgrader's autograder would."""
+    started = time.perf_counter()
+    for path in sorted((learner / "exercises").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        client = NotebookClient(
+            notebook,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+        client.execute()
+    return time.perf_counter() - started
+
+
+def baseline(submissions: Path, learners: int, jobs: int, scratch: Path) -> tuple[float, int]:
+    """Wall time to run the notebooks of the first learners (on copies), ``jobs`` at once."""
+    copies = []
+    for source in sorted(submissions.iterdir())[:learners]:
+        copy = scratch / source.name
+        shutil.copytree(source, copy)
+        copies.append(copy)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(run_notebooks, copies))
+    return time.perf_counter() - started, len(copies) * len(EXERCISES)
+
+
+def where_the_time_goes(records: list[dict]) -> None:
+    durations = defaultdict(list)
+    outcomes = defaultdict(Counter)
+    for learner in records:
+        for item in learner["items"]:
+            if item["kind"] == "exercise":
+                durations[item["id"]].append(item["duration"] * 1000)
+                outcomes[item["id"]][item["outcome"]] += 1
+    print("\nwhere the time goes (median grading time per exercise, in one worker):")
+    for exercise_id, values in durations.items():
+        mix = ", ".join(f"{n} {outcome}" for outcome, n in outcomes[exercise_id].most_common())
+        print(f"  {exercise_id:<26} {statistics.median(values):7.0f} ms   ({mix})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--baseline-learners", type=int, default=4)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="grading-benchmark-") as folder:
+        submissions = Path(folder) / "class"
+        kinds = build_class(submissions, args.learners)
+        gradings = args.learners * len(EXERCISES)
+        mix = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+        print(f"class: {args.learners} learners x {len(EXERCISES)} exercises = {gradings} gradings")
+        print(f"  answers: {mix}; plus {len(RIGHT)} quiz questions each")
+
+        started = time.perf_counter()
+        records = grade_class(submissions, jobs=args.jobs, progress=False)
+        wall = time.perf_counter() - started
+        rate = gradings / wall
+        own, largest = peak_memory_mb()
+        print(
+            f"grader   (--jobs {args.jobs}, sandboxed, hidden checks on): wall {wall:7.1f} s, "
+            f"{rate:6.1f} gradings/s; peak memory {own:.0f} MB main, {largest:.0f} MB largest "
+            "worker or child"
+        )
+
+        base_wall, base_gradings = baseline(
+            submissions, args.baseline_learners, args.jobs, Path(folder) / "baseline"
+        )
+        base_rate = base_gradings / base_wall
+        print(
+            f"baseline (nbclient runs each learner's notebooks, {args.jobs} at once, "
+            f"{args.baseline_learners} learners): wall {base_wall:7.1f} s, "
+            f"{base_rate:6.2f} gradings/s (a class of {args.learners}: "
+            f"~{gradings / base_rate / 60:.0f} min)"
+        )
+        ratio = rate / base_rate
+        print(f"ratio: {ratio:.1f}x the baseline")
+        for name, ok in (
+            (f"at least {TARGET_RATE} gradings/s", rate >= TARGET_RATE),
+            (f"at least {TARGET_RATIO}x the baseline", ratio >= TARGET_RATIO),
+        ):
+            print(f"target {name}: {'reached' if ok else 'NOT reached'}")
+        where_the_time_goes(records)
+
+
+if __name__ == "__main__":
+    main()
