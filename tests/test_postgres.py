@@ -1,4 +1,4 @@
-"""The throwaway PostgreSQL server: it starts, scratch databases come and go, failures are clear."""
+"""The throwaway PostgreSQL server: it starts, scratch schemas come and go, failures are clear."""
 
 from __future__ import annotations
 
@@ -10,19 +10,21 @@ from checker import postgres
 from checker.exercises import EXERCISES
 
 
-def test_scratch_databases_are_created_and_dropped():
-    url = postgres.scratch_database()
+def test_scratch_schemas_are_created_and_dropped():
+    url = postgres.scratch_schema()
     engine = create_engine(url, poolclass=NullPool)
-    with engine.connect() as connection:
-        assert connection.execute(text("SELECT current_database()")).scalar().startswith("scratch_")
+    with engine.begin() as connection:
+        name = connection.execute(text("SELECT current_schema()")).scalar()
+        connection.execute(text("CREATE TABLE kept_apart (id integer)"))
     engine.dispose()
-    name = url.rsplit("/", 1)[-1].split("?")[0]
-    postgres.drop_scratch_databases()
+    assert name.startswith("scratch_")
+    postgres.drop_scratch_schemas()
     admin = create_engine(postgres.server_url(), poolclass=NullPool)
     with admin.connect() as connection:
-        names = connection.execute(text("SELECT datname FROM pg_database")).scalars().all()
+        names = connection.execute(text("SELECT nspname FROM pg_namespace")).scalars().all()
+        tables = connection.execute(text("SELECT tablename FROM pg_tables")).scalars().all()
     admin.dispose()
-    assert name not in names
+    assert name not in names and "kept_apart" not in tables
 
 
 def test_unreachable_existing_server_is_one_clear_error(monkeypatch):

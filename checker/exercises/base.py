@@ -20,6 +20,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Enum, create_engine, insert, inspect, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from .. import database, postgres, sandbox, steps
@@ -27,6 +28,7 @@ from ..outcomes import AnswerProblem, CheckFailed, CheckResult, Outcome, Report,
 from .tables import HIDDEN_USERS, VISIBLE_USERS, build_metadata
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 
 
 class Exercise:
@@ -76,7 +78,8 @@ class Exercise:
                     with sandbox.Session(scratch, timeout=timeout or self.timeout) as session:
                         self.run_checks(checks, source, scratch, session, hidden=hidden)
                 finally:
-                    postgres.drop_scratch_databases()
+                    dispose_inspection_engines()
+                    postgres.drop_scratch_schemas()
         except AnswerProblem as problem:
             duration = time.perf_counter() - started
             return self.problem_report(problem, checks.results, hidden=hidden, duration=duration)
@@ -280,9 +283,26 @@ def describe_schema_difference(difference: Any) -> str:
     return f"schema difference: {kind}"
 
 
+_inspection_engines: dict[str, Engine] = {}
+
+
+def inspection_engine(database_url: str) -> Engine:
+    """One read-only engine per database for the length of a check (connecting to PostgreSQL
+    the first time costs tens of milliseconds; no connection is kept between uses)."""
+    engine = _inspection_engines.get(database_url)
+    if engine is None:
+        engine = _inspection_engines[database_url] = database.open_readonly(database_url)
+    return engine
+
+
+def dispose_inspection_engines() -> None:
+    while _inspection_engines:
+        _inspection_engines.popitem()[1].dispose()
+
+
 def schema_differences(database_url: str, layout: str) -> list[str]:
     """How the database's schema differs from a layout, as sentences (empty when equal)."""
-    engine = database.open_readonly(database_url)
+    engine = inspection_engine(database_url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         found = compare_metadata(context, build_metadata(layout))
@@ -300,7 +320,7 @@ def enum_type_differences(database_url: str, layout: str) -> list[str]:
         for column in table.columns
         if isinstance(column.type, Enum)
     }
-    engine = database.open_readonly(database_url)
+    engine = inspection_engine(database_url)
     with engine.connect() as connection:
         present = set(
             connection.execute(
@@ -310,7 +330,6 @@ def enum_type_differences(database_url: str, layout: str) -> list[str]:
                 )
             ).scalars()
         )
-    engine.dispose()
     return [f"the enum type {name} is left behind" for name in sorted(present - wanted)] + [
         f"the enum type {name} is missing" for name in sorted(wanted - present)
     ]
@@ -318,7 +337,7 @@ def enum_type_differences(database_url: str, layout: str) -> list[str]:
 
 def database_version(database_url: str) -> list[str]:
     """The revisions recorded in ``alembic_version`` (empty when there is no such table)."""
-    engine = database.open_readonly(database_url)
+    engine = inspection_engine(database_url)
     if not inspect(engine).has_table("alembic_version"):
         return []
     with engine.connect() as connection:
@@ -328,7 +347,7 @@ def database_version(database_url: str) -> list[str]:
 
 def user_rows(database_url: str) -> dict[int, dict[str, Any]] | None:
     """The rows of the ``user`` table by id, or None when the table does not exist."""
-    engine = database.open_readonly(database_url)
+    engine = inspection_engine(database_url)
     if not inspect(engine).has_table("user"):
         return None
     columns, rows = database.fetch_rows(engine, "user")
@@ -595,23 +614,33 @@ class MigrationExercise(Exercise):
     def seeded_database(self, scratch: Path, rows: list[dict[str, Any]], tag: str) -> str:
         """A database at the base revision holding ``rows``, built from trusted scripts only.
 
-        Returns its URL: a SQLite file in ``scratch``, or a new database on a PostgreSQL
-        server for exercises about PostgreSQL.
+        Returns its URL: a SQLite file in ``scratch`` (built once per process and tag, then
+        copied), or a new database on a PostgreSQL server for exercises about PostgreSQL.
         """
+        if self.database_kind == "postgresql":
+            url = postgres.scratch_schema()
+            self.seed(scratch, url, rows, tag)
+            return url
+        path = scratch / f"{tag}.db"
+        key = (self.id, tag)
+        if key in SEEDED_SQLITE_FILES:
+            path.write_bytes(SEEDED_SQLITE_FILES[key])
+        else:
+            self.seed(scratch, f"sqlite:///{path}", rows, tag)
+            SEEDED_SQLITE_FILES[key] = path.read_bytes()
+        return f"sqlite:///{path}"
+
+    def seed(self, scratch: Path, url: str, rows: list[dict[str, Any]], tag: str) -> None:
+        """Upgrade an empty database through the base revisions, then insert ``rows``."""
         base = scratch / f"base-{tag}"
         versions = base / "versions"
         versions.mkdir(parents=True)
         (base / "env.py").write_text(steps.ENV_PY)
         for name in self.base_revisions:
             shutil.copy(MIGRATIONS_DIR / name, versions / name)
-        if self.database_kind == "postgresql":
-            url = postgres.scratch_database()
-        else:
-            url = f"sqlite:///{scratch / f'{tag}.db'}"
         command.upgrade(steps.alembic_config(str(base), url), "heads")
         engine = create_engine(url, poolclass=NullPool)
         table = build_metadata(self.start_layout).tables["user"]
         with engine.begin() as connection:
             connection.execute(insert(table), rows)
         engine.dispose()
-        return url
