@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -23,6 +24,7 @@ EXISTING_SERVER_VARIABLE = "COURSE_POSTGRES_URL"
 _server = None
 _url: str | None = None
 _scratch_schemas: list[str] = []
+_admin_engines: dict[str, Engine] = {}
 
 
 class PostgresUnavailable(Exception):
@@ -100,18 +102,21 @@ def _with_psycopg(url: str) -> str:
 
 
 def _execute_outside_transaction(url: str, statement: str) -> None:
-    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
+    """Run one statement in autocommit mode, on a connection kept for the next one."""
+    engine = _admin_engines.get(url)
+    if engine is None:
+        engine = create_engine(url, pool_size=1, isolation_level="AUTOCOMMIT")
+        _admin_engines[url] = engine
+    with engine.connect() as connection:
+        connection.execute(text(statement))
 
 
 def stop() -> None:
     """Stop the server started by ``start`` (if any) and delete its data."""
     global _server, _url
     _url = None
+    while _admin_engines:
+        _admin_engines.popitem()[1].dispose()
     if _server is not None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -287,11 +287,19 @@ _inspection_engines: dict[str, Engine] = {}
 
 
 def inspection_engine(database_url: str) -> Engine:
-    """One read-only engine per database for the length of a check (connecting to PostgreSQL
-    the first time costs tens of milliseconds; no connection is kept between uses)."""
+    """One engine per database for the length of a check.
+
+    SQLite files are opened read-only, a connection per use. PostgreSQL connections are
+    kept in a small pool, since reflection connects once per question otherwise (tens of
+    milliseconds per check); an idle pooled connection holds no locks.
+    """
     engine = _inspection_engines.get(database_url)
     if engine is None:
-        engine = _inspection_engines[database_url] = database.open_readonly(database_url)
+        if database_url.startswith("sqlite"):
+            engine = database.open_readonly(database_url)
+        else:
+            engine = create_engine(database_url, pool_size=1, max_overflow=2)
+        _inspection_engines[database_url] = engine
     return engine
 
 
