@@ -37,11 +37,11 @@ class Task:
 
 
 def learner_folders(submissions: Path) -> list[Path]:
-    """One folder per learner, by name; hidden folders and symbolic links are left out."""
+    """One folder per learner, by name; hidden folders (``.name``, ``_name``) are left out."""
     return sorted(
         path
         for path in submissions.iterdir()
-        if path.is_dir() and not path.is_symlink() and not path.name.startswith((".", "_"))
+        if path.is_dir() and not path.name.startswith((".", "_"))
     )
 
 
