@@ -67,6 +67,7 @@ class Session:
         self._channel = None
         self._pid: int | None = None
         self._process = None
+        self._exit_status: int | None = None
 
     def __enter__(self) -> Session:
         if _may_fork_directly():
@@ -86,10 +87,10 @@ class Session:
             self._channel.send_bytes(json.dumps([target, args]).encode())
             if not self._channel.poll(self.timeout):
                 return self._end(ChildResult("timed out"))
-            payload = self._channel.recv_bytes(MAX_RESULT_BYTES)
-        except (EOFError, OSError):
+            value = json.loads(self._channel.recv_bytes(MAX_RESULT_BYTES))
+        except (EOFError, OSError, ValueError):  # died, or wrote too much or not JSON
             return self._end(ChildResult("crashed", exit_code=self._exit_code()))
-        return ChildResult("ok", value=json.loads(payload))
+        return ChildResult("ok", value=value)
 
     def _fork(self) -> None:
         parent_end, child_end = multiprocessing.Pipe(duplex=True)
@@ -141,8 +142,6 @@ class Session:
             _, status = os.waitpid(self._pid, 0)
             self._exit_status = os.waitstatus_to_exitcode(status)
         self._pid = None
-
-    _exit_status: int | None = None
 
 
 def _may_fork_directly() -> bool:
