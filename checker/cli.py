@@ -116,8 +116,9 @@ def grade_command(
     learners = batch.grade_class(submissions, jobs=jobs, timeout=timeout)
     written = outputs.write(learners, out, chosen)
     items = sum(len(learner["items"]) for learner in learners)
+    plural = "" if len(learners) == 1 else "s"
     click.echo(
-        f"Graded {len(learners)} learners ({items} exercises and quiz questions) in "
+        f"Graded {len(learners)} learner{plural} ({items} exercises and quiz questions) in "
         f"{time.perf_counter() - started:.1f} s."
     )
     for path in written:

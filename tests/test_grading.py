@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -364,10 +365,24 @@ def test_quiet_without_a_terminal(graded):
 
 def test_example_class_in_the_readme(tmp_path):
     example = ROOT / "tests" / "example_class"
-    result = grade(example, tmp_path / "grades")
+    result = grade(example, tmp_path / "grades", "--format=csv,json,feedback,gradescope")
     assert result.returncode == 0, result.stderr
     expected = (example.parent / "example_class_grades.csv").read_text()
     assert (tmp_path / "grades" / "grades.csv").read_text() == expected
+    cleo = items(tmp_path / "grades")
+    assert cleo[("cleo", FUNCTION)]["outcome"] == "error"  # her lesson 01 notebook is broken
+    assert cleo[("cleo", "04-rename-username")]["outcome"] == "not attempted"
+
+
+def test_outputs_of_learners_no_longer_graded_are_removed(tmp_path):
+    smaller = tmp_path / "smaller"
+    shutil.copytree(ROOT / "tests" / "example_class", smaller)
+    out = tmp_path / "grades"
+    assert grade(smaller, out, "--format=feedback,gradescope").returncode == 0
+    shutil.rmtree(smaller / "cleo")
+    assert grade(smaller, out, "--format=feedback,gradescope").returncode == 0
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ada.md", "ben.md"]
+    assert sorted(p.name for p in (out / "gradescope").iterdir()) == ["ada", "ben"]
 
 
 @pytest.mark.parametrize(

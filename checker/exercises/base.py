@@ -44,10 +44,14 @@ class Exercise:
     hidden_checks: ClassVar[int]
     timeout: ClassVar[float] = 10.0
 
+    def planned_checks(self) -> list[tuple[str, str, bool]]:
+        """Every check a grading runs, hidden ones included: (name, description, hidden)."""
+        raise NotImplementedError
+
     @property
     def max_points(self) -> int:
         """Points at grading: one per check, hidden checks included."""
-        raise NotImplementedError
+        return len(self.planned_checks())
 
     def check(self, answer: Path, *, hidden: bool = False, timeout: float | None = None) -> Report:
         """Judge the answer saved in a file; ``hidden`` adds the checks run only at grading."""
@@ -154,8 +158,13 @@ class Checks:
     def run(
         self, name: str, description: str, verify: Callable[[], None], *, hidden: bool = False
     ) -> bool:
+        """Run one check. A problem that stops the whole check (learner code that raised,
+        timed out or crashed) is recorded against this check before it goes on up."""
         try:
             verify()
+        except AnswerProblem as problem:
+            self._add(name, description, Status.FAILED, problem.message, hidden)
+            raise
         except CheckFailed as failure:
             self._add(name, description, Status.FAILED, str(failure), hidden)
             return False
@@ -415,6 +424,7 @@ class MigrationRun:
     revision: str
 
 
+HISTORY_CHECK = "the script continues the history: one head, right after the last migration"
 ROUND_TRIP_CHECKS = {
     "upgrade-schema": "after upgrade, the schema is the target schema",
     "upgrade-data": "after upgrade, every user is there with the right values",
@@ -444,10 +454,12 @@ class MigrationExercise(Exercise):
     compatibility_check: ClassVar[tuple[str, str] | None] = None
     database_kind: ClassVar[str] = "sqlite"
 
-    @property
-    def max_points(self) -> int:
-        visible = 1 + len(ROUND_TRIP_CHECKS) + (1 if self.compatibility_check else 0)
-        return visible + self.hidden_checks
+    def planned_checks(self) -> list[tuple[str, str, bool]]:
+        visible = [("history", HISTORY_CHECK), *ROUND_TRIP_CHECKS.items()]
+        if self.compatibility_check:
+            visible.append(self.compatibility_check)
+        hidden = HIDDEN_ROUND_TRIP_CHECKS.items()
+        return [(n, d, False) for n, d in visible] + [(n, d, True) for n, d in hidden]
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
@@ -480,9 +492,7 @@ class MigrationExercise(Exercise):
         location, answer_file = self.prepare_scripts(source, scratch)
         run = MigrationRun(session, location, answer_file, structure["revision"])
         history_ok = checks.run(
-            "history",
-            "the script continues the history: one head, right after the last migration",
-            lambda: self.verify_history(structure, run),
+            "history", HISTORY_CHECK, lambda: self.verify_history(structure, run)
         )
         if not history_ok:
             skipped = [*ROUND_TRIP_CHECKS.items(), *filter(None, [self.compatibility_check])]

@@ -38,9 +38,8 @@ class FunctionExercise(Exercise):
     def hidden_checks(self) -> int:  # type: ignore[override]
         return sum(case.hidden for case in self.cases)
 
-    @property
-    def max_points(self) -> int:
-        return len(self.cases)
+    def planned_checks(self) -> list[tuple[str, str, bool]]:
+        return [(case.name, case.description, case.hidden) for case in self.cases]
 
     def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         module = scratch / "answer.py"
@@ -132,6 +131,12 @@ class User(db.Model):
 """
 
 
+FACTORY_CHECKS = (
+    ("db-commands", "the app has the flask db commands"),
+    ("upgrade", "flask db upgrade through this app creates the user table"),
+)
+
+
 class FactoryExercise(Exercise):
     """The answer is an app package's ``__init__.py`` with a ``create_app(database_url)``.
 
@@ -166,9 +171,9 @@ class FactoryExercise(Exercise):
     def hidden_checks(self) -> int:  # type: ignore[override]
         return len(self.hidden_fact_checks)
 
-    @property
-    def max_points(self) -> int:
-        return 2 + self.hidden_checks  # db-commands and upgrade, then the hidden facts
+    def planned_checks(self) -> list[tuple[str, str, bool]]:
+        hidden = [(name, description, True) for name, description, *_ in self.hidden_fact_checks]
+        return [(name, description, False) for name, description in FACTORY_CHECKS] + hidden
 
     def run_checks(self, checks, source, scratch, session, *, hidden) -> None:
         package = scratch / self.package_name
@@ -193,19 +198,14 @@ class FactoryExercise(Exercise):
         ).get("facts")
         facts = facts if isinstance(facts, dict) else {}
         checks.run(
-            "db-commands",
-            "the app has the flask db commands",
+            *FACTORY_CHECKS[0],
             lambda: require(
                 facts.get("db_command") is True and facts.get("migrate_registered") is True,
                 "the app made by create_app() has no 'db' command: Flask-Migrate is not "
                 "attached to it. Call migrate.init_app(app, db) inside create_app().",
             ),
         )
-        checks.run(
-            "upgrade",
-            "flask db upgrade through this app creates the user table",
-            lambda: self.verify_upgrade(facts, db),
-        )
+        checks.run(*FACTORY_CHECKS[1], lambda: self.verify_upgrade(facts, db))
         if hidden:
             for name, description, fact, message in self.hidden_fact_checks:
                 checks.run(

@@ -47,6 +47,21 @@ def exercise_record(exercise: Exercise, report: Report, answer: Answer) -> dict[
         }
         for check in report.checks
     ]
+    ran = {check.name for check in report.checks}
+    checks += [
+        {
+            "id": f"{exercise.id}/{name}",
+            "description": description,
+            "outcome": Status.NOT_RUN.value,
+            "points": 0,
+            "max_points": 1,
+            "visibility": "hidden" if hidden else "visible",
+            "message": f"Not run: {report.message}",
+            "duration": 0.0,
+        }
+        for name, description, hidden in exercise.planned_checks()
+        if name not in ran
+    ]
     return {
         "id": exercise.id,
         "kind": "exercise",

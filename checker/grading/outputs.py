@@ -74,11 +74,18 @@ def write_per_learner(
     name: str,
     render: Callable[[dict[str, Any]], str],
 ) -> Path:
+    """One file per learner; files of this kind left by earlier runs for others are removed."""
+    current = set()
     for learner in learners:
         path = folder / name.format(learner["learner"])
         path.parent.mkdir(parents=True, exist_ok=True)
         text = render(learner)
         _replace(path, lambda stream, text=text: stream.write(text))
+        current.add(path)
+    for stale in set(folder.glob(name.format("*"))) - current:
+        stale.unlink()
+        if stale.parent != folder and not any(stale.parent.iterdir()):
+            stale.parent.rmdir()
     return folder
 
 
@@ -133,6 +140,8 @@ def feedback_markdown(learner: dict[str, Any]) -> str:
         "",
         f"**{learner['points']} of {learner['max_points']} points** (checker {__version__}).",
         "",
+        "✔ passed, ✘ failed, ○ not attempted, ⚠ error in the answer, ⌛ too slow.",
+        "",
         "| | Exercise | Points |",
         "|---|---|---|",
     ]
@@ -146,13 +155,21 @@ def feedback_markdown(learner: dict[str, Any]) -> str:
             continue
         lines += ["", f"## `{item['id']}`: {item['outcome']}", "", item["message"]]
         lines += [f"- Note: {note}" for note in item.get("notes", [])]
+        not_run = 0
         for check in item.get("checks", []):
-            if check["outcome"] == "passed":
+            if check["outcome"] != "failed":
+                not_run += check["outcome"] == "not run"
                 continue
             label = " (hidden check)" if check["visibility"] == "hidden" else ""
-            lines.append(f"- {MARKS.get(check['outcome'], '–')} {check['description']}{label}")
+            lines.append(f"- {MARKS['failed']} {check['description']}{label}")
             if check["message"]:
                 lines.append(f"  {check['message']}")
+        if not_run and item["outcome"] != "not attempted":
+            plural = "s" if not_run != 1 else ""
+            if not_run == len(item["checks"]):
+                lines.append(f"- None of its {not_run} check{plural} could run.")
+            else:
+                lines.append(f"- {not_run} more check{plural} could not run.")
         if item.get("detail"):
             lines += ["", "```", item["detail"], "```"]
     quiz_points = sum(item["points"] for item in quizzes)
