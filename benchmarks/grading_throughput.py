@@ -18,6 +18,7 @@ import random
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,7 +93,7 @@ def run_notebooks(learner: Path) -> float:
             allow_errors=True,
             resources={"metadata": {"path": str(path.parent)}},
         )
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # kernels' start-up warnings
     return time.perf_counter() - started
 
 
