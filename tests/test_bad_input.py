@@ -154,3 +154,11 @@ def test_check_leaves_no_scratch_files_behind(exercise_id, tmp_path, monkeypatch
     monkeypatch.setattr(tempfile, "tempdir", None)
     EXERCISES[exercise_id].check_source(EXERCISES[exercise_id].solution)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_oversized_answer_file_is_not_read(tmp_path):
+    answer = tmp_path / "answer.py"
+    answer.write_text(SCRIPT.solution + "#" * 2**20)
+    report = SCRIPT.check(answer)
+    assert report.outcome is Outcome.ERROR
+    assert "larger than 1 MB" in report.message

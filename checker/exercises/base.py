@@ -28,6 +28,7 @@ from ..outcomes import AnswerProblem, CheckFailed, CheckResult, Outcome, Report,
 from .tables import HIDDEN_USERS, VISIBLE_USERS, build_metadata
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MAX_ANSWER_BYTES = 2**20
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 
 
@@ -41,7 +42,6 @@ class Exercise:
     hints: ClassVar[tuple[str, ...]]
     starter: ClassVar[str]
     solution: ClassVar[str]
-    hidden_checks: ClassVar[int]
     timeout: ClassVar[float] = 10.0
 
     def planned_checks(self) -> list[tuple[str, str, bool]]:
@@ -52,6 +52,11 @@ class Exercise:
     def max_points(self) -> int:
         """Points at grading: one per check, hidden checks included."""
         return len(self.planned_checks())
+
+    @property
+    def hidden_checks(self) -> int:
+        """How many checks run only at grading."""
+        return sum(hidden for *_, hidden in self.planned_checks())
 
     def check(self, answer: Path, *, hidden: bool = False, timeout: float | None = None) -> Report:
         """Judge the answer saved in a file; ``hidden`` adds the checks run only at grading."""
@@ -199,6 +204,10 @@ def read_answer(path: Path) -> str:
         raise AnswerProblem(
             Outcome.NOT_ATTEMPTED,
             f"No answer yet: there is no file {path.name}. Run the %%answer cell to save one.",
+        )
+    if path.stat().st_size > MAX_ANSWER_BYTES:
+        raise AnswerProblem(
+            Outcome.ERROR, f"The answer is larger than {MAX_ANSWER_BYTES // 2**20} MB; not read."
         )
     try:
         source = path.read_text(encoding="utf-8")
@@ -449,8 +458,6 @@ class MigrationExercise(Exercise):
     merges: ClassVar[tuple[str, ...]] = ()
     start_layout: ClassVar[str]
     target_layout: ClassVar[str]
-    hidden_checks: ClassVar[int] = len(HIDDEN_ROUND_TRIP_CHECKS)
-
     compatibility_check: ClassVar[tuple[str, str] | None] = None
     database_kind: ClassVar[str] = "sqlite"
 

@@ -34,10 +34,6 @@ class FunctionExercise(Exercise):
     function_name: ClassVar[str]
     cases: ClassVar[tuple[FunctionCase, ...]]
 
-    @property
-    def hidden_checks(self) -> int:  # type: ignore[override]
-        return sum(case.hidden for case in self.cases)
-
     def planned_checks(self) -> list[tuple[str, str, bool]]:
         return [(case.name, case.description, case.hidden) for case in self.cases]
 
@@ -166,10 +162,6 @@ class FactoryExercise(Exercise):
             "a second app from create_app() has no 'db' command.",
         ),
     )
-
-    @property
-    def hidden_checks(self) -> int:  # type: ignore[override]
-        return len(self.hidden_fact_checks)
 
     def planned_checks(self) -> list[tuple[str, str, bool]]:
         hidden = [(name, description, True) for name, description, *_ in self.hidden_fact_checks]

@@ -21,10 +21,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from .. import __version__, postgres, sandbox
+from .. import postgres, sandbox
 from ..exercises import EXERCISES
+from ..outcomes import AnswerProblem, Outcome
 from ..quiz_bank import QUESTIONS
-from .items import QUIZ_POINTS, grade_exercise, grade_quizzes
+from .items import exercise_record, grade_exercise, grade_quizzes, quiz_record
+from .submission import Answer
 
 QUIZZES = "quizzes"
 MAX_ATTEMPTS = 2
@@ -148,28 +150,11 @@ def failure_records(item: str, reason: str) -> list[dict[str, Any]]:
     """Zero-point records for an item the grader itself could not grade."""
     message = f"The grader could not grade this: {reason}. Ask your instructor to look."
     if item == QUIZZES:
-        items = [(q.id, "quiz", q.prompt, QUIZ_POINTS) for q in QUESTIONS.values()]
-    else:
-        exercise = EXERCISES[item]
-        items = [(item, "exercise", exercise.title, exercise.max_points)]
-    return [
-        {
-            "id": item_id,
-            "kind": kind,
-            "title": title,
-            "outcome": "error",
-            "points": 0,
-            "max_points": max_points,
-            "message": message,
-            "detail": "",
-            "graded_from": "",
-            "notes": [],
-            "duration": 0.0,
-            "checker_version": __version__,
-            "checks": [],
-        }
-        for item_id, kind, title, max_points in items
-    ]
+        return [quiz_record(question, "error", message) for question in QUESTIONS.values()]
+    exercise = EXERCISES[item]
+    problem = AnswerProblem(Outcome.ERROR, message)
+    report = exercise.problem_report(problem, [], hidden=True, duration=0.0)
+    return [exercise_record(exercise, report, Answer(None, ""))]
 
 
 def _learner_record(learner: Path, records: dict[Task, list[dict[str, Any]]]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from .. import __version__
 from ..exercises import EXERCISES, Exercise
 from ..outcomes import Report, Status
 from ..quiz_bank import QUESTIONS
-from ..quizzes import InvalidAnswer, judge
+from ..quizzes import InvalidAnswer, Question, judge
 from .submission import Answer, find_answer, quiz_answers
 
 QUIZ_POINTS = 1
@@ -34,31 +34,16 @@ def grade_exercise(learner: Path, exercise_id: str, timeout: float | None) -> di
 
 
 def exercise_record(exercise: Exercise, report: Report, answer: Answer) -> dict[str, Any]:
+    """An exercise's record: every planned check, those a problem stopped as "not run"."""
     checks = [
-        {
-            "id": f"{exercise.id}/{check.name}",
-            "description": check.description,
-            "outcome": check.status.value,
-            "points": 1 if check.status is Status.PASSED else 0,
-            "max_points": 1,
-            "visibility": "hidden" if check.hidden else "visible",
-            "message": check.message,
-            "duration": check.duration,
-        }
-        for check in report.checks
+        check_record(exercise.id, c.name, c.description, c.status, c.hidden, c.message, c.duration)
+        for c in report.checks
     ]
     ran = {check.name for check in report.checks}
     checks += [
-        {
-            "id": f"{exercise.id}/{name}",
-            "description": description,
-            "outcome": Status.NOT_RUN.value,
-            "points": 0,
-            "max_points": 1,
-            "visibility": "hidden" if hidden else "visible",
-            "message": f"Not run: {report.message}",
-            "duration": 0.0,
-        }
+        check_record(
+            exercise.id, name, description, Status.NOT_RUN, hidden, f"Not run: {report.message}"
+        )
         for name, description, hidden in exercise.planned_checks()
         if name not in ran
     ]
@@ -79,6 +64,27 @@ def exercise_record(exercise: Exercise, report: Report, answer: Answer) -> dict[
     }
 
 
+def check_record(
+    exercise_id: str,
+    name: str,
+    description: str,
+    status: Status,
+    hidden: bool,
+    message: str,
+    duration: float = 0.0,
+) -> dict[str, Any]:
+    return {
+        "id": f"{exercise_id}/{name}",
+        "description": description,
+        "outcome": status.value,
+        "points": 1 if status is Status.PASSED else 0,
+        "max_points": 1,
+        "visibility": "hidden" if hidden else "visible",
+        "message": message,
+        "duration": duration,
+    }
+
+
 def grade_quizzes(learner: Path) -> list[dict[str, Any]]:
     """Judge every saved quiz answer again; a stored verdict is never read."""
     started = time.perf_counter()
@@ -87,28 +93,32 @@ def grade_quizzes(learner: Path) -> list[dict[str, Any]]:
     for question in QUESTIONS.values():
         answer = saved.get(question.id)
         if answer is None:
-            outcome, message = "not attempted", "No answer was saved."
-        else:
-            try:
-                correct = judge(question, answer).correct
-            except (InvalidAnswer, TypeError, ValueError):
-                outcome, message = "error", "The saved answer does not fit the question."
-            else:
-                outcome = "passed" if correct else "failed"
-                message = "Right." if correct else "Not the right answer."
-        records.append(
-            {
-                "id": question.id,
-                "kind": "quiz",
-                "title": question.prompt,
-                "outcome": outcome,
-                "points": QUIZ_POINTS if outcome == "passed" else 0,
-                "max_points": QUIZ_POINTS,
-                "message": message,
-                "checker_version": __version__,
-            }
-        )
+            records.append(quiz_record(question, "not attempted", "No answer was saved."))
+            continue
+        try:
+            correct = judge(question, answer).correct
+        except (InvalidAnswer, TypeError, ValueError):
+            records.append(
+                quiz_record(question, "error", "The saved answer does not fit the question.")
+            )
+            continue
+        message = "Right." if correct else "Not the right answer."
+        records.append(quiz_record(question, "passed" if correct else "failed", message))
     duration = round((time.perf_counter() - started) / max(len(records), 1), 4)
     for record in records:
         record["duration"] = duration
     return records
+
+
+def quiz_record(question: Question, outcome: str, message: str) -> dict[str, Any]:
+    return {
+        "id": question.id,
+        "kind": "quiz",
+        "title": question.prompt,
+        "outcome": outcome,
+        "points": QUIZ_POINTS if outcome == "passed" else 0,
+        "max_points": QUIZ_POINTS,
+        "message": message,
+        "duration": 0.0,
+        "checker_version": __version__,
+    }

@@ -93,36 +93,29 @@ def gradescope_json(learner: dict[str, Any]) -> str:
     """A Gradescope autograder ``results.json``: one test per check or quiz question."""
     tests = []
     for item in learner["items"]:
-        checks = item.get("checks") or []
-        for check in checks:
+        for check in item.get("checks") or [item]:  # a quiz question is its own test
+            hidden = check.get("visibility") == "hidden"
             tests.append(
                 {
-                    "name": f"{item['id']}: {check['description']}",
+                    "name": f"{item['id']}: {check.get('description', item['title'])}",
                     "score": check["points"],
                     "max_score": check["max_points"],
                     "status": "passed" if check["outcome"] == "passed" else "failed",
                     "output": check["message"],
-                    "visibility": "after_published"
-                    if check["visibility"] == "hidden"
-                    else "visible",
-                }
-            )
-        unchecked = item["max_points"] - sum(check["max_points"] for check in checks)
-        if unchecked:
-            tests.append(
-                {
-                    "name": f"{item['id']}: {item['title']}",
-                    "score": item["points"] if not checks else 0,
-                    "max_score": unchecked,
-                    "status": "passed" if item["outcome"] == "passed" else "failed",
-                    "output": "\n".join(p for p in (item["message"], item.get("detail")) if p),
-                    "visibility": "visible",
+                    "visibility": "after_published" if hidden else "visible",
                 }
             )
     result = {
         "score": learner["points"],
         "execution_time": round(sum(item["duration"] for item in learner["items"]), 2),
-        "output": f"{learner['points']} of {learner['max_points']} points.",
+        "output": "\n\n".join(
+            [f"{learner['points']} of {learner['max_points']} points."]
+            + [
+                f"{item['id']}: {item['message']}\n{item['detail']}"
+                for item in learner["items"]
+                if item.get("detail")
+            ]
+        ),
         "tests": tests,
     }
     return json.dumps(result, ensure_ascii=False, indent=1) + "\n"

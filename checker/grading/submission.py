@@ -16,9 +16,10 @@ from typing import Any
 
 from ..answers import MAGIC, answer_cells, read_notebook
 from ..exercises import Exercise
+from ..exercises.base import read_answer
 from ..outcomes import AnswerProblem, Outcome
 
-MAX_ANSWER_BYTES = 2**20
+MAX_PROGRESS_BYTES = 2**20
 PROGRESS_FOLDERS = ("notebooks", "exercises")
 
 
@@ -66,7 +67,7 @@ def find_answer(learner: Path, exercise: Exercise) -> Answer:
         relative = saved.relative_to(learner).as_posix()
         notes = [f"No notebook has a '{MAGIC} {exercise.id}' cell; graded the saved {relative}."]
         try:
-            return Answer(read_text(saved, MAX_ANSWER_BYTES), relative, notes)
+            return Answer(read_answer(saved), relative, notes)
         except AnswerProblem as problem:
             return Answer(None, relative, notes, problem)
     if unreadable:
@@ -82,21 +83,6 @@ def find_answer(learner: Path, exercise: Exercise) -> Answer:
     )
 
 
-def read_text(path: Path, limit: int) -> str:
-    """A file's UTF-8 text; too large or not UTF-8 is a problem naming the file."""
-    shown = f"{path.parent.name}/{path.name}"
-    if path.stat().st_size > limit:
-        raise AnswerProblem(
-            Outcome.ERROR, f"{shown} is larger than {limit // 2**20} MB and was not read."
-        )
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise AnswerProblem(
-            Outcome.ERROR, f"{shown} is not UTF-8 text (byte {error.start} cannot be read)."
-        ) from None
-
-
 def quiz_answers(learner: Path) -> dict[str, Any]:
     """The saved answer to each quiz question, by question id (unreadable files skipped)."""
     found: dict[str, Any] = {}
@@ -105,7 +91,7 @@ def quiz_answers(learner: Path) -> dict[str, Any]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.json")):
-            if not _regular(path) or path.stat().st_size > MAX_ANSWER_BYTES:
+            if not _regular(path) or path.stat().st_size > MAX_PROGRESS_BYTES:
                 continue
             try:
                 record = json.loads(path.read_bytes().decode("utf-8"))
