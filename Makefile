@@ -20,8 +20,11 @@ test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Re-execute every notebook in place after changing a lesson, so its committed outputs are fresh.
+# After changing a lesson or an exercise: regenerate the exercise and solution notebooks and the
+# lessons' Challenge cells from checker/content, then re-execute every notebook in place, so
+# that the committed outputs are fresh.
 notebooks: $(INSTALLED)
+	$(BIN)/python -m checker notebooks
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb
 
 $(INSTALLED): pyproject.toml

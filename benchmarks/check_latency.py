@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from checker.exercises import EXERCISES
+from checker.content.catalogue import EXERCISES
 
 TARGET_MS = 500
 
@@ -38,14 +38,14 @@ def main() -> None:
     print(f"{'baseline: fresh python + imports':<34} median {baseline:6.0f} ms")
     for exercise in EXERCISES.values():
         first_started = time.perf_counter()
-        report = exercise.check_source(exercise.solution)
+        report = exercise.judge(exercise.solution)
         first = (time.perf_counter() - first_started) * 1000
         if not report.passed:
             raise SystemExit(f"{exercise.id}: the solution did not pass: {report.message}")
         runs = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            exercise.check_source(exercise.solution)
+            exercise.judge(exercise.solution)
             runs.append((time.perf_counter() - started) * 1000)
         median = statistics.median(runs)
         verdict = "ok" if median < TARGET_MS else f"over the {TARGET_MS} ms target"

@@ -36,7 +36,7 @@ from class_builder import learner_folder  # noqa: E402
 from quiz_answers import RIGHT, wrong_answer  # noqa: E402
 from wrong_answers import WRONG_ANSWERS  # noqa: E402
 
-from checker.exercises import EXERCISES  # noqa: E402
+from checker.content.catalogue import EXERCISES  # noqa: E402
 from checker.grading.batch import default_jobs, grade_class  # noqa: E402
 
 TARGET_RATE = 50
@@ -114,10 +114,10 @@ def where_the_time_goes(records: list[dict]) -> None:
     durations = defaultdict(list)
     outcomes = defaultdict(Counter)
     for learner in records:
-        for item in learner["items"]:
-            if item["kind"] == "exercise":
-                durations[item["id"]].append(item["duration"] * 1000)
-                outcomes[item["id"]][item["outcome"]] += 1
+        for item in learner.items:
+            if item.kind == "exercise":
+                durations[item.id].append(item.duration * 1000)
+                outcomes[item.id][item.outcome] += 1
     print("\nwhere the time goes (median grading time per exercise, in one worker):")
     for exercise_id, values in durations.items():
         mix = ", ".join(f"{n} {outcome}" for outcome, n in outcomes[exercise_id].most_common())

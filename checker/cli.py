@@ -1,125 +1,122 @@
-"""``python -m checker``: list the exercises, check an answer, grade a class.
+"""``python -m checker``: a thin mirror of ``checker.api``, one command per function.
 
-Exit status of ``check``: 0 the answer passed; 1 it failed, was not attempted, raised an
-error or timed out. ``grade`` exits 0 once every output is written, whatever the grades.
-Either exits 2 when used wrongly (unknown exercise, missing file or folder).
+Each command declares its options, takes their defaults and its help from the API
+function it calls, and prints the result. Exit status of ``check``: 0 the answer passed;
+1 it failed, was not attempted, raised an error or timed out. ``grade`` exits 0 once every
+output is written, whatever the grades. Both exit 2 when used wrongly.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import time
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import click
 
-from . import answers
-from .exercises import EXERCISES
-from .grading import batch, outputs
-from .outcomes import AnswerProblem
-from .render import as_text
+from . import api
+from .notebook.render import as_text
+
+GRADE_DEFAULTS = api.grade.__kwdefaults__
+GRADE_OUT_DEFAULT = api.grade.__defaults__[0]
+
+
+def usage_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the API's ``UsageError`` into click's wrong-usage exit (status 2)."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except api.UsageError as error:
+            raise click.BadParameter(str(error), param_hint=error.argument) from None
+
+    return run
+
+
+def help_of(function: Callable[..., Any]) -> str:
+    """The first paragraph of an API function's docstring, for a command's help."""
+    return (function.__doc__ or "").strip().split("\n\n")[0].replace("``", "")
 
 
 @click.group()
 def cli() -> None:
-    """Check answers to the exercises of the migrations course."""
+    """Check answers to the exercises of the migrations course, and grade a class."""
 
 
-@cli.command("list")
+@cli.command("list", help=help_of(api.list_exercises))
 def list_command() -> None:
-    """List the exercises: id, lesson and title."""
-    for exercise in EXERCISES.values():
+    for exercise in api.list_exercises():
         click.echo(f"{exercise.id:<24} lesson {exercise.lesson}  {exercise.title}")
 
 
-@cli.command("check")
+@cli.command("check", help=help_of(api.check))
 @click.argument("exercise_id")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record instead of text.")
+@usage_errors
 def check_command(exercise_id: str, path: Path, as_json: bool) -> None:
-    """Check PATH, a migration script or module, or a notebook with a %%answer cell."""
-    exercise = EXERCISES.get(exercise_id)
-    if exercise is None:
-        raise click.BadParameter(
-            f"no exercise {exercise_id!r} (see: python -m checker list)", param_hint="EXERCISE_ID"
-        )
-    if path.suffix == ".ipynb":
-        try:
-            report = exercise.check_source(answers.from_notebook(path, exercise_id))
-        except AnswerProblem as problem:
-            report = exercise.problem_report(problem, [], hidden=False, duration=0.0)
-    else:
-        report = exercise.check(path)
+    report = api.check(exercise_id, path)
     if as_json:
         click.echo(json.dumps(report.to_record(), ensure_ascii=False))
     else:
-        click.echo(as_text(report, exercise.title))
+        click.echo(as_text(report, api.find_exercise(exercise_id).title))
     sys.exit(0 if report.passed else 1)
 
 
-@cli.command("grade")
-@click.argument("submissions", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@cli.command("notebooks", help=help_of(api.generate_notebooks))
+@click.argument("course", type=click.Path(path_type=Path), default=Path("."))
+@usage_errors
+def notebooks_command(course: Path) -> None:
+    written = api.generate_notebooks(course)
+    for path in written:
+        click.echo(f"Wrote {path}")
+    if not written:
+        click.echo("Every generated notebook is up to date.")
+
+
+@cli.command("grade", help=help_of(api.grade))
+@click.argument("submissions", type=click.Path(path_type=Path))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("grades"),
+    default=GRADE_OUT_DEFAULT,
     show_default=True,
-    help="Folder for the outputs (created if needed).",
+    help="Folder for the outputs (created if needed); not inside SUBMISSIONS.",
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
+    type=int,
+    default=GRADE_DEFAULTS["jobs"],
     help="Learner answers graded at once [default: all cores].",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=None,
-    help="Seconds each run of learner code may take [default: 10].",
+    default=GRADE_DEFAULTS["timeout"],
+    show_default=True,
+    help="Seconds each run of learner code may take.",
 )
 @click.option(
     "--format",
     "formats",
-    default=",".join(outputs.DEFAULT_FORMATS),
+    default=",".join(GRADE_DEFAULTS["formats"]),
     show_default=True,
-    help=f"Comma-separated outputs to write, from: {', '.join(outputs.FORMATS)}.",
+    help=f"Comma-separated outputs to write, from: {', '.join(api.FORMATS)}.",
 )
+@usage_errors
 def grade_command(
-    submissions: Path, out: Path, jobs: int | None, timeout: float | None, formats: str
+    submissions: Path, out: Path, jobs: int | None, timeout: float, formats: str
 ) -> None:
-    """Grade SUBMISSIONS: a folder with one copy of the course folder per learner.
-
-    Every exercise (hidden checks included) and quiz of every learner is graded from the
-    files alone; the learners' files are only read.
-    """
     chosen = tuple(name.strip() for name in formats.split(",") if name.strip())
-    unknown = sorted(set(chosen) - set(outputs.FORMATS))
-    if unknown or not chosen:
-        raise click.BadParameter(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from "
-            f"{', '.join(outputs.FORMATS)}",
-            param_hint="--format",
-        )
-    submissions, out = submissions.resolve(), out.resolve()
-    if out == submissions or submissions in out.parents:
-        raise click.BadParameter(
-            "the output folder must not be inside SUBMISSIONS (it would be graded as a learner)",
-            param_hint="--out",
-        )
-    if not batch.learner_folders(submissions):
-        raise click.BadParameter(
-            f"{submissions} holds no learner folders", param_hint="SUBMISSIONS"
-        )
-    started = time.perf_counter()
-    learners = batch.grade_class(submissions, jobs=jobs, timeout=timeout)
-    written = outputs.write(learners, out, chosen)
-    items = sum(len(learner["items"]) for learner in learners)
-    plural = "" if len(learners) == 1 else "s"
+    run = api.grade(submissions, out, jobs=jobs, timeout=timeout, formats=chosen)
+    plural = "" if len(run.learners) == 1 else "s"
     click.echo(
-        f"Graded {len(learners)} learner{plural} ({items} exercises and quiz questions) in "
-        f"{time.perf_counter() - started:.1f} s."
+        f"Graded {len(run.learners)} learner{plural} ({run.items} exercises and quiz "
+        f"questions) in {run.seconds:.1f} s."
     )
-    for path in written:
+    for path in run.written:
         click.echo(f"Wrote {path}")

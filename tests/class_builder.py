@@ -13,7 +13,7 @@ from typing import Any
 
 import nbformat
 
-from checker.answers import MAGIC
+from checker.judge.answers import MAGIC
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*.ipynb"))

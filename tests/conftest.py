@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import workspace
+from checker.lessons import workspace
 
 
 @pytest.fixture

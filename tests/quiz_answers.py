@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker import quiz_bank, quizzes
+from checker.content.catalogue import QUESTIONS
+from checker.judge import quizzes
 
 RIGHT: dict[str, Any] = {
     "01-create-all": "It only creates tables that do not exist; it never alters an existing one",
@@ -57,7 +58,7 @@ RIGHT: dict[str, Any] = {
 
 def wrong_answer(question_id: str) -> Any:
     """An answer of the right form that is not right."""
-    question = quiz_bank.QUESTIONS[question_id]
+    question = QUESTIONS[question_id]
     if question.kind == "text":
         return "something else entirely"
     if question.kind == "number":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from checker.exercises import EXERCISES
+from checker.content.catalogue import EXERCISES
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tqdm import tqdm
 
-from .. import postgres, sandbox
-from ..exercises import EXERCISES
-from ..outcomes import AnswerProblem, Outcome
-from ..quiz_bank import QUESTIONS
+from ..content.catalogue import EXERCISES, QUESTIONS
+from ..db import postgres
+from ..judge import sandbox
+from ..judge.outcomes import AnswerProblem, Outcome
+from ..judge.records import ItemRecord, LearnerRecord
 from .items import exercise_record, grade_exercise, grade_quizzes, quiz_record
 from .submission import Answer
 
@@ -34,6 +34,8 @@ MAX_ATTEMPTS = 2
 
 @dataclass(frozen=True)
 class Task:
+    """One unit of work for the pool: a learner's exercise, or all their quizzes."""
+
     learner: str
     item: str
 
@@ -48,6 +50,7 @@ def learner_folders(submissions: Path) -> list[Path]:
 
 
 def default_jobs() -> int:
+    """The cores this process may use."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
@@ -59,7 +62,7 @@ def grade_class(
     jobs: int | None = None,
     timeout: float | None = None,
     progress: bool | None = None,
-) -> list[dict[str, Any]]:
+) -> list[LearnerRecord]:
     """Grade every learner folder in ``submissions``; one record per learner, by name.
 
     ``progress`` None shows a progress bar only when standard error is a terminal.
@@ -69,7 +72,7 @@ def grade_class(
         EXERCISES, key=lambda i: getattr(EXERCISES[i], "database_kind", "") != "postgresql"
     )
     tasks = [Task(str(learner), item) for item in [*slow_first, QUIZZES] for learner in learners]
-    records: dict[Task, list[dict[str, Any]]] = {}
+    records: dict[Task, list[ItemRecord]] = {}
     with (
         _postgres_for_workers(),
         tqdm(
@@ -88,7 +91,7 @@ def _quiet(progress: bool | None) -> bool | None:
 
 def _run_all(
     tasks: list[Task], jobs: int, timeout: float | None
-) -> Iterator[tuple[Task, list[dict[str, Any]]]]:
+) -> Iterator[tuple[Task, list[ItemRecord]]]:
     """Run tasks in a pool, starting a new pool when a worker dies; yield each result."""
     attempts = dict.fromkeys(tasks, 0)
     pending = list(tasks)
@@ -136,7 +139,7 @@ def _postgres_for_workers() -> Iterator[None]:
         postgres.stop()
 
 
-def run_task(learner: str, item: str, timeout: float | None) -> list[dict[str, Any]]:
+def run_task(learner: str, item: str, timeout: float | None) -> list[ItemRecord]:
     """Grade one item of one learner in a worker; a grader failure becomes an error record."""
     try:
         if item == QUIZZES:
@@ -146,7 +149,7 @@ def run_task(learner: str, item: str, timeout: float | None) -> list[dict[str, A
         return failure_records(item, f"{type(error).__name__}: {error}")
 
 
-def failure_records(item: str, reason: str) -> list[dict[str, Any]]:
+def failure_records(item: str, reason: str) -> list[ItemRecord]:
     """Zero-point records for an item the grader itself could not grade."""
     message = f"The grader could not grade this: {reason}. Ask your instructor to look."
     if item == QUIZZES:
@@ -157,13 +160,8 @@ def failure_records(item: str, reason: str) -> list[dict[str, Any]]:
     return [exercise_record(exercise, report, Answer(None, ""))]
 
 
-def _learner_record(learner: Path, records: dict[Task, list[dict[str, Any]]]) -> dict[str, Any]:
+def _learner_record(learner: Path, records: dict[Task, list[ItemRecord]]) -> LearnerRecord:
     items = [
         record for item in [*EXERCISES, QUIZZES] for record in records[Task(str(learner), item)]
     ]
-    return {
-        "learner": learner.name,
-        "points": sum(record["points"] for record in items),
-        "max_points": sum(record["max_points"] for record in items),
-        "items": items,
-    }
+    return LearnerRecord(learner.name, items)

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord
 
 FORMATS = ("csv", "json", "feedback", "gradescope")
 DEFAULT_FORMATS = ("csv", "json", "feedback")
 MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
 
 
-def write(learners: list[dict[str, Any]], out: Path, formats: tuple[str, ...]) -> list[Path]:
+def write(learners: list[LearnerRecord], out: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write the chosen formats into ``out``; returns what was written."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -39,19 +40,14 @@ def write(learners: list[dict[str, Any]], out: Path, formats: tuple[str, ...]) -
     return written
 
 
-def write_gradebook(learners: list[dict[str, Any]], path: Path) -> Path:
+def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
     """One row per learner: points per exercise and quiz question, total and maximum."""
-    item_ids = [item["id"] for item in learners[0]["items"]] if learners else []
+    item_ids = [item.id for item in learners[0].items] if learners else []
     rows = [["learner", *item_ids, "total", "max"]]
     for learner in learners:
-        points = {item["id"]: item["points"] for item in learner["items"]}
+        points = {item.id: item.points for item in learner.items}
         rows.append(
-            [
-                learner["learner"],
-                *(points[i] for i in item_ids),
-                learner["points"],
-                learner["max_points"],
-            ]
+            [learner.learner, *(points[i] for i in item_ids), learner.points, learner.max_points]
         )
 
     def render(stream) -> None:
@@ -61,23 +57,26 @@ def write_gradebook(learners: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-def write_results(learners: list[dict[str, Any]], path: Path) -> Path:
+def write_results(learners: list[LearnerRecord], path: Path) -> Path:
     """Every check of every learner, with outcome, points, visibility, message and time."""
-    document = {"checker_version": __version__, "learners": learners}
+    document = {
+        "checker_version": __version__,
+        "learners": [learner.to_json() for learner in learners],
+    }
     _replace(path, lambda stream: json.dump(document, stream, ensure_ascii=False, indent=1))
     return path
 
 
 def write_per_learner(
-    learners: list[dict[str, Any]],
+    learners: list[LearnerRecord],
     folder: Path,
     name: str,
-    render: Callable[[dict[str, Any]], str],
+    render: Callable[[LearnerRecord], str],
 ) -> Path:
     """One file per learner; files of this kind left by earlier runs for others are removed."""
     current = set()
     for learner in learners:
-        path = folder / name.format(learner["learner"])
+        path = folder / name.format(learner.learner)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = render(learner)
         _replace(path, lambda stream, text=text: stream.write(text))
@@ -89,31 +88,25 @@ def write_per_learner(
     return folder
 
 
-def gradescope_json(learner: dict[str, Any]) -> str:
+def gradescope_json(learner: LearnerRecord) -> str:
     """A Gradescope autograder ``results.json``: one test per check or quiz question."""
     tests = []
-    for item in learner["items"]:
-        for check in item.get("checks") or [item]:  # a quiz question is its own test
-            hidden = check.get("visibility") == "hidden"
-            tests.append(
-                {
-                    "name": f"{item['id']}: {check.get('description', item['title'])}",
-                    "score": check["points"],
-                    "max_score": check["max_points"],
-                    "status": "passed" if check["outcome"] == "passed" else "failed",
-                    "output": check["message"],
-                    "visibility": "after_published" if hidden else "visible",
-                }
-            )
+    for item in learner.items:
+        if isinstance(item, QuizRecord):  # a quiz question is its own test
+            tests.append(gradescope_test(item.id, item.title, item, hidden=False))
+            continue
+        for check in item.checks:
+            hidden = check.visibility == "hidden"
+            tests.append(gradescope_test(item.id, check.description, check, hidden=hidden))
     result = {
-        "score": learner["points"],
-        "execution_time": round(sum(item["duration"] for item in learner["items"]), 2),
+        "score": learner.points,
+        "execution_time": round(sum(item.duration for item in learner.items), 2),
         "output": "\n\n".join(
-            [f"{learner['points']} of {learner['max_points']} points."]
+            [f"{learner.points} of {learner.max_points} points."]
             + [
-                f"{item['id']}: {item['message']}\n{item['detail']}"
-                for item in learner["items"]
-                if item.get("detail")
+                f"{item.id}: {item.message}\n{item.detail}"
+                for item in learner.items
+                if isinstance(item, ExerciseRecord) and item.detail
             ]
         ),
         "tests": tests,
@@ -121,17 +114,29 @@ def gradescope_json(learner: dict[str, Any]) -> str:
     return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
 
 
-def feedback_markdown(learner: dict[str, Any]) -> str:
+def gradescope_test(item_id: str, name: str, graded: Any, *, hidden: bool) -> dict[str, Any]:
+    """One Gradescope test from a check or quiz record (both have points and a message)."""
+    return {
+        "name": f"{item_id}: {name}",
+        "score": graded.points,
+        "max_score": graded.max_points,
+        "status": "passed" if graded.outcome == "passed" else "failed",
+        "output": graded.message,
+        "visibility": "after_published" if hidden else "visible",
+    }
+
+
+def feedback_markdown(learner: LearnerRecord) -> str:
     """What a learner reads: points per item and why each lost point was lost.
 
     Hidden checks are named by what they check and why they failed, never by their code.
     """
-    exercises = [item for item in learner["items"] if item["kind"] == "exercise"]
-    quizzes = [item for item in learner["items"] if item["kind"] == "quiz"]
+    exercises = [item for item in learner.items if isinstance(item, ExerciseRecord)]
+    quizzes = [item for item in learner.items if isinstance(item, QuizRecord)]
     lines = [
-        f"# Feedback for {learner['learner']}",
+        f"# Feedback for {learner.learner}",
         "",
-        f"**{learner['points']} of {learner['max_points']} points** (checker {__version__}).",
+        f"**{learner.points} of {learner.max_points} points** (checker {__version__}).",
         "",
         "✔ passed, ✘ failed, ○ not attempted, ⚠ error in the answer, ⌛ too slow.",
         "",
@@ -140,36 +145,36 @@ def feedback_markdown(learner: dict[str, Any]) -> str:
     ]
     for item in exercises:
         lines.append(
-            f"| {MARKS[item['outcome']]} | `{item['id']}` {item['title']} "
-            f"| {item['points']} / {item['max_points']} |"
+            f"| {MARKS[item.outcome]} | `{item.id}` {item.title} "
+            f"| {item.points} / {item.max_points} |"
         )
     for item in exercises:
-        if item["points"] == item["max_points"] and not item.get("notes"):
+        if item.points == item.max_points and not item.notes:
             continue
-        lines += ["", f"## `{item['id']}`: {item['outcome']}", "", item["message"]]
-        lines += [f"- Note: {note}" for note in item.get("notes", [])]
+        lines += ["", f"## `{item.id}`: {item.outcome}", "", item.message]
+        lines += [f"- Note: {note}" for note in item.notes]
         not_run = 0
-        for check in item.get("checks", []):
-            if check["outcome"] != "failed":
-                not_run += check["outcome"] == "not run"
+        for check in item.checks:
+            if check.outcome != "failed":
+                not_run += check.outcome == "not run"
                 continue
-            label = " (hidden check)" if check["visibility"] == "hidden" else ""
-            lines.append(f"- {MARKS['failed']} {check['description']}{label}")
-            if check["message"]:
-                lines.append(f"  {check['message']}")
-        if not_run and item["outcome"] != "not attempted":
+            label = " (hidden check)" if check.visibility == "hidden" else ""
+            lines.append(f"- {MARKS['failed']} {check.description}{label}")
+            if check.message:
+                lines.append(f"  {check.message}")
+        if not_run and item.outcome != "not attempted":
             plural = "s" if not_run != 1 else ""
-            if not_run == len(item["checks"]):
+            if not_run == len(item.checks):
                 lines.append(f"- None of its {not_run} check{plural} could run.")
             else:
                 lines.append(f"- {not_run} more check{plural} could not run.")
-        if item.get("detail"):
-            lines += ["", "```", item["detail"], "```"]
-    quiz_points = sum(item["points"] for item in quizzes)
-    quiz_max = sum(item["max_points"] for item in quizzes)
+        if item.detail:
+            lines += ["", "```", item.detail, "```"]
+    quiz_points = sum(item.points for item in quizzes)
+    quiz_max = sum(item.max_points for item in quizzes)
     lines += ["", f"## Quizzes: {quiz_points} of {quiz_max} points", ""]
     for item in quizzes:
-        lines.append(f"- {MARKS[item['outcome']]} `{item['id']}`: {item['message']}")
+        lines.append(f"- {MARKS[item.outcome]} `{item.id}`: {item.message}")
     return "\n".join(lines) + "\n"
 
 

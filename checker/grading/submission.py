@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..answers import MAGIC, answer_cells, read_notebook
-from ..exercises import Exercise
-from ..exercises.base import read_answer
-from ..outcomes import AnswerProblem, Outcome
+from ..judge.answers import MAGIC, answer_cells, read_answer, read_notebook
+from ..judge.kinds import Exercise
+from ..judge.outcomes import AnswerProblem, Outcome
 
 MAX_PROGRESS_BYTES = 2**20
 PROGRESS_FOLDERS = ("notebooks", "exercises")

@@ -1,0 +1,1 @@
+"""Course authoring: notebooks generated from the lesson modules."""

@@ -1,0 +1,45 @@
+"""The exercise kinds with this course's settings: its files, table layouts and users.
+
+Lesson modules subclass these, so that each exercise declares only what is its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import MetaData
+
+from ..judge import kinds
+from . import layouts
+
+CONTENT_DIR = Path(__file__).parent
+
+
+class MigrationExercise(kinds.MigrationExercise):
+    """A revision script continuing a history of ``migrations/``, on the course's users."""
+
+    files = CONTENT_DIR
+    visible_users = layouts.VISIBLE_USERS
+    hidden_users = layouts.HIDDEN_USERS
+
+    def metadata(self, layout: str) -> MetaData:
+        return layouts.build_metadata(layout)
+
+
+class FunctionExercise(kinds.FunctionExercise):
+    """A module defining a function, called on databases of the course's layouts."""
+
+    files = CONTENT_DIR
+    metadata_source = f"{layouts.__name__}:build_metadata"
+
+    def metadata(self, layout: str) -> MetaData:
+        return layouts.build_metadata(layout)
+
+
+class FactoryExercise(kinds.FactoryExercise):
+    """An app package's ``__init__.py``, judged beside the course's ``User`` model."""
+
+    files = CONTENT_DIR
+
+    def metadata(self, layout: str) -> MetaData:
+        return layouts.build_metadata(layout)

@@ -1,0 +1,157 @@
+"""Lesson 01, Why migrations: its exercises and quiz questions."""
+
+from __future__ import annotations
+
+from ..judge.kinds import FunctionCase
+from ..judge.quizzes import Option, Question
+from .kinds import FunctionExercise
+
+TITLE = "Why migrations"
+
+
+class MissingColumns(FunctionExercise):
+    """Report the columns that ``create_all()`` would silently not add."""
+
+    id = "01-missing-columns"
+    title = "Find the columns create_all() would not add"
+    lesson = "01"
+    function_name = "missing_columns"
+    task = """\
+`db.create_all()` never adds a column to a table that exists, and does not say so. Write the check
+it does not do.
+
+Define `missing_columns(engine, metadata)`. `engine` is a SQLAlchemy engine connected to a
+database; `metadata` is a SQLAlchemy `MetaData` holding the tables the models describe. Return a
+**set of strings** `"table.column"`, one for every column that the metadata defines but the
+database lacks. A table missing from the database altogether contributes all of its columns.
+Columns that exist only in the database are not reported. When nothing is missing, return an empty
+set.
+
+Example: for the lesson 01 database (a `user` table with `id`, `username`, `email`) and the model
+with `password_hash`, the answer is `{"user.password_hash"}`.
+"""
+    hints = (
+        (
+            "`sqlalchemy.inspect(engine)` returns an inspector: `get_table_names()` lists the "
+            "tables, `get_columns(name)` lists a table's columns as dictionaries with a `'name'` "
+            "key."
+        ),
+        "`metadata.tables.values()` gives the model tables; each has `.name` and `.columns`.",
+        (
+            "For each model table, collect the names the database has (none if the table is "
+            "missing), then add every model column whose name is not among them."
+        ),
+    )
+    cases = (
+        FunctionCase(
+            "finds-new-column",
+            "finds the column the model gained in lesson 01",
+            "user",
+            "user+password",
+            frozenset({"user.password_hash"}),
+        ),
+        FunctionCase(
+            "nothing-missing",
+            "returns an empty set when the database is up to date",
+            "user+password",
+            "user+password",
+            frozenset(),
+        ),
+        FunctionCase(
+            "missing-tables",
+            "reports every column of a table the database lacks",
+            "user+password",
+            "shop",
+            frozenset(
+                {"product.id", "product.name", "product.price_cents"}
+                | {"order.id", "order.user_id", "order.product_id", "order.notes"}
+            ),
+            hidden=True,
+        ),
+        FunctionCase(
+            "several-tables",
+            "finds missing columns in several tables at once",
+            "shop-old",
+            "shop",
+            frozenset({"product.price_cents", "order.notes"}),
+            hidden=True,
+        ),
+        FunctionCase(
+            "database-only-columns",
+            "ignores columns that exist only in the database",
+            "user+password+bio",
+            "user+password",
+            frozenset(),
+            hidden=True,
+        ),
+    )
+
+
+EXERCISES = (MissingColumns,)
+
+QUESTIONS = (
+    Question(
+        id="01-create-all",
+        prompt="Why does `db.create_all()` not add `password_hash` to the existing `user` table?",
+        kind="single",
+        keys=("1e8ae1401cdeb1c641b828b18803905d0b33b0e3321cab60d81c7f84ef74d554",),
+        options=(
+            Option(
+                "It only creates tables that do not exist; it never alters an existing one",
+                "It looked for a `user` table, found one, and moved on.",
+            ),
+            Option(
+                "It needs `flask db upgrade` to be run first",
+                (
+                    "`create_all()` does not use Alembic at all; it issues `CREATE TABLE` for "
+                    "missing tables only."
+                ),
+            ),
+            Option(
+                "SQLite cannot add columns",
+                (
+                    "SQLite can add a column (`ALTER TABLE ... ADD COLUMN`); `create_all()` just "
+                    "never tries."
+                ),
+            ),
+            Option(
+                "The model change was not saved",
+                (
+                    "The model was saved: the app failed precisely because the model had the new "
+                    "column."
+                ),
+            ),
+        ),
+        explanation="`create_all()` compares table *names* only.",
+    ),
+    Question(
+        id="01-drift",
+        prompt=(
+            "The model has a column the table lacks. Which of these happen? Select all that apply."
+        ),
+        kind="multiple",
+        keys=("15c2faaa0dbfecfd6b1e4469b72875310e19728b22c87469bcdaee8f1f8b4807",),
+        options=(
+            Option(
+                "`db.create_all()` reports the difference",
+                "It reports nothing: it is silent about tables that exist.",
+            ),
+            Option(
+                "Queries on the model fail with `no such column`",
+                "Every SELECT lists the model's columns, including the missing one.",
+            ),
+            Option(
+                "The app can still start",
+                "Nothing checks the schema at start-up; the failure comes with the first query.",
+            ),
+            Option(
+                "The rows in the table are deleted",
+                "No data is touched; the table is simply out of date.",
+            ),
+        ),
+        explanation=(
+            "The database is not changed and nothing warns you until a query touches the missing "
+            "column."
+        ),
+    ),
+)

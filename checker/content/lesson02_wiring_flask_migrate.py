@@ -1,0 +1,86 @@
+"""Lesson 02, Wiring Flask-Migrate into the app: its exercises and quiz questions."""
+
+from __future__ import annotations
+
+from ..judge.quizzes import Option, Question
+from .kinds import FactoryExercise
+
+TITLE = "Wiring Flask-Migrate into the app"
+
+USER_MODEL = """\
+from . import db
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(80), unique=True, nullable=False)
+    email = db.Column(db.String(120), unique=True, nullable=False)
+"""
+
+
+class WireMigrate(FactoryExercise):
+    """Attach Flask-Migrate in an application factory."""
+
+    id = "02-wire-migrate"
+    title = "Wire Flask-Migrate into an application factory"
+    lesson = "02"
+    models_module = USER_MODEL
+    first_revision = "5e1f0c2a9b01_create_user_table.py"
+    expected_layout = "user"
+    task = """\
+Complete the package's `__init__.py` below so that every app made by `create_app(database_url)`
+has the `flask db` commands and can be migrated:
+
+- import the `Migrate` class from `flask_migrate`;
+- create the extension once, at module level, unbound (no app yet), with batch rendering turned on
+  for SQLite;
+- attach it inside `create_app` to the app and to the module's `db`.
+
+Replace each `___`; keep everything else. The check builds apps from your factory next to a
+`models.py` with the `User` model and runs a real `flask db upgrade` through it.
+"""
+    hints = (
+        "The class is `Migrate`: `from flask_migrate import Migrate`.",
+        (
+            "At module level, `migrate = Migrate(render_as_batch=True)` creates the extension "
+            "without an app, like `db = SQLAlchemy()` above it."
+        ),
+        "Inside the factory, after `db.init_app(app)`: `migrate.init_app(app, db)`.",
+    )
+
+
+EXERCISES = (WireMigrate,)
+
+QUESTIONS = (
+    Question(
+        id="02-init-app",
+        prompt="In an application factory, which line gives the app the `flask db` commands?",
+        kind="single",
+        keys=("24bf7aff6d82aca5504430cbab978ee91eb36a4908292012ddf9f6b9b1d135b7",),
+        options=(
+            Option(
+                "`migrate.init_app(app, db)`",
+                "It registers the `db` command group with that app.",
+            ),
+            Option("`db.init_app(app)`", "That attaches Flask-SQLAlchemy, not Flask-Migrate."),
+            Option(
+                "`from flask_migrate import Migrate`",
+                "Importing the class does nothing to the app.",
+            ),
+            Option(
+                "`db.create_all()`",
+                "That creates missing tables; it has nothing to do with migrations.",
+            ),
+        ),
+        explanation="`Migrate(app, db)` does the same in one step when there is no factory.",
+    ),
+    Question(
+        id="02-init-command",
+        prompt=(
+            "Which command creates the `migrations/` folder? Type it as you would in a terminal."
+        ),
+        kind="text",
+        keys=("e124284dc4f501f9048b7020411bf0f7e1d8a8bcc67d8aec94885a63ba31327c",),
+        explanation="It runs once per project; commit the folder it creates.",
+    ),
+)

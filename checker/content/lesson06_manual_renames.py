@@ -1,0 +1,91 @@
+"""Lesson 06, Renaming by hand: its exercises and quiz questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..judge.quizzes import Option, Question
+from .kinds import MigrationExercise
+
+TITLE = "Renaming by hand"
+
+
+class RenameBio(MigrationExercise):
+    """Rename a nullable column by hand where autogenerate would drop and add it."""
+
+    id = "06-rename-bio"
+    title = "Rename a nullable column by hand, keeping its values both ways"
+    lesson = "06"
+    base_revisions = (
+        "5e1f0c2a9b01_create_user_table.py",
+        "6a2b1d3c8e02_add_password_hash_to_user.py",
+        "8b5f3d2e0a14_add_bio_to_user.py",
+    )
+    start_layout = "user+password+bio"
+    target_layout = "user+password+about"
+    task = """\
+**Start:** three migrations applied: `5e1f0c2a9b01` (create user table), `6a2b1d3c8e02` (add
+`password_hash`) and `8b5f3d2e0a14` (add `bio`, VARCHAR(200), nullable). Most users have written a
+bio.
+
+**Write** the next migration, revision `c4a7e9b1d2f3`, which renames the column `bio` to `about`:
+- after `upgrade()`: a nullable column `about`, VARCHAR(200), holding each user's old `bio`; no
+  `bio` column;
+- `downgrade()` renames it back to `bio`, values included.
+
+**Preserve:** every user and every value, both ways. The script `flask db migrate` writes for this
+change ("add `about`, drop `bio`") runs without an error and empties every bio: that is the trap.
+"""
+    hints = (
+        "A rename is one operation, not two: `alter_column` with `new_column_name`.",
+        (
+            "Inside `with op.batch_alter_table('user') as batch_op:` call "
+            "`batch_op.alter_column('bio', new_column_name='about', "
+            "existing_type=sa.String(length=200))`."
+        ),
+        "`downgrade()` is the same call the other way round: from `about` back to `bio`.",
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {"about" if key == "bio" else key: value for key, value in row.items()}
+
+
+EXERCISES = (RenameBio,)
+
+QUESTIONS = (
+    Question(
+        id="06-rename-op",
+        prompt="Which operation renames the column `bio` to `about` and keeps its values?",
+        kind="single",
+        keys=("64987661b0926a49cac5b63179f0b8c0131f55a0a2817d852b42414d84c78ea5",),
+        options=(
+            Option(
+                "`batch_op.alter_column('bio', new_column_name='about')`",
+                "A rename in place: the values stay in the column, which now has another name.",
+            ),
+            Option(
+                "`batch_op.add_column(sa.Column('about', ...))` then `batch_op.drop_column('bio')`",
+                "The new column starts empty and the old one takes its values with it.",
+            ),
+            Option(
+                "`op.rename_table('bio', 'about')`",
+                "`rename_table` renames tables, not columns.",
+            ),
+        ),
+        explanation="Write the rename by hand; autogenerate cannot.",
+    ),
+    Question(
+        id="06-empty-revision",
+        prompt=(
+            "Which command creates a new, empty migration script for you to fill in by hand? Type "
+            "it with its -m option left out."
+        ),
+        kind="text",
+        keys=("f3ea8bd631e54cf1b44c33687e3c1f54a38c4cf8f9701d8defa4a83b2c6ce1d2",),
+        explanation=(
+            "It writes a script with empty upgrade() and downgrade() functions and the right "
+            "down_revision."
+        ),
+    ),
+)

@@ -1,0 +1,125 @@
+"""Lesson 07, SQLite batch mode and constraint names: its exercises and quiz questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..judge.quizzes import Option, Question
+from .kinds import MigrationExercise
+
+TITLE = "SQLite batch mode and constraint names"
+
+
+class DropUnnamedConstraint(MigrationExercise):
+    """Drop a unique constraint that has no name, in batch mode."""
+
+    id = "07-unnamed-constraint"
+    title = "Drop a constraint that has no name"
+    lesson = "07"
+    base_revisions = ("0a7b9c1d2e34_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user(email not unique)"
+    task = """\
+**Start:** one legacy migration, `0a7b9c1d2e34`, created the `user` table (`id`, `username`,
+`email`) **before the app had a naming convention**: its unique constraints on `username` and on
+`email` have no names in the database. The table holds users.
+
+**Write** the next migration, revision `d5b8f0c3e6a7`:
+- `upgrade()` removes the unique constraint on `email` (two users may now share an address); the
+  one on `username` stays;
+- `downgrade()` puts a unique constraint on `email` back, named `uq_user_email` as the app's
+  naming convention says.
+
+**Preserve:** every user and all their values, both ways. Autogenerate does not notice that an
+unnamed unique constraint should go, and `drop_constraint(None, ...)` fails with "Constraint must
+have a name".
+"""
+    hints = (
+        (
+            "Batch mode rebuilds the table from what it reflects, and a constraint without a name "
+            "cannot be named in `drop_constraint`. Give the reflected constraints names first."
+        ),
+        (
+            "`op.batch_alter_table('user', naming_convention={'uq': "
+            "'uq_%(table_name)s_%(column_0_name)s'})` names every unnamed unique constraint it "
+            "reflects by that pattern."
+        ),
+        (
+            "Inside that batch, `batch_op.drop_constraint('uq_user_email', type_='unique')`. In "
+            "`downgrade()`, `batch_op.create_unique_constraint('uq_user_email', ['email'])`."
+        ),
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return dict(row)
+
+
+EXERCISES = (DropUnnamedConstraint,)
+
+QUESTIONS = (
+    Question(
+        id="07-move-and-copy",
+        prompt="On SQLite, what does batch mode do to change a column's type?",
+        kind="single",
+        keys=("cfebd1987e5d161224bb8c51d56cd43f4cd209ed82f466fc55d450663ac254db",),
+        options=(
+            Option(
+                (
+                    "Creates a new table, copies the rows into it, drops the old table and "
+                    "renames the new one"
+                ),
+                'That is "move and copy": SQLite cannot alter the column in place.',
+            ),
+            Option(
+                "Runs ALTER TABLE ... ALTER COLUMN",
+                "SQLite has no ALTER COLUMN; that is why batch mode exists.",
+            ),
+            Option(
+                "Exports the table to a file and imports it back",
+                "Everything happens inside the database, with SQL.",
+            ),
+        ),
+        explanation=(
+            "The table is rebuilt, so batch mode must be able to name every constraint it "
+            "recreates or drops."
+        ),
+    ),
+    Question(
+        id="07-naming",
+        prompt=(
+            'A migration fails with "Constraint must have a name". What fixes it? Select all '
+            "that apply."
+        ),
+        kind="multiple",
+        keys=("ecb1da19410c4145808a6723a947de693cfb7dc011ad065d1ef8e83d63ded111",),
+        options=(
+            Option(
+                "A naming convention on the app's MetaData, for constraints created from now on",
+                "New constraints then always get predictable names.",
+            ),
+            Option(
+                (
+                    "A naming_convention passed to batch_alter_table, to name the old unnamed "
+                    "constraints it reflects"
+                ),
+                "That lets the migration refer to a constraint the database never named.",
+            ),
+            Option(
+                (
+                    "Editing the migration that created the table, after it has been applied "
+                    "everywhere"
+                ),
+                "Never edit an applied migration: databases that ran it will not run it again.",
+            ),
+            Option(
+                "Turning batch mode off",
+                "Without batch mode SQLite cannot drop the constraint at all.",
+            ),
+        ),
+        explanation=(
+            "Name constraints from the start; repair old ones with a naming convention in the "
+            "batch."
+        ),
+    ),
+)

@@ -1,0 +1,112 @@
+"""Lesson 08, Data migrations: its exercises and quiz questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..judge.quizzes import Option, Question
+from .kinds import MigrationExercise
+
+TITLE = "Data migrations"
+
+
+class DisplayName(MigrationExercise):
+    """Add a NOT NULL column computed from existing rows: expand, migrate, contract."""
+
+    id = "08-display-name"
+    title = "A NOT NULL column filled from existing rows: expand, migrate, contract"
+    lesson = "08"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+display_name"
+    task = """\
+**Start:** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`, `email`),
+holding users.
+
+**Write** the next migration, revision `e6c9a1d4f7b8`:
+- `upgrade()` adds `display_name`, VARCHAR(80), **NOT NULL**, and fills it for every existing user
+  with their username, first letter in upper case (`alice` becomes `Alice`, `li_lei` becomes
+  `Li_lei`);
+- `downgrade()` removes the column.
+
+**Preserve:** every user and all their other values, both ways. Do not import the app's models in
+the migration: describe the table you need inside the script.
+"""
+    hints = (
+        (
+            "Three steps: add the column as nullable (expand), fill it (migrate the data), then "
+            "make it NOT NULL (contract)."
+        ),
+        (
+            "Describe the table locally: `user = sa.table('user', sa.column('id', sa.Integer), "
+            "sa.column('username', sa.String), sa.column('display_name', sa.String))`. Read the "
+            "rows with `op.get_bind().execute(sa.select(user.c.id, user.c.username))` and write "
+            "each one with `op.execute(user.update().where(user.c.id == "
+            "id_).values(display_name=...))`."
+        ),
+        (
+            "Finish with `batch_op.alter_column('display_name', "
+            "existing_type=sa.String(length=80), nullable=False)` in a second batch; "
+            "`downgrade()` drops the column."
+        ),
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        username = row["username"]
+        return {**row, "display_name": username[:1].upper() + username[1:]}
+
+
+EXERCISES = (DisplayName,)
+
+QUESTIONS = (
+    Question(
+        id="08-local-tables",
+        prompt=(
+            "Why does a data migration describe the tables it needs with `sa.table(...)` instead "
+            "of importing the app's models?"
+        ),
+        kind="single",
+        keys=("db4d361c354eced276e2a38850f4afbf20f2d66124c45b42becb2eb8bfe4d96b",),
+        options=(
+            Option(
+                (
+                    "The models will change later, and the migration must keep working against "
+                    "the schema of its own time"
+                ),
+                (
+                    "A migration runs against the database as it was at that revision; the models "
+                    "describe today's schema."
+                ),
+            ),
+            Option(
+                "Importing models inside a migration is a syntax error",
+                "It is valid Python; it just ties the migration to code that keeps changing.",
+            ),
+            Option("`sa.table` is faster", "Speed is not the reason."),
+        ),
+        explanation="A migration is history: it must not depend on what the models say today.",
+    ),
+    Question(
+        id="08-expand-contract",
+        prompt=(
+            "A NOT NULL column must be added to a table that has rows, and filled from existing "
+            "data. Which steps belong in the migration? Select all that apply."
+        ),
+        kind="multiple",
+        keys=("2faf3a355d29eee52c0b883a372f90f47dd0d0cce4cf7a9435be9a8125dee565",),
+        options=(
+            Option(
+                "Add the column as nullable",
+                "That is the expand step: existing rows get NULL for now.",
+            ),
+            Option("Fill every existing row", "That is the data migration."),
+            Option(
+                "Make the column NOT NULL",
+                "That is the contract step, once every row has a value.",
+            ),
+            Option("Drop and recreate the table", "That loses the rows."),
+        ),
+        explanation="Expand, migrate the data, contract.",
+    ),
+)

@@ -1,0 +1,172 @@
+"""The steps that run inside the sandbox: Alembic commands and learner modules.
+
+Every function here takes and returns plain JSON data. Errors raised by learner code are
+caught and described (type, message, the learner's line), never re-raised.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+_LEARNER_MODULES: dict[str, Any] = {}
+
+ENV_PY = '''\
+"""Alembic environment of a check: the database URL comes from the config, batch mode on."""
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+engine = engine_from_config(
+    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+)
+with engine.connect() as connection:
+    context.configure(connection=connection, target_metadata=None, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def describe_error(error: BaseException, learner_file: str | None) -> dict[str, Any]:
+    """A short, learner-facing account of an exception: no checker or library frames."""
+    if isinstance(error, SystemExit):
+        summary = f"the code called sys.exit({error.code!r})"
+    elif isinstance(error, MemoryError):
+        summary = "the code ran out of memory (MemoryError)"
+    else:
+        text = str(error).strip()
+        summary = type(error).__name__ + (f": {text.splitlines()[0]}" if text else "")
+    frames = []
+    if learner_file:
+        learner = Path(learner_file).resolve()
+        for frame in traceback.extract_tb(error.__traceback__):
+            if Path(frame.filename).resolve() == learner:
+                frames.append({"line": frame.lineno, "function": frame.name, "code": frame.line})
+        if isinstance(error, SyntaxError) and error.filename and Path(error.filename) == learner:
+            code = (error.text or "").strip()
+            frames.append({"line": error.lineno, "function": "", "code": code})
+    return {"error": summary, "frames": frames}
+
+
+def alembic_config(script_location: str, database_url: str) -> Config:
+    """An Alembic configuration for a scripts folder and a database, without an ini file."""
+    config = Config()
+    config.set_main_option("script_location", script_location)
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def history(script_location: str, learner_file: str) -> dict[str, Any]:
+    """Heads and revisions of a migrations folder (importing every script in it)."""
+    try:
+        scripts = ScriptDirectory(script_location)
+        revisions = [
+            {
+                "revision": _plain(script.revision),
+                "down_revision": _plain(script.down_revision),
+                "file": Path(script.path).name,
+            }
+            for script in scripts.walk_revisions()
+        ]
+        heads = [_plain(head) for head in scripts.get_heads()]
+    except BaseException as error:
+        return describe_error(error, learner_file)
+    return {"heads": heads, "revisions": revisions}
+
+
+def migrate(
+    script_location: str, database_url: str, direction: str, revision: str, learner_file: str
+) -> dict[str, Any]:
+    """Run ``alembic upgrade/downgrade REVISION`` on a database."""
+    config = alembic_config(script_location, database_url)
+    run = command.upgrade if direction == "upgrade" else command.downgrade
+    try:
+        run(config, revision)
+    except BaseException as error:
+        return describe_error(error, learner_file)
+    return {"ok": True}
+
+
+def call_function(
+    module_file: str, function_name: str, metadata_source: str, case: dict[str, Any]
+) -> dict[str, Any]:
+    """Import a learner module (once per session) and call ``function(engine, metadata)``.
+
+    The case names a SQLite file and a table layout, built by ``metadata_source``
+    (``module:function``); the learner's return value must be a set of strings, sent
+    back sorted.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    try:
+        module = _LEARNER_MODULES.get(module_file) or _import_file(module_file, "learner_answer")
+        _LEARNER_MODULES[module_file] = module
+        function = getattr(module, function_name)
+    except BaseException as error:
+        return describe_error(error, module_file)
+    module_name, builder_name = metadata_source.split(":")
+    build_metadata = getattr(importlib.import_module(module_name), builder_name)
+    engine = create_engine(f"sqlite:///{case['database']}", poolclass=NullPool)
+    try:
+        value = function(engine, build_metadata(case["layout"]))
+    except BaseException as error:
+        return describe_error(error, module_file)
+    finally:
+        engine.dispose()
+    if type(value) not in (set, frozenset):
+        return {"type": f"a {type(value).__name__}"}
+    odd = next((item for item in value if type(item) is not str), None)
+    if odd is not None:
+        return {"type": f"a set holding a {type(odd).__name__}"}
+    return {"value": sorted(value)}
+
+
+def wire_app(package_dir: str, migrations_dir: str, database_url: str) -> dict[str, Any]:
+    """Import a learner's app package, build two apps, and upgrade one through Flask-Migrate."""
+    learner_file = str(Path(package_dir) / "__init__.py")
+    try:
+        sys.path.insert(0, str(Path(package_dir).parent))
+        package = importlib.import_module(Path(package_dir).name)
+        app = package.create_app(database_url)
+        second = package.create_app(database_url)
+        facts: dict[str, Any] = {
+            "db_command": "db" in app.cli.list_commands(None),
+            "second_app_db_command": "db" in second.cli.list_commands(None),
+            "migrate_registered": "migrate" in app.extensions,
+        }
+    except BaseException as error:
+        return describe_error(error, learner_file)
+    if facts["migrate_registered"]:
+        registered = app.extensions["migrate"]
+        facts["render_as_batch"] = bool(registered.configure_args.get("render_as_batch"))
+        facts["same_db"] = registered.db is getattr(package, "db", None)
+        try:
+            with app.app_context():
+                command.upgrade(registered.migrate.get_config(migrations_dir), "head")
+        except BaseException as error:
+            facts["upgrade"] = describe_error(error, learner_file)
+    return {"facts": facts}
+
+
+def _import_file(path: str, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plain(value: Any) -> Any:
+    """Revision identifiers as JSON: strings, lists of strings, or None."""
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)):
+        return [str(item) for item in value]
+    return str(value)

@@ -1,0 +1,143 @@
+"""The learner's side of the checker in a notebook.
+
+    from checker.notebook import exercise
+    ex = exercise("03-add-password-hash")
+    ex.task()                # the statement
+    %%answer 03-add-password-hash      (first line of the cell holding the answer)
+    ex.check()               # judge the saved answer
+    ex.hint(), ex.hint(2)    # progressive hints
+    ex.solution()
+
+    quiz("01-create-all")                  # a question, as a form
+    answer("01-create-all", "...")         # or answered from code
+
+Nothing is added to the notebook's namespace: ``%%answer`` is a cell magic, registered
+when this module is imported in IPython. It saves the cell's text under
+``workspace/answers/`` next to the notebook; the checks read that copy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import lessons
+from ..content.catalogue import EXERCISES, get_exercise, get_question
+from ..judge import quizzes
+from ..judge.answers import MAGIC
+from ..judge.kinds import Exercise, SolutionNotShipped
+from . import progress
+from .quiz_form import QuizView, verdict_markdown
+from .render import Feedback, Text
+
+
+def answers_dir() -> Path:
+    """Where the ``%%answer`` cells save answers: ``workspace/answers/`` next to the notebooks."""
+    return Path(lessons.NOTEBOOK_DIR) / "workspace" / "answers"
+
+
+def answer_path(exercise_id: str) -> Path:
+    """The file an exercise's saved answer is kept in."""
+    return answers_dir() / f"{exercise_id}.py"
+
+
+class ExerciseHandle:
+    """One exercise, as the learner uses it in a notebook."""
+
+    def __init__(self, exercise: Exercise) -> None:
+        self._exercise = exercise
+        self._hints_shown = 0
+
+    def __repr__(self) -> str:
+        return (
+            f"Exercise {self._exercise.id}: {self._exercise.title}. "
+            "Use .task(), .check(), .hint() and .solution()."
+        )
+
+    def task(self) -> Text:
+        """The statement: what to write, where it starts, and what must be preserved."""
+        ex = self._exercise
+        return Text(
+            f"**Exercise `{ex.id}`: {ex.title}**\n\n{ex.task}\n"
+            f"Put your answer in a code cell whose first line is `{MAGIC} {ex.id}`, run that "
+            "cell, then run `.check()`. Here is the starting point:\n\n"
+            f"```python\n{ex.starter}```\n"
+        )
+
+    def check(self) -> Feedback:
+        """Check the saved answer, on scratch copies of a seeded database."""
+        report = self._exercise.judge_file(answer_path(self._exercise.id))
+        return Feedback(report, self._exercise.title)
+
+    def hint(self, number: int | None = None) -> Text:
+        """The next hint, or hint ``number`` (1 is the gentlest)."""
+        hints = self._exercise.hints
+        if number is None:
+            number = min(self._hints_shown + 1, len(hints))
+        if not 1 <= number <= len(hints):
+            return Text(f"There are {len(hints)} hints: ask for 1 to {len(hints)}.")
+        self._hints_shown = max(self._hints_shown, number)
+        more = " Ask again for the next one." if number < len(hints) else ""
+        return Text(f"**Hint {number} of {len(hints)}:** {hints[number - 1]}{more}")
+
+    def solution(self) -> Text:
+        """A complete answer that passes every check."""
+        try:
+            solution = self._exercise.solution
+        except SolutionNotShipped:
+            return Text("Solutions are not part of this release of the course.")
+        return Text(f"**Solution to `{self._exercise.id}`:**\n\n```python\n{solution}```\n")
+
+
+def exercise(exercise_id: str) -> ExerciseHandle:
+    """The exercise with this id (``python -m checker list`` lists them)."""
+    return ExerciseHandle(get_exercise(exercise_id))
+
+
+def quiz(question_id: str) -> QuizView:
+    """Show a quiz question as a form; your answer is saved when you press Check."""
+    return QuizView(get_question(question_id), Path(lessons.NOTEBOOK_DIR))
+
+
+def answer(question_id: str, value: Any) -> Text:
+    """Answer a quiz question from code: judged, saved, and the feedback returned."""
+    question = get_question(question_id)
+    try:
+        verdict = quizzes.judge(question, value)
+    except quizzes.InvalidAnswer as problem:
+        return Text(f"That answer cannot be judged: {problem}.")
+    progress.save(Path(lessons.NOTEBOOK_DIR), verdict)
+    return Text(verdict_markdown(verdict))
+
+
+def save_answer(exercise_id: str, source: str) -> Path:
+    """Save an answer where ``check()`` reads it; returns the file's path."""
+    get_exercise(exercise_id)
+    path = answer_path(exercise_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def answer_magic(line: str, cell: str) -> None:
+    """``%%answer EXERCISE_ID``: save this cell as the answer to that exercise."""
+    exercise_id = line.strip()
+    if exercise_id not in EXERCISES:
+        print(f"Unknown exercise {exercise_id!r}. The exercises are: {', '.join(EXERCISES)}.")
+        return
+    path = save_answer(exercise_id, cell)
+    shown = path.relative_to(lessons.NOTEBOOK_DIR).as_posix()
+    print(f"Saved your answer to {exercise_id} in {shown}. Check it with .check().")
+
+
+def _register_magic() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.register_magic_function(answer_magic, "cell", MAGIC.lstrip("%"))
+
+
+_register_magic()

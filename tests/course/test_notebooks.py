@@ -1,0 +1,169 @@
+"""The lesson notebooks: lesson shape, committed outputs, and honest error cells.
+
+nbval (run by the same test command) re-executes every notebook and compares its outputs;
+the last test here runs them again in a scratch copy, backwards and twice, as "Restart
+Kernel and Run All" would, and checks the original app is untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from notebook_tools import (
+    LESSONS,
+    ROOT,
+    START_HERE,
+    output_text,
+    read,
+    sanitize_patterns,
+    sanitized,
+)
+
+ERROR_MARKERS = ("Error:", "ERROR ", "Traceback")
+
+
+def lesson_id(path: Path) -> str:
+    return path.stem
+
+
+def test_lessons_are_numbered_from_01_without_gaps():
+    numbers = [int(path.name[:2]) for path in LESSONS]
+    assert numbers == list(range(1, len(LESSONS) + 1))
+    assert len(LESSONS) >= 4
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_lesson_has_the_lesson_shape(path):
+    markdown = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
+    number = path.name[:2]
+    assert markdown.startswith(f"# {number} · ")
+    for heading in (
+        "**Time:**",
+        "**Questions**",
+        "**Objectives**",
+        "## Key points",
+        "## Common pitfalls",
+    ):
+        assert heading in markdown, f"{path.name} lacks {heading}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_lesson_starts_its_own_workspace(path):
+    first_code = next(c for c in read(path).cells if c.cell_type == "code")
+    assert f'lessons.start("{path.stem}")' in first_code.source
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_lesson_is_committed_executed_in_order(path):
+    counts = [c.execution_count for c in read(path).cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), (
+        "re-run the notebook top to bottom (make notebooks)"
+    )
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_errors_appear_only_in_cells_tagged_for_them(path):
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        text = "".join(o.text for o in cell.outputs if o.output_type == "stream")
+        raised = any(o.output_type == "error" for o in cell.outputs)
+        printed_error = any(marker in text for marker in ERROR_MARKERS)
+        assert raised == ("raises-exception" in tags), f"cell {index}: raised={raised}, tags={tags}"
+        assert printed_error == ("expected-error" in tags), f"cell {index}: {text[-300:]}"
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_restart_and_run_all_twice_in_any_order(tmp_path):
+    """Every lesson re-runs cleanly, newest first, twice, and leaves sample_app/ as it was."""
+    before = tree_digest(ROOT / "sample_app")
+    copies = tmp_path / "notebooks"
+    copies.mkdir()
+    for path in LESSONS:
+        shutil.copy(path, copies / path.name)
+    patterns = sanitize_patterns()
+    for round_number in (1, 2):
+        for path in reversed(LESSONS):
+            committed = read(path)
+            fresh = nbformat.read(copies / path.name, as_version=4)
+            NotebookClient(
+                fresh, timeout=120, allow_errors=True, resources={"metadata": {"path": str(copies)}}
+            ).execute()
+            committed_code = [c for c in committed.cells if c.cell_type == "code"]
+            fresh_code = [c for c in fresh.cells if c.cell_type == "code"]
+            for index, (old, new) in enumerate(zip(committed_code, fresh_code, strict=True)):
+                assert sanitized(output_text(new), patterns) == sanitized(
+                    output_text(old), patterns
+                ), f"round {round_number}, {path.name}, code cell {index}"
+    assert (copies / "workspace" / LESSONS[0].stem).is_dir()
+    assert tree_digest(ROOT / "sample_app") == before
+
+
+EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*.ipynb"))
+SOLUTION_NOTEBOOKS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+def answer_cell_ids(paths: list[Path]) -> list[str]:
+    ids = []
+    for path in paths:
+        for cell in read(path).cells:
+            if cell.cell_type == "code" and cell.source.startswith("%%answer "):
+                ids.append(cell.source.split()[1])
+    return ids
+
+
+def test_every_exercise_has_one_starter_and_one_solution_notebook_cell():
+    from checker.content.catalogue import EXERCISES
+
+    assert sorted(answer_cell_ids(EXERCISE_NOTEBOOKS)) == sorted(EXERCISES)
+    assert sorted(answer_cell_ids(SOLUTION_NOTEBOOKS)) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize(
+    ("paths", "outcome"),
+    [(EXERCISE_NOTEBOOKS, "not attempted"), (SOLUTION_NOTEBOOKS, "passed")],
+    ids=["exercises are not attempted", "solutions pass"],
+)
+def test_committed_checks_show_the_expected_outcome(paths, outcome):
+    checks = [
+        output_text(cell)
+        for path in paths
+        for cell in read(path).cells
+        if cell.cell_type == "code" and cell.source.strip() == "ex.check()"
+    ]
+    assert len(checks) == len(answer_cell_ids(paths))
+    for text in checks:
+        assert text.splitlines()[0].endswith(f": {outcome}"), text
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_lesson_embeds_a_quiz_and_a_challenge(path):
+    sources = [c.source for c in read(path).cells if c.cell_type == "code"]
+    assert sum(source.count("quiz(") for source in sources) >= 2
+    assert any(source.startswith("%%answer ") for source in sources)
+    check_cell = next(c for c in read(path).cells if c.source == "challenge.check()")
+    assert "not attempted" in output_text(check_cell)
+
+
+def test_start_here_maps_every_lesson_and_exercise():
+    from checker.content.catalogue import EXERCISES
+
+    markdown = "\n".join(c.source for c in read(START_HERE).cells if c.cell_type == "markdown")
+    for path in LESSONS:
+        assert f"]({path.name})" in markdown, f"00_start_here does not link {path.name}"
+    listing = "".join(output_text(c) for c in read(START_HERE).cells if c.cell_type == "code")
+    assert [line.split()[0] for line in listing.splitlines()] == list(EXERCISES)

@@ -1,0 +1,79 @@
+"""Every exercise: the solution passes, the starter is not attempted, wrong answers fail."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from wrong_answers import WRONG_ANSWERS
+
+from checker.content.catalogue import EXERCISES
+from checker.judge.outcomes import Outcome, Status
+
+IDS = sorted(EXERCISES)
+
+
+def all_text(report) -> str:
+    parts = [report.message, report.detail] + [c.message for c in report.checks]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_solution_passes_every_check_including_hidden(exercise_id, tmp_path):
+    exercise = EXERCISES[exercise_id]
+    answer = tmp_path / "answer.py"
+    answer.write_text(exercise.solution)
+    report = exercise.judge_file(answer, hidden=True)
+    assert report.outcome is Outcome.PASSED, all_text(report)
+    assert all(c.status is Status.PASSED for c in report.checks)
+    assert sum(c.hidden for c in report.checks) == exercise.hidden_checks > 0
+    assert report.hidden_not_run == 0
+    assert len(report.checks) == exercise.max_points
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_learner_mode_says_more_checks_run_at_grading(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    report = exercise.judge(exercise.solution)
+    assert report.passed
+    assert not any(c.hidden for c in report.checks)
+    assert report.hidden_not_run == exercise.hidden_checks
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_untouched_starter_is_not_attempted(exercise_id, tmp_path):
+    exercise = EXERCISES[exercise_id]
+    answer = tmp_path / "answer.py"
+    answer.write_text("# my notes\n" + exercise.starter)
+    report = exercise.judge_file(answer)
+    assert report.outcome is Outcome.NOT_ATTEMPTED
+    assert report.message == "Not attempted yet: the answer is still the starter."
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_every_exercise_is_fully_described(exercise_id):
+    exercise = EXERCISES[exercise_id]
+    assert exercise.id == exercise_id and exercise.title and exercise.lesson in exercise_id
+    assert len(exercise.hints) >= 2
+    assert len(exercise.task) > 200
+
+
+@pytest.mark.parametrize(
+    "wrong", WRONG_ANSWERS, ids=[f"{w.exercise_id}: {w.label}" for w in WRONG_ANSWERS]
+)
+def test_known_wrong_answer_fails_with_the_right_message(wrong, tmp_path):
+    answer = tmp_path / "answer.py"
+    answer.write_text(wrong.source)
+    before = hashlib.sha256(answer.read_bytes()).hexdigest()
+    report = EXERCISES[wrong.exercise_id].judge_file(answer, hidden=wrong.hidden)
+    assert report.outcome.value == wrong.outcome, all_text(report)
+    assert wrong.message in all_text(report)
+    assert hashlib.sha256(answer.read_bytes()).hexdigest() == before
+
+
+def test_every_migration_exercise_has_three_wrong_answers():
+    migration_ids = [i for i, e in EXERCISES.items() if hasattr(e, "target_layout")]
+    for exercise_id in migration_ids:
+        assert sum(w.exercise_id == exercise_id for w in WRONG_ANSWERS) >= 3, exercise_id
+    for exercise_id in EXERCISES:
+        assert any(w.exercise_id == exercise_id for w in WRONG_ANSWERS), exercise_id

@@ -1,0 +1,62 @@
+"""The learner's API in a notebook: handles, hints, solutions and the %%answer magic."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker import lessons, notebook
+from checker.content.catalogue import EXERCISES
+
+EXERCISE = EXERCISES["03-add-role"]
+
+
+@pytest.fixture(autouse=True)
+def notebook_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(lessons, "NOTEBOOK_DIR", tmp_path)
+    return tmp_path
+
+
+def test_check_before_any_answer_is_not_attempted():
+    feedback = notebook.exercise(EXERCISE.id).check()
+    assert feedback.report.outcome.value == "not attempted"
+    assert "Run the %%answer cell" in repr(feedback)
+
+
+def test_answer_magic_saves_the_cell_and_check_reads_it(notebook_dir, capsys):
+    notebook.answer_magic(f" {EXERCISE.id} ", EXERCISE.solution)
+    saved = notebook_dir / "workspace" / "answers" / f"{EXERCISE.id}.py"
+    assert saved.read_text() == EXERCISE.solution
+    assert capsys.readouterr().out == (
+        f"Saved your answer to {EXERCISE.id} in workspace/answers/{EXERCISE.id}.py. "
+        "Check it with .check().\n"
+    )
+    feedback = notebook.exercise(EXERCISE.id).check()
+    assert feedback.report.passed
+    assert "✔ Passed" in feedback._repr_html_()
+    assert "2 more checks run at grading." in repr(feedback)
+
+
+def test_answer_magic_with_unknown_id_saves_nothing(notebook_dir, capsys):
+    notebook.answer_magic("99-nope", "x = 1")
+    assert "Unknown exercise '99-nope'" in capsys.readouterr().out
+    assert not (notebook_dir / "workspace").exists()
+
+
+def test_hints_are_progressive():
+    handle = notebook.exercise(EXERCISE.id)
+    first, second = repr(handle.hint()), repr(handle.hint())
+    assert first.startswith("**Hint 1 of 3:**") and "Ask again" in first
+    assert second.startswith("**Hint 2 of 3:**")
+    assert repr(handle.hint(3)).startswith("**Hint 3 of 3:**")
+    assert repr(handle.hint(9)) == "There are 3 hints: ask for 1 to 3."
+
+
+def test_task_and_solution_render_as_markdown():
+    handle = notebook.exercise(EXERCISE.id)
+    assert f"%%answer {EXERCISE.id}" in handle.task()._repr_markdown_()
+    assert EXERCISE.solution in handle.solution()._repr_markdown_()
+
+
+def test_unknown_exercise_lists_the_known_ones():
+    with pytest.raises(KeyError, match="the exercises are: 01-missing-columns"):
+        notebook.exercise("99-nope")

@@ -1,0 +1,99 @@
+"""``python -m checker``: list, check a script or a notebook, exit statuses, JSON records."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from checker import __version__
+from checker.content.catalogue import EXERCISES
+
+EXERCISE = EXERCISES["03-add-password-hash"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def notebook_with(path, *sources: str) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)
+
+
+def test_list_shows_every_exercise():
+    result = run("list")
+    assert result.returncode == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == list(EXERCISES)
+
+
+def test_check_passing_script(tmp_path):
+    answer = tmp_path / "answer.py"
+    answer.write_text(EXERCISE.solution)
+    result = run("check", EXERCISE.id, str(answer))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith(f"✔ {EXERCISE.id} ({EXERCISE.title}): passed")
+    assert "2 more checks run at grading." in result.stdout
+
+
+def test_check_json_record(tmp_path):
+    answer = tmp_path / "answer.py"
+    answer.write_text(EXERCISE.starter)
+    result = run("check", EXERCISE.id, str(answer), "--json")
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["exercise_id"] == EXERCISE.id
+    assert record["outcome"] == "not attempted"
+    assert record["checker_version"] == __version__
+    assert set(record) >= {"checks", "message", "duration", "hidden_not_run"}
+
+
+def test_check_answer_cell_of_a_notebook(tmp_path):
+    notebook = tmp_path / "exercises.ipynb"
+    notebook_with(
+        notebook,
+        "print('hello')",
+        f"%%answer {EXERCISE.id}\n{EXERCISE.starter}",
+        f"%%answer {EXERCISE.id}\n{EXERCISE.solution}",
+    )
+    result = run("check", EXERCISE.id, str(notebook), "--json")
+    assert json.loads(result.stdout)["outcome"] == "passed", "the last answer cell counts"
+    assert result.returncode == 0
+
+
+def test_notebook_without_answer_cell_is_not_attempted(tmp_path):
+    notebook = tmp_path / "exercises.ipynb"
+    notebook_with(notebook, "print('no answer here')")
+    result = run("check", EXERCISE.id, str(notebook), "--json")
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["outcome"] == "not attempted"
+    assert f"no '%%answer {EXERCISE.id}' cell" in record["message"]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00garbage", b'{"cells": 3}'])
+def test_malformed_notebook_is_an_error_not_a_crash(tmp_path, content):
+    notebook = tmp_path / "broken.ipynb"
+    notebook.write_bytes(content)
+    result = run("check", EXERCISE.id, str(notebook), "--json")
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["outcome"] == "error"
+    assert "broken.ipynb is not" in record["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_usage_exits_2(tmp_path):
+    missing = run("check", EXERCISE.id, str(tmp_path / "nowhere.py"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    answer = tmp_path / "answer.py"
+    answer.write_text("x = 1\n")
+    unknown = run("check", "99-nope", str(answer))
+    assert unknown.returncode == 2 and "no exercise '99-nope'" in unknown.stderr
