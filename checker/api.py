@@ -14,12 +14,18 @@ from pathlib import Path
 from .authoring.notebooks import write_notebooks
 from .content.catalogue import EXERCISES
 from .grading import batch, outputs
-from .judge import answers
+from .judge import answers, boundary
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 from .judge.records import LearnerRecord
 
 FORMATS = outputs.FORMATS
+ISOLATED = "linux namespaces"
+TRUSTED = "none: submissions trusted"
+
+
+class BoundaryUnavailable(RuntimeError):
+    """Learner code cannot be isolated here, and the submissions were not declared trusted."""
 
 
 class UsageError(ValueError):
@@ -37,6 +43,7 @@ class GradingRun:
     learners: list[LearnerRecord]
     written: list[Path]
     seconds: float
+    isolation: str
 
     @property
     def items(self) -> int:
@@ -94,13 +101,16 @@ def grade(
     timeout: float = 10.0,
     formats: tuple[str, ...] = outputs.DEFAULT_FORMATS,
     progress: bool | None = None,
+    trusted_submissions: bool = False,
 ) -> GradingRun:
     """Grade every learner folder in ``submissions`` and write ``formats`` into ``out``.
 
     Every exercise (hidden checks included) and quiz of every learner is graded from the
-    files alone; the learners' files are only read. ``jobs`` answers are graded at once
-    (all cores by default), learner code may run ``timeout`` seconds per step, and a
-    progress bar shows on a terminal unless ``progress`` says otherwise.
+    files alone; the learners' files are only read. Learner code runs behind a Linux
+    boundary (namespaces); where there is none, grading stops unless
+    ``trusted_submissions`` says every submission is trusted. ``jobs`` answers are graded
+    at once (all cores by default), learner code may run ``timeout`` seconds per step, and
+    a progress bar shows on a terminal unless ``progress`` says otherwise.
     """
     unknown = sorted(set(formats) - set(outputs.FORMATS))
     if unknown or not formats:
@@ -121,7 +131,18 @@ def grade(
         )
     if not batch.learner_folders(submissions):
         raise UsageError("SUBMISSIONS", f"{submissions} holds no learner folders")
+    isolation = ISOLATED
+    if trusted_submissions:
+        isolation = TRUSTED
+    elif (reason := boundary.probe()) is not None:
+        raise BoundaryUnavailable(
+            f"grading isolates learner code with Linux namespaces, and this machine cannot "
+            f"({reason}). Grade on Linux, or in a container that allows namespaces; or pass "
+            "--trusted-submissions if you trust every submission."
+        )
     started = time.perf_counter()
-    learners = batch.grade_class(submissions, jobs=jobs, timeout=timeout, progress=progress)
-    written = outputs.write(learners, out, tuple(formats))
-    return GradingRun(learners, written, time.perf_counter() - started)
+    learners = batch.grade_class(
+        submissions, jobs=jobs, timeout=timeout, progress=progress, isolated=not trusted_submissions
+    )
+    written = outputs.write(learners, out, tuple(formats), isolation=isolation)
+    return GradingRun(learners, written, time.perf_counter() - started, isolation)

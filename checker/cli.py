@@ -33,6 +33,8 @@ def usage_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except api.UsageError as error:
             raise click.BadParameter(str(error), param_hint=error.argument) from None
+        except api.BoundaryUnavailable as error:
+            raise click.ClickException(str(error)) from None
 
     return run
 
@@ -107,16 +109,34 @@ def notebooks_command(course: Path) -> None:
     show_default=True,
     help=f"Comma-separated outputs to write, from: {', '.join(api.FORMATS)}.",
 )
+@click.option(
+    "--trusted-submissions",
+    is_flag=True,
+    default=GRADE_DEFAULTS["trusted_submissions"],
+    help="Grade without the Linux boundary around learner code (recorded in results.json).",
+)
 @usage_errors
 def grade_command(
-    submissions: Path, out: Path, jobs: int | None, timeout: float, formats: str
+    submissions: Path,
+    out: Path,
+    jobs: int | None,
+    timeout: float,
+    formats: str,
+    trusted_submissions: bool,
 ) -> None:
     chosen = tuple(name.strip() for name in formats.split(",") if name.strip())
-    run = api.grade(submissions, out, jobs=jobs, timeout=timeout, formats=chosen)
+    run = api.grade(
+        submissions,
+        out,
+        jobs=jobs,
+        timeout=timeout,
+        formats=chosen,
+        trusted_submissions=trusted_submissions,
+    )
     plural = "" if len(run.learners) == 1 else "s"
     click.echo(
         f"Graded {len(run.learners)} learner{plural} ({run.items} exercises and quiz "
-        f"questions) in {run.seconds:.1f} s."
+        f"questions) in {run.seconds:.1f} s; learner code isolated by: {run.isolation}."
     )
     for path in run.written:
         click.echo(f"Wrote {path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from typing import Any
 
@@ -61,8 +60,7 @@ INTO user (username, email) VALUES (...)`.
     @check("old-code-inserts", after="upgrade-data", needs="history")
     def old_code_inserts(self, trial: MigrationTrial) -> None:
         """the version of the app still running can insert users without knowing the column"""
-        copy = trial.scratch / "compatibility.db"
-        shutil.copy(trial.visible_db.removeprefix("sqlite:///"), copy)
+        copy = trial.observe(trial.visible_db, "upgrade").removeprefix("sqlite:///")
         connection = sqlite3.connect(copy)
         try:
             connection.execute(

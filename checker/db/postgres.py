@@ -67,6 +67,22 @@ def server_url() -> str:
     return _existing_server() or _url or start()
 
 
+def socket_file(url: str) -> str | None:
+    """The Unix socket a URL connects through, if it names one."""
+    parsed = make_url(url)
+    host = parsed.query.get("host") or parsed.host
+    host = host[0] if isinstance(host, tuple) else host
+    if not host or not host.startswith("/"):
+        return None
+    return f"{host}/.s.PGSQL.{parsed.port or 5432}"
+
+
+def through_socket_folder(url: str, folder: str) -> str:
+    """The same URL, connecting through a socket of the same name in another folder."""
+    parsed = make_url(url).update_query_dict({"host": folder})
+    return parsed.render_as_string(hide_password=False)
+
+
 def scratch_schema() -> str:
     """A URL whose connections work in a new, empty schema, dropped by ``drop_scratch_schemas``.
 

@@ -31,12 +31,16 @@ class Table:
     indexes: tuple[tuple[str | None, tuple[str, ...], bool], ...]
 
 
-def open_sqlite_readonly(path: Path) -> Engine:
-    """An engine on an existing SQLite file that cannot write to it."""
+def open_sqlite_readonly(path: Path, *, immutable: bool = False) -> Engine:
+    """An engine on an existing SQLite file that cannot write to it.
+
+    ``immutable`` tells SQLite that nobody changes the file while it is open (a private
+    copy): no locks are taken and no journal is looked for.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no database file at {path}")
-    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+    uri = f"file:{path.resolve().as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
     return create_engine(
         "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool
     )

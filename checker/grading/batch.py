@@ -30,6 +30,7 @@ from .submission import Answer
 
 QUIZZES = "quizzes"
 MAX_ATTEMPTS = 2
+CHILD_PRELOAD = ["checker.content.layouts"]  # table layouts only: no statement, case or answer
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,11 @@ def grade_class(
     jobs: int | None = None,
     timeout: float | None = None,
     progress: bool | None = None,
+    isolated: bool = True,
 ) -> list[LearnerRecord]:
     """Grade every learner folder in ``submissions``; one record per learner, by name.
 
+    ``isolated`` runs learner code behind the Linux boundary (``checker.judge.boundary``);
     ``progress`` None shows a progress bar only when standard error is a terminal.
     """
     learners = learner_folders(submissions)
@@ -79,7 +82,7 @@ def grade_class(
             total=len(tasks), desc="grading", unit="item", disable=_quiet(progress), file=sys.stderr
         ) as bar,
     ):
-        for task, result in _run_all(tasks, jobs or default_jobs(), timeout):
+        for task, result in _run_all(tasks, jobs or default_jobs(), timeout, isolated):
             records[task] = result
             bar.update()
     return [_learner_record(learner, records) for learner in learners]
@@ -90,13 +93,18 @@ def _quiet(progress: bool | None) -> bool | None:
 
 
 def _run_all(
-    tasks: list[Task], jobs: int, timeout: float | None
+    tasks: list[Task], jobs: int, timeout: float | None, isolated: bool
 ) -> Iterator[tuple[Task, list[ItemRecord]]]:
     """Run tasks in a pool, starting a new pool when a worker dies; yield each result."""
     attempts = dict.fromkeys(tasks, 0)
     pending = list(tasks)
     while pending:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context()) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=_worker_context(),
+            initializer=_start_worker,
+            initargs=(isolated,),
+        ) as pool:
             futures = {pool.submit(run_task, t.learner, t.item, timeout): t for t in pending}
             pending = []
             for future in as_completed(futures):
@@ -117,6 +125,12 @@ def _worker_context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([*sandbox.PRELOAD, "checker.grading.items"])
     return context
+
+
+def _start_worker(isolated: bool) -> None:
+    """In each worker: learner code behind the boundary, from a clean helper of its own."""
+    if isolated:
+        sandbox.use_boundary(CHILD_PRELOAD)
 
 
 @contextlib.contextmanager

@@ -23,14 +23,20 @@ DEFAULT_FORMATS = ("csv", "json", "feedback")
 MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
 
 
-def write(learners: list[LearnerRecord], out: Path, formats: tuple[str, ...]) -> list[Path]:
-    """Write the chosen formats into ``out``; returns what was written."""
+def write(
+    learners: list[LearnerRecord], out: Path, formats: tuple[str, ...], *, isolation: str
+) -> list[Path]:
+    """Write the chosen formats into ``out``; returns what was written.
+
+    ``isolation`` says what stood between learner code and the grader; ``results.json``
+    records it.
+    """
     out.mkdir(parents=True, exist_ok=True)
     written = []
     if "csv" in formats:
         written.append(write_gradebook(learners, out / "grades.csv"))
     if "json" in formats:
-        written.append(write_results(learners, out / "results.json"))
+        written.append(write_results(learners, out / "results.json", isolation))
     if "feedback" in formats:
         written.append(write_per_learner(learners, out / "feedback", "{}.md", feedback_markdown))
     if "gradescope" in formats:
@@ -57,10 +63,11 @@ def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
     return path
 
 
-def write_results(learners: list[LearnerRecord], path: Path) -> Path:
+def write_results(learners: list[LearnerRecord], path: Path, isolation: str) -> Path:
     """Every check of every learner, with outcome, points, visibility, message and time."""
     document = {
         "checker_version": __version__,
+        "isolation": isolation,
         "learners": [learner.to_json() for learner in learners],
     }
     _replace(path, lambda stream: json.dump(document, stream, ensure_ascii=False, indent=1))

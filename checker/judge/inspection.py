@@ -6,6 +6,7 @@ files read-only), and describes differences in plain English for the learner.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -49,14 +50,16 @@ def describe_schema_difference(difference: Any) -> str:
 def inspection_engine(database_url: str) -> Engine:
     """One engine per database for the length of a check.
 
-    SQLite files are opened read-only, a connection per use. PostgreSQL connections are
+    SQLite files are private copies, opened read-only and immutable, a connection per
+    use. PostgreSQL connections are
     kept in a small pool, since reflection connects once per question otherwise (tens of
     milliseconds per check); an idle pooled connection holds no locks.
     """
     engine = _inspection_engines.get(database_url)
     if engine is None:
-        if database_url.startswith("sqlite"):
-            engine = reading.open_readonly(database_url)
+        if database_url.startswith("sqlite:///"):
+            path = Path(database_url.removeprefix("sqlite:///"))
+            engine = reading.open_sqlite_readonly(path, immutable=True)
         else:
             engine = create_engine(database_url, pool_size=1, max_overflow=2)
         _inspection_engines[database_url] = engine

@@ -94,11 +94,11 @@ class Exercise:
             require_valid_syntax(source)
             planned = [check for check in self.checks() if hidden or not check.hidden]
             with tempfile.TemporaryDirectory(prefix="migrations-check-") as folder:
-                scratch = Path(folder)
+                limits = {"timeout": timeout or self.timeout, "sockets": self.sandbox_sockets()}
                 try:
-                    with sandbox.Session(scratch, timeout=timeout or self.timeout) as session:
-                        trial = self.prepare(source, scratch, session)
-                        checks.run_all(planned, lambda check: self.run_check(check, trial))
+                    with sandbox.Session(**limits) as session:
+                        trial = self.prepare(source, Path(folder), session)
+                        checks.run_all(planned, lambda check: self.run_check_safely(check, trial))
                 finally:
                     dispose_inspection_engines()
                     postgres.drop_scratch_schemas()
@@ -110,16 +110,31 @@ class Exercise:
         report.duration = time.perf_counter() - started
         return report
 
-    def prepare(self, source: str, scratch: Path, session: sandbox.Session) -> Any:
-        """Set up what this kind's checks work on (the trial), in ``scratch``.
+    def sandbox_sockets(self) -> tuple[tuple[str, str], ...]:
+        """Unix sockets (host path, path in the child) the isolated child may connect to."""
+        return ()
 
-        Learner code runs only through ``session``, a sandboxed child working in ``scratch``.
+    def prepare(self, source: str, private: Path, session: sandbox.Session) -> Any:
+        """Set up what this kind's checks work on (the trial).
+
+        Learner code runs only through ``session``, a sandboxed child whose scratch folder
+        the checker reaches through ``session.scratch``; ``private`` is the checker's own.
         """
         raise NotImplementedError
 
     def run_check(self, check: Check, trial: Any) -> None:
         """Run one declared check on the trial; it raises ``CheckFailed`` when not met."""
         getattr(self, check.method)(trial)
+
+    def run_check_safely(self, check: Check, trial: Any) -> None:
+        """Run a check; a scratch folder the learner's code tampered with stops the answer."""
+        try:
+            self.run_check(check, trial)
+        except sandbox.ScratchTampered as tampering:
+            raise AnswerProblem(
+                Outcome.ERROR,
+                f"The answer's code tampered with the checker's scratch files: {tampering}.",
+            ) from None
 
     def problem_report(
         self, problem: AnswerProblem, results: list[CheckResult], *, hidden: bool, duration: float

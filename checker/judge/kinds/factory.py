@@ -7,7 +7,6 @@ database the upgrade made.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -52,9 +51,7 @@ class FactoryTrial:
     """The learner's package laid out in scratch, and what the sandbox found out about it."""
 
     session: sandbox.Session
-    package: Path
-    migrations: Path
-    database: Path
+    private: Path
     facts: dict[str, Any] = field(default_factory=dict)
     asked: bool = False
 
@@ -91,9 +88,10 @@ class FactoryExercise(Exercise):
         failure = self.facts(trial).get("upgrade")
         if isinstance(failure, dict):
             raise CheckFailed(f"flask db upgrade failed: {failure.get('error')}")
-        if not trial.database.is_file():
+        copy = trial.private / "app.db"
+        if not trial.session.scratch.copy_out("app.db", copy):
             raise CheckFailed("no database was created: did the upgrade run?")
-        url = f"sqlite:///{trial.database}"
+        url = f"sqlite:///{copy}"
         differences = schema_differences(url, self.metadata(self.expected_layout))
         if differences:
             raise CheckFailed("after flask db upgrade, " + "; ".join(differences) + ".")
@@ -121,30 +119,28 @@ class FactoryExercise(Exercise):
         if self.facts(trial).get("second_app_db_command") is not True:
             raise CheckFailed("a second app from create_app() has no 'db' command.")
 
-    def prepare(self, source: str, scratch: Path, session: sandbox.Session) -> FactoryTrial:
-        package = scratch / self.package_name
-        package.mkdir()
-        (package / "__init__.py").write_text(source, encoding="utf-8")
-        (package / "models.py").write_text(self.models_module)
-        migrations = scratch / "migrations"
-        (migrations / "versions").mkdir(parents=True)
-        template = Path(flask_migrate.__file__).parent / "templates" / "flask"
-        shutil.copy(template / "env.py", migrations / "env.py")
-        (migrations / "alembic.ini").write_text(ALEMBIC_INI)
-        first = self.first_revision
-        shutil.copy(self.files / "migrations" / first, migrations / "versions" / first)
-        return FactoryTrial(session, package, migrations, scratch / "app.db")
+    def prepare(self, source: str, private: Path, session: sandbox.Session) -> FactoryTrial:
+        scratch = session.scratch
+        scratch.write(f"{self.package_name}/__init__.py", source.encode("utf-8"))
+        scratch.write(f"{self.package_name}/models.py", self.models_module.encode())
+        template = Path(flask_migrate.__file__).parent / "templates" / "flask" / "env.py"
+        scratch.write("migrations/env.py", template.read_bytes())
+        scratch.write("migrations/alembic.ini", ALEMBIC_INI.encode())
+        first = (self.files / "migrations" / self.first_revision).read_bytes()
+        scratch.write(f"migrations/versions/{self.first_revision}", first)
+        return FactoryTrial(session, private)
 
     def facts(self, trial: FactoryTrial) -> dict[str, Any]:
         """What building apps from the factory showed, found out once in the sandbox."""
         if not trial.asked:
             trial.asked = True
+            scratch = trial.session.scratch
             found = self.run_step(
                 trial.session,
                 "wire_app",
-                str(trial.package),
-                str(trial.migrations),
-                f"sqlite:///{trial.database}",
+                scratch.child_path(self.package_name),
+                scratch.child_path("migrations"),
+                f"sqlite:///{scratch.child_path('app.db')}",
                 what="Your create_app()",
             ).get("facts")
             trial.facts = found if isinstance(found, dict) else {}

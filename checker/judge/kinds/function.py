@@ -33,8 +33,8 @@ class FunctionTrial:
     """The learner's module, saved in the scratch folder, and the sandbox that imports it."""
 
     session: sandbox.Session
-    scratch: Path
-    module: Path
+    private: Path
+    module: str
 
 
 class FunctionExercise(Exercise):
@@ -57,24 +57,27 @@ class FunctionExercise(Exercise):
         declared = [Check(c.name, c.description, c.points, c.hidden) for c in self.cases]
         return with_points(declared, self.points)
 
-    def prepare(self, source: str, scratch: Path, session: sandbox.Session) -> FunctionTrial:
-        module = scratch / "answer.py"
-        module.write_text(source, encoding="utf-8")
-        return FunctionTrial(session, scratch, module)
+    def prepare(self, source: str, private: Path, session: sandbox.Session) -> FunctionTrial:
+        session.scratch.write("answer.py", source.encode("utf-8"))
+        return FunctionTrial(session, private, session.scratch.child_path("answer.py"))
 
     def run_check(self, check: Check, trial: FunctionTrial) -> None:
         case = next(case for case in self.cases if case.name == check.name)
-        database = trial.scratch / f"{case.name}.db"
+        database = trial.private / f"{case.name}.db"
         engine = create_engine(f"sqlite:///{database}", poolclass=NullPool)
         self.metadata(case.database_layout).create_all(engine)
         engine.dispose()
+        trial.session.scratch.write(database.name, database.read_bytes())
         result = self.run_step(
             trial.session,
             "call_function",
-            str(trial.module),
+            trial.module,
             self.function_name,
             self.metadata_source,
-            {"database": str(database), "layout": case.models_layout},
+            {
+                "database": trial.session.scratch.child_path(database.name),
+                "layout": case.models_layout,
+            },
             what=f"Your {self.function_name}()",
         )
         self.verify_case(case, result)

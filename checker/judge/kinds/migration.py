@@ -7,8 +7,8 @@ what the exercise declares.
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,22 +31,46 @@ from .base import Exercise
 from .source import module_assignments, module_functions
 
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
+CHILD_SOCKET_FOLDER = "/run/postgresql"
+
+
+@dataclass(frozen=True)
+class Database:
+    """A database the child migrates: its URL for the child, and either its file in the
+    scratch folder or (on PostgreSQL) the URL the checker inspects it through."""
+
+    child_url: str
+    scratch_file: str | None = None
+    inspect_url: str = ""
 
 
 @dataclass
 class MigrationTrial:
-    """One answer under judgement: its sandbox, its migrations folder and its revision."""
+    """One answer under judgement: its sandbox, its migrations folder and its revision.
+
+    ``private`` is the checker's own folder, out of the child's reach: databases are
+    seeded there and copied out there before they are inspected.
+    """
 
     session: sandbox.Session
-    scratch: Path
-    location: Path
-    answer_file: Path
+    private: Path
+    location: str
+    answer_file: str
     revision: str
     down_revision: Any
     visible_rows: list[dict[str, Any]]
-    visible_db: str = ""
-    hidden_rows: list[dict[str, Any]] | None = None
-    hidden_db: str = ""
+    visible_db: Database | None = None
+    hidden_db: Database | None = None
+    copies: itertools.count = field(default_factory=itertools.count)
+
+    def observe(self, database: Database, when: str) -> str:
+        """A URL the checker may inspect: the database as the child left it, copied out."""
+        if database.scratch_file is None:
+            return database.inspect_url
+        copy = self.private / f"observed-{next(self.copies)}.db"
+        if not self.session.scratch.copy_out(database.scratch_file, copy):
+            raise CheckFailed(f"after {when}, the database file {database.scratch_file} is gone.")
+        return f"sqlite:///{copy}"
 
 
 class MigrationExercise(Exercise):
@@ -80,6 +104,13 @@ class MigrationExercise(Exercise):
         """The revisions the answer must follow: the last one, or the heads a merge joins."""
         return self.merges or (self.base_revisions[-1].split("_", 1)[0],)
 
+    def sandbox_sockets(self) -> tuple[tuple[str, str], ...]:
+        """The PostgreSQL server's socket, for exercises about PostgreSQL."""
+        if self.database_kind != "postgresql":
+            return ()
+        socket = postgres.socket_file(postgres.server_url())
+        return ((socket, f"{CHILD_SOCKET_FOLDER}/{Path(socket).name}"),) if socket else ()
+
     @check("history")
     def history(self, trial: MigrationTrial) -> None:
         """the script continues the history: one head, right after the last migration"""
@@ -100,80 +131,94 @@ class MigrationExercise(Exercise):
                 f"revision {trial.revision!r} is already the id of an earlier "
                 "migration; give this one an id of its own."
             )
-        facts = self.run_step(
-            trial.session,
-            "history",
-            str(trial.location),
-            str(trial.answer_file),
-            what="Loading the script",
-        )
-        heads = facts.get("heads")
+        heads = self.heads_with(trial.revision, down)
         if heads != [trial.revision]:
             raise CheckFailed(
                 f"the history should have one head, {trial.revision!r}; it has {heads!r}."
             )
+        self.run_step(
+            trial.session,
+            "load_scripts",
+            trial.location,
+            trial.answer_file,
+            what="Loading the script",
+        )
 
     @check("upgrade-schema", needs="history")
     def upgrade_schema(self, trial: MigrationTrial) -> None:
         """after upgrade, the schema is the target schema"""
-        trial.visible_db = self.seeded_database(trial.scratch, trial.visible_rows, tag="visible")
+        trial.visible_db = self.seeded_database(trial, trial.visible_rows, tag="visible")
         self.migrate(trial, trial.visible_db, "upgrade", trial.revision)
-        self.verify_schema(trial.visible_db, "upgrade", trial.revision)
+        self.verify_schema(trial, trial.visible_db, "upgrade", trial.revision)
 
     @check("upgrade-data", needs="history")
     def upgrade_data(self, trial: MigrationTrial) -> None:
         """after upgrade, every user is there with the right values"""
         expected = [self.after_upgrade(dict(row)) for row in trial.visible_rows]
-        compare_rows("after upgrade", expected, user_rows(trial.visible_db))
+        observed = trial.observe(trial.visible_db, "upgrade")
+        compare_rows("after upgrade", expected, user_rows(observed))
 
     @check("downgrade-schema", needs="history")
     def downgrade_schema(self, trial: MigrationTrial) -> None:
         """after downgrade, the schema is back to the start"""
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
-        self.verify_schema(trial.visible_db, "downgrade", None)
+        self.verify_schema(trial, trial.visible_db, "downgrade", None)
 
     @check("downgrade-data", needs="history")
     def downgrade_data(self, trial: MigrationTrial) -> None:
         """after downgrade, every user is back as before"""
-        compare_rows("after downgrade", trial.visible_rows, user_rows(trial.visible_db))
+        observed = trial.observe(trial.visible_db, "downgrade")
+        compare_rows("after downgrade", trial.visible_rows, user_rows(observed))
 
     @check("other-data", hidden=True, needs="history")
     def other_data(self, trial: MigrationTrial) -> None:
         """a round trip keeps the data of other users (unusual names, more rows)"""
         rows = self.seed_rows(self.hidden_users)
-        trial.hidden_db = self.seeded_database(trial.scratch, rows, tag="hidden")
+        trial.hidden_db = self.seeded_database(trial, rows, tag="hidden")
         self.migrate(trial, trial.hidden_db, "upgrade", trial.revision)
         expected = [self.after_upgrade(dict(row)) for row in rows]
-        compare_rows("with other users, after upgrade", expected, user_rows(trial.hidden_db))
+        observed = trial.observe(trial.hidden_db, "upgrade")
+        compare_rows("with other users, after upgrade", expected, user_rows(observed))
         self.migrate(trial, trial.hidden_db, "downgrade", self.parents[0])
-        compare_rows("with other users, after downgrade", rows, user_rows(trial.hidden_db))
+        observed = trial.observe(trial.hidden_db, "downgrade")
+        compare_rows("with other users, after downgrade", rows, user_rows(observed))
 
     @check("upgrade-again", hidden=True, needs="history")
     def upgrade_again(self, trial: MigrationTrial) -> None:
         """upgrade, downgrade, then upgrade again reaches the target schema"""
         self.migrate(trial, trial.hidden_db, "upgrade", trial.revision)
-        self.verify_schema(trial.hidden_db, "upgrade after a downgrade", trial.revision)
+        self.verify_schema(trial, trial.hidden_db, "upgrade after a downgrade", trial.revision)
 
-    def prepare(self, source: str, scratch: Path, session: sandbox.Session) -> MigrationTrial:
-        """Read the script's identity, and lay out the history with it in ``scratch``."""
+    def prepare(self, source: str, private: Path, session: sandbox.Session) -> MigrationTrial:
+        """Read the script's identity, and lay out the history with it in the scratch folder."""
         revision, down_revision = script_identity(source)
-        location = scratch / "migrations"
-        versions = location / "versions"
-        versions.mkdir(parents=True)
-        (location / "env.py").write_text(inside.ENV_PY)
+        scratch = session.scratch
+        scratch.write("migrations/env.py", inside.ENV_PY.encode())
         for name in self.base_revisions:
-            shutil.copy(self.files / "migrations" / name, versions / name)
-        answer_file = versions / "answer.py"
-        answer_file.write_text(source, encoding="utf-8")
+            script = (self.files / "migrations" / name).read_bytes()
+            scratch.write(f"migrations/versions/{name}", script)
+        scratch.write("migrations/versions/answer.py", source.encode("utf-8"))
         return MigrationTrial(
             session,
-            scratch,
-            location,
-            answer_file,
+            private,
+            scratch.child_path("migrations"),
+            scratch.child_path("migrations/versions/answer.py"),
             revision,
             down_revision,
             self.seed_rows(self.visible_users),
         )
+
+    def heads_with(self, revision: str, down_revision: Any) -> list[str]:
+        """The heads of the base history once a script ``revision`` follows ``down_revision``,
+        read from the scripts' text (the answer's identity was read the same way)."""
+        followed = {revision: down_revision}
+        for name in self.base_revisions:
+            values = module_assignments((self.files / "migrations" / name).read_text())
+            followed[values["revision"]] = values.get("down_revision")
+        parents = set()
+        for down in followed.values():
+            parents.update(down if isinstance(down, (tuple, list)) else [down])
+        return sorted(node for node in followed if node not in parents)
 
     def seed_rows(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The rows seeded before the upgrade, shaped for the start layout."""
@@ -188,60 +233,67 @@ class MigrationExercise(Exercise):
             rows.append(row)
         return rows
 
-    def migrate(self, trial: MigrationTrial, db: str, direction: str, target: str) -> None:
+    def migrate(self, trial: MigrationTrial, db: Database, direction: str, target: str) -> None:
         """Run the learner's upgrade or downgrade to ``target`` in the sandbox."""
         self.run_step(
             trial.session,
             "migrate",
-            str(trial.location),
-            db,
+            trial.location,
+            db.child_url,
             direction,
             target,
-            str(trial.answer_file),
+            trial.answer_file,
             what=f"Your {direction}()",
         )
 
-    def verify_schema(self, db: str, when: str, revision: str | None) -> None:
+    def verify_schema(
+        self, trial: MigrationTrial, db: Database, when: str, revision: str | None
+    ) -> None:
         """The schema is the target (``revision`` given) or the start one, and so is the version."""
         layout = self.target_layout if revision else self.start_layout
         expected_version = [revision] if revision else sorted(self.parents)
         metadata = self.metadata(layout)
-        differences = schema_differences(db, metadata) + enum_type_differences(db, metadata)
+        observed = trial.observe(db, when)
+        differences = schema_differences(observed, metadata)
+        differences += enum_type_differences(observed, metadata)
         if differences:
             raise CheckFailed(f"after {when}, " + "; ".join(differences) + ".")
-        version = database_version(db)
+        version = database_version(observed)
         if version != expected_version:
             raise CheckFailed(
                 f"after {when}, alembic_version holds {version!r} instead of {expected_version!r}."
             )
 
-    def seeded_database(self, scratch: Path, rows: list[dict[str, Any]], tag: str) -> str:
-        """A database at the base revision holding ``rows``, built from trusted scripts only.
+    def seeded_database(
+        self, trial: MigrationTrial, rows: list[dict[str, Any]], tag: str
+    ) -> Database:
+        """A database at the base revision holding ``rows``, built from trusted scripts only,
+        in the checker's own folder, then given to the child.
 
-        Returns its URL: a SQLite file in ``scratch`` (built once per process and tag, then
-        copied), or a new schema on a PostgreSQL server for exercises about PostgreSQL.
+        On SQLite a file copied into the scratch folder (built once per process and tag); on
+        PostgreSQL a new schema of the server.
         """
         if self.database_kind == "postgresql":
             url = postgres.scratch_schema()
-            self.seed(scratch, url, rows, tag)
-            return url
-        path = scratch / f"{tag}.db"
+            self.seed(trial.private / f"base-{tag}", url, rows)
+            if not trial.session.isolated:
+                return Database(url, inspect_url=url)
+            return Database(postgres.through_socket_folder(url, CHILD_SOCKET_FOLDER), None, url)
         key = (self.id, tag)
-        if key in SEEDED_SQLITE_FILES:
-            path.write_bytes(SEEDED_SQLITE_FILES[key])
-        else:
-            self.seed(scratch, f"sqlite:///{path}", rows, tag)
+        if key not in SEEDED_SQLITE_FILES:
+            path = trial.private / f"seeded-{tag}.db"
+            self.seed(trial.private / f"base-{tag}", f"sqlite:///{path}", rows)
             SEEDED_SQLITE_FILES[key] = path.read_bytes()
-        return f"sqlite:///{path}"
+        trial.session.scratch.write(f"{tag}.db", SEEDED_SQLITE_FILES[key])
+        return Database(f"sqlite:///{trial.session.scratch.child_path(tag + '.db')}", f"{tag}.db")
 
-    def seed(self, scratch: Path, url: str, rows: list[dict[str, Any]], tag: str) -> None:
+    def seed(self, base: Path, url: str, rows: list[dict[str, Any]]) -> None:
         """Upgrade an empty database through the base revisions, then insert ``rows``."""
-        base = scratch / f"base-{tag}"
         versions = base / "versions"
         versions.mkdir(parents=True)
         (base / "env.py").write_text(inside.ENV_PY)
         for name in self.base_revisions:
-            shutil.copy(self.files / "migrations" / name, versions / name)
+            (versions / name).write_bytes((self.files / "migrations" / name).read_bytes())
         command.upgrade(inside.alembic_config(str(base), url), "heads")
         engine = create_engine(url, poolclass=NullPool)
         table = self.metadata(self.start_layout).tables["user"]

@@ -1,0 +1,245 @@
+"""The operating-system boundary around learner code at grading, built from Linux namespaces.
+
+``isolate`` runs in a freshly forked child of the clean helper (``zygote``) and returns
+only in a grandchild that:
+
+- lives in new user (unless the grader is root), mount, PID, network, IPC and UTS
+  namespaces: it sees and can signal only its own processes, and when it ends (it is PID 1
+  of its namespace) everything it started ends too; it has no network but loopback, down;
+- sees a root file system made of read-only binds of what Python needs (``/usr``, ``/etc``,
+  the interpreter, the virtual environment), a private ``/proc`` and ``/dev``, and one
+  writable folder, ``/scratch``: a tmpfs with a size limit. Nothing of the course's content,
+  the submissions or the grader's own files is in it;
+- runs without privileges: as ``nobody`` when the grader is root, with every capability
+  and the capability bounding set dropped otherwise, ``no_new_privs`` either way.
+
+It uses the kernel directly (``unshare(2)``, ``mount(2)``, ``chroot``), the mechanism
+bubblewrap packages, because a per-check ``bwrap`` must exec a fresh interpreter (about
+0.3 s with SQLAlchemy and Alembic) where a fork of the clean helper costs milliseconds;
+``benchmarks/boundary_cost.py`` measures both.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_NOATIME, MS_NODIRATIME, MS_BIND = 32, 1024, 2048, 4096
+MS_MOVE, MS_REC, MS_PRIVATE, MS_RELATIME = 8192, 16384, 1 << 18, 1 << 21
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+NOBODY = 65534
+SCRATCH = "/scratch"
+DEVICES = ("null", "zero", "random", "urandom")
+SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+# statvfs flags a read-only remount must keep (the kernel locks them in a user namespace)
+KEPT_FLAGS = (
+    (os.ST_NOSUID, MS_NOSUID),
+    (os.ST_NODEV, MS_NODEV),
+    (os.ST_NOEXEC, MS_NOEXEC),
+    (os.ST_NOATIME, MS_NOATIME),
+    (os.ST_NODIRATIME, MS_NODIRATIME),
+    (os.ST_RELATIME, MS_RELATIME),
+)
+
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+
+
+class BoundaryError(OSError):
+    """The boundary could not be set up (the kernel refused a namespace or a mount)."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The child's world: an empty folder to build its root on, what it may read, the Unix
+    sockets it may connect to (host path, path in the child), and its scratch size."""
+
+    new_root: str
+    read_only: tuple[str, ...] = field(default_factory=tuple)
+    sockets: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    scratch_mb: int = 128
+
+
+def default_read_only() -> tuple[str, ...]:
+    """What Python needs to run: system folders, the interpreter and its environment."""
+    wanted = [*SYSTEM_PATHS, sys.base_prefix, sys.prefix, sys.exec_prefix]
+    present = []
+    for path in wanted:
+        real = os.path.realpath(path)
+        if os.path.lexists(path) and not any(_inside(real, kept) for kept in present):
+            present.append(path if os.path.islink(path) else real)
+    return tuple(present)
+
+
+def isolate(plan: Plan, send_scratch: callable) -> None:
+    """Enter the boundary. Returns only in the confined grandchild; the caller's process
+    waits for it and exits with its status. ``send_scratch(fd)`` hands the checker a
+    descriptor of the scratch folder before any learner code can run."""
+    enter_namespaces()
+    build_root(plan)
+    scratch = os.open(plan.new_root + SCRATCH, os.O_RDONLY | os.O_DIRECTORY)
+    send_scratch(scratch)
+    os.close(scratch)
+    child = os.fork()
+    if child:
+        _, status = os.waitpid(child, 0)
+        code = os.waitstatus_to_exitcode(status)
+        os._exit(code if code >= 0 else 128 - code)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _mount("proc", plan.new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    _mount(None, plan.new_root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    os.chdir(plan.new_root)
+    _mount(plan.new_root, "/", None, MS_MOVE)
+    os.chroot(".")
+    os.chdir(SCRATCH)
+    os.setsid()
+    drop_privileges()
+
+
+def enter_namespaces() -> None:
+    """New namespaces for this process; as a user without root, a user namespace first."""
+    if os.geteuid() != 0:
+        uid, gid = os.geteuid(), os.getegid()
+        _unshare(CLONE_NEWUSER)
+        _write("/proc/self/setgroups", "deny")
+        _write("/proc/self/uid_map", f"0 {uid} 1")
+        _write("/proc/self/gid_map", f"0 {gid} 1")
+    _unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
+def build_root(plan: Plan) -> None:
+    """A tmpfs root holding read-only binds, devices, and the size-limited scratch tmpfs."""
+    root = plan.new_root
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755")
+    for path in plan.read_only:
+        if os.path.islink(path):
+            os.makedirs(root + os.path.dirname(path), exist_ok=True)
+            os.symlink(os.readlink(path), root + path)
+            continue
+        _make_mountpoint(root + path, directory=os.path.isdir(path))
+        _mount(path, root + path, None, MS_BIND | MS_REC)
+    for host_path, child_path in plan.sockets:
+        _make_mountpoint(root + child_path, directory=False)
+        _mount(host_path, root + child_path, None, MS_BIND)
+    for device in DEVICES:
+        _make_mountpoint(f"{root}/dev/{device}", directory=False)
+        _mount(f"/dev/{device}", f"{root}/dev/{device}", None, MS_BIND)
+    _remount_read_only_below(root)
+    os.makedirs(root + "/proc")
+    os.makedirs(root + SCRATCH)
+    owner = f",uid={NOBODY},gid={NOBODY}" if os.geteuid() == 0 else ""
+    options = f"size={plan.scratch_mb}m,mode=0700,nr_inodes=4096{owner}"
+    _mount("tmpfs", root + SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, options)
+
+
+def drop_privileges() -> None:
+    """No capability now or after any exec; ``nobody`` when the grader is root."""
+    last = int(_read("/proc/sys/kernel/cap_last_cap"))
+    for capability in range(last + 1):
+        _prctl(PR_CAPBSET_DROP, capability)
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    if os.geteuid() == 0 and _read("/proc/self/uid_map").split()[1] == "0":
+        os.setgroups([])
+        os.setresgid(NOBODY, NOBODY, NOBODY)
+        os.setresuid(NOBODY, NOBODY, NOBODY)
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    empty = (ctypes.c_uint32 * 6)()
+    _check(_libc.capset(header, empty), "capset")
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def probe() -> str | None:
+    """Why the boundary cannot be set up on this machine, or None when it can."""
+    if _libc is None:
+        return f"Linux namespaces are needed, and this is {sys.platform}"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            enter_namespaces()
+            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+        except OSError as error:
+            os.write(write_end, str(error).encode()[:500])
+            os._exit(1)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        reason = reader.read().decode(errors="replace")
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        return None
+    return reason or f"the namespace probe ended with status {status}"
+
+
+def _remount_read_only_below(root: str) -> None:
+    """Make every mount under ``root`` read-only, keeping the flags the kernel locks."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as mounts:
+        points = [_unescape(line.split()[4]) for line in mounts]
+    for point in points:
+        if not point.startswith(root + "/"):
+            continue
+        status = os.statvfs(point)
+        kept = sum(flag for bit, flag in KEPT_FLAGS if status.f_flag & bit)
+        devices = point.startswith(root + "/dev/")
+        flags = MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | (0 if devices else MS_NODEV) | kept
+        _mount(None, point, None, flags)
+
+
+def _make_mountpoint(path: str, *, directory: bool) -> None:
+    if directory:
+        os.makedirs(path, exist_ok=True)
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w"):
+        pass
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _unescape(field_text: str) -> str:
+    """Mount points in mountinfo escape space, tab, newline and backslash as octal."""
+    return field_text.encode().decode("unicode_escape").encode("latin-1").decode()
+
+
+def _unshare(flags: int) -> None:
+    _check(_libc.unshare(flags), "unshare")
+
+
+def _mount(source: str | None, target: str, kind: str | None, flags: int, data: str = "") -> None:
+    encoded = [value.encode() if value else None for value in (source, target, kind, data)]
+    _check(_libc.mount(*encoded[:3], ctypes.c_ulong(flags), encoded[3]), f"mount {target}")
+
+
+def _prctl(option: int, value: int) -> None:
+    _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl {option}")
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        number = ctypes.get_errno()
+        raise BoundaryError(number, f"{what}: {os.strerror(number)}")
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="ascii") as stream:
+        stream.write(text)
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="ascii") as stream:
+        return stream.read()
