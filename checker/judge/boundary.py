@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 CLONE_NEWNS = 0x00020000
@@ -82,21 +84,29 @@ def default_read_only() -> tuple[str, ...]:
     return tuple(present)
 
 
-def isolate(plan: Plan, send_scratch: callable) -> None:
+def isolate(plan: Plan, send_scratch: Callable[[int], None]) -> None:
     """Enter the boundary. Returns only in the confined grandchild; the caller's process
     waits for it and exits with its status. ``send_scratch(fd)`` hands the checker a
-    descriptor of the scratch folder before any learner code can run."""
+    descriptor of the scratch folder before any learner code can run.
+
+    Each process dies with its parent (the parent-death signal is set again after every
+    change of credentials, which clears it), so nothing outlives the clean helper.
+    """
+    helper = os.getppid()
     enter_namespaces()
+    die_with_parent(lambda: os.getppid() == helper)
     build_root(plan)
     scratch = os.open(plan.new_root + SCRATCH, os.O_RDONLY | os.O_DIRECTORY)
     send_scratch(scratch)
     os.close(scratch)
+    lifeline, held = os.pipe()
     child = os.fork()
     if child:
+        os.close(lifeline)
         _, status = os.waitpid(child, 0)
         code = os.waitstatus_to_exitcode(status)
         os._exit(code if code >= 0 else 128 - code)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.close(held)
     _mount("proc", plan.new_root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _mount(None, plan.new_root, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
     os.chdir(plan.new_root)
@@ -105,6 +115,15 @@ def isolate(plan: Plan, send_scratch: callable) -> None:
     os.chdir(SCRATCH)
     os.setsid()
     drop_privileges()
+    die_with_parent(lambda: not select.select([lifeline], [], [], 0)[0])
+    os.close(lifeline)
+
+
+def die_with_parent(parent_alive: Callable[[], bool]) -> None:
+    """Be killed when the parent dies; leave now if it already has."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if not parent_alive():
+        os._exit(1)
 
 
 def enter_namespaces() -> None:
@@ -148,8 +167,8 @@ def drop_privileges() -> None:
     """No capability now or after any exec; ``nobody`` when the grader is root."""
     last = int(_read("/proc/sys/kernel/cap_last_cap"))
     for capability in range(last + 1):
-        _prctl(PR_CAPBSET_DROP, capability)
-    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+        prctl(PR_CAPBSET_DROP, capability)
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
     if os.geteuid() == 0 and _read("/proc/self/uid_map").split()[1] == "0":
         os.setgroups([])
         os.setresgid(NOBODY, NOBODY, NOBODY)
@@ -157,7 +176,7 @@ def drop_privileges() -> None:
     header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
     empty = (ctypes.c_uint32 * 6)()
     _check(_libc.capset(header, empty), "capset")
-    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
 
 
 def probe() -> str | None:
@@ -225,7 +244,8 @@ def _mount(source: str | None, target: str, kind: str | None, flags: int, data: 
     _check(_libc.mount(*encoded[:3], ctypes.c_ulong(flags), encoded[3]), f"mount {target}")
 
 
-def _prctl(option: int, value: int) -> None:
+def prctl(option: int, value: int) -> None:
+    """prctl(2) with one argument, raising ``BoundaryError`` when it fails."""
     _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl {option}")
 
 

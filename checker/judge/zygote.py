@@ -28,10 +28,12 @@ import tempfile
 from typing import Any
 
 from . import boundary
+from .child import serve_isolated
 
 HELPER_PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
 MAX_PACKET = 65536
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class HelperFailed(RuntimeError):
@@ -82,7 +84,8 @@ class Zygote:
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             environment = {k: v for k, v in os.environ.items() if k in KEPT_ENVIRONMENT}
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-m", __name__, str(theirs.fileno()), *self.preload],
+                [sys.executable, "-I", "-m", __name__, str(os.getpid()), str(theirs.fileno())]
+                + self.preload,
                 pass_fds=[theirs.fileno()],
                 env={**environment, "HOME": "/nonexistent"},
                 stdin=subprocess.DEVNULL,
@@ -95,10 +98,15 @@ class Zygote:
 
 
 def serve_requests(control: socket.socket, new_root: str) -> None:
-    """The helper's loop: start and stop children until the worker goes away."""
-    from .sandbox import serve_isolated  # the child's side, already imported by the preload
+    """The helper's loop: start and stop children until the worker goes away.
 
+    The helper is a child subreaper: a confined process whose parent was killed is
+    reparented to it, and reaped here with the rest.
+    """
+
+    ended: dict[int, int] = {}
     while True:
+        _reap(ended)
         try:
             message, fds, _, _ = socket.recv_fds(control, MAX_PACKET, 1)
         except OSError:
@@ -119,24 +127,40 @@ def serve_requests(control: socket.socket, new_root: str) -> None:
                 os.close(fd)
             control.send(json.dumps({"pid": pid}).encode())
         elif "stop" in request:
-            control.send(json.dumps({"exit_code": _stop(int(request["stop"]))}).encode())
+            code = _stop(int(request["stop"]), ended)
+            control.send(json.dumps({"exit_code": code}).encode())
 
 
-def _stop(pid: int) -> int | None:
+def _reap(ended: dict[int, int]) -> None:
+    """Collect every child that has ended, keeping its exit code for ``_stop``."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        ended[pid] = os.waitstatus_to_exitcode(status)
+
+
+def _stop(pid: int, ended: dict[int, int]) -> int | None:
+    if pid in ended:
+        return ended.pop(pid)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
-        return None
+        return ended.pop(pid, None)
     return os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
     """Entry point of the helper: preload, then serve the worker that started it."""
-    control = socket.socket(fileno=int(sys.argv[1]))
-    boundary._prctl(boundary.PR_SET_PDEATHSIG, signal.SIGKILL)
-    for module in sys.argv[2:]:
+    worker, control = int(sys.argv[1]), socket.socket(fileno=int(sys.argv[2]))
+    boundary.die_with_parent(lambda: os.getppid() == worker)
+    boundary.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    for module in sys.argv[3:]:
         importlib.import_module(module)
     gc.freeze()
     with tempfile.TemporaryDirectory(prefix="course-sandbox-root-") as new_root:

@@ -19,6 +19,7 @@ from ..answers import read_answer
 from ..checks import Check, Checks, declared_checks, with_points
 from ..inspection import dispose_inspection_engines
 from ..outcomes import AnswerProblem, CheckResult, Outcome, Report, Status
+from ..scratch import ScratchTampered
 
 STEPS_MODULE = "checker.judge.inside"
 
@@ -130,7 +131,7 @@ class Exercise:
         """Run a check; a scratch folder the learner's code tampered with stops the answer."""
         try:
             self.run_check(check, trial)
-        except sandbox.ScratchTampered as tampering:
+        except ScratchTampered as tampering:
             raise AnswerProblem(
                 Outcome.ERROR,
                 f"The answer's code tampered with the checker's scratch files: {tampering}.",

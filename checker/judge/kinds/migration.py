@@ -26,9 +26,9 @@ from ..inspection import (
     schema_differences,
     user_rows,
 )
-from ..outcomes import AnswerProblem, CheckFailed, Outcome
+from ..outcomes import CheckFailed
 from .base import Exercise
-from .source import module_assignments, module_functions
+from .source import history_heads, script_identity
 
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 CHILD_SOCKET_FOLDER = "/run/postgresql"
@@ -209,16 +209,9 @@ class MigrationExercise(Exercise):
         )
 
     def heads_with(self, revision: str, down_revision: Any) -> list[str]:
-        """The heads of the base history once a script ``revision`` follows ``down_revision``,
-        read from the scripts' text (the answer's identity was read the same way)."""
-        followed = {revision: down_revision}
-        for name in self.base_revisions:
-            values = module_assignments((self.files / "migrations" / name).read_text())
-            followed[values["revision"]] = values.get("down_revision")
-        parents = set()
-        for down in followed.values():
-            parents.update(down if isinstance(down, (tuple, list)) else [down])
-        return sorted(node for node in followed if node not in parents)
+        """The heads of the base history once a script ``revision`` follows ``down_revision``."""
+        scripts = [(self.files / "migrations" / name).read_text() for name in self.base_revisions]
+        return history_heads(scripts, {revision: down_revision})
 
     def seed_rows(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The rows seeded before the upgrade, shaped for the start layout."""
@@ -300,28 +293,3 @@ class MigrationExercise(Exercise):
         with engine.begin() as connection:
             connection.execute(insert(table), rows)
         engine.dispose()
-
-
-def script_identity(source: str) -> tuple[str, Any]:
-    """The script's ``revision`` and ``down_revision``, read without running it.
-
-    A script without ``upgrade()`` and ``downgrade()``, or without a plain string
-    revision id, cannot be judged at all.
-    """
-    functions = module_functions(source)
-    for name in ("upgrade", "downgrade"):
-        if name not in functions:
-            raise AnswerProblem(
-                Outcome.FAILED,
-                f"The script defines no {name}() function. Every migration needs both "
-                "upgrade() and downgrade(): Alembic calls them on upgrade and downgrade.",
-            )
-    values = module_assignments(source)
-    revision = values.get("revision")
-    if type(revision) is not str or not revision:
-        raise AnswerProblem(
-            Outcome.FAILED,
-            "The script needs a line like revision = 'abc123def456': the revision id, "
-            "as a plain string.",
-        )
-    return revision, values.get("down_revision")
