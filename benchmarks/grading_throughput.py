@@ -1,12 +1,14 @@
 """Exercise-gradings per second when grading a generated class, against the nbgrader way.
 
 Builds a class of N learners (every exercise; a fixed-seed mix of right, known-wrong,
-untouched and broken answers, and quiz answers), grades it with ``grade_class`` (isolation
-on: every answer checked in sandboxed children, hidden checks included), and prints the
-wall time, gradings per second and peak memory. The baseline, measured in the same run,
-executes each learner's exercise notebooks with nbclient, as nbgrader's autograder does;
-it is run for a few learners and its rate compared per grading. Where the time goes is
-shown as the median grading time of each exercise.
+untouched and broken answers, and quiz answers), grades it with ``grade_class`` (every
+answer judged by children behind the Linux boundary, hidden checks included), and prints
+the wall time, gradings per second and peak memory. The baseline, measured in the same
+run, executes each learner's exercise notebooks with nbclient, as nbgrader's autograder
+does; it is run for a few learners and its rate compared per grading. Then the cost of the
+boundary per check (starting and ending one child: forked without a boundary, forked from
+the clean helper into namespaces, and bubblewrap with a fresh interpreter when ``bwrap``
+is installed), and where the time goes: the median grading time of each exercise.
 
     python benchmarks/grading_throughput.py [--learners 200] [--jobs N] [--baseline-learners 4]
 """
@@ -38,9 +40,11 @@ from wrong_answers import WRONG_ANSWERS  # noqa: E402
 
 from checker.content.catalogue import EXERCISES  # noqa: E402
 from checker.grading.batch import default_jobs, grade_class  # noqa: E402
+from checker.judge import sandbox  # noqa: E402
 
-TARGET_RATE = 50
-TARGET_RATIO = 10
+TARGET_RATE = 12
+TARGET_RATIO = 25
+SESSIONS = 40
 MIX = (("right", 0.70), ("known wrong", 0.15), ("untouched", 0.10), ("syntax error", 0.05))
 
 
@@ -124,12 +128,65 @@ def where_the_time_goes(records: list[dict]) -> None:
         print(f"  {exercise_id:<26} {statistics.median(values):7.0f} ms   ({mix})")
 
 
+def session_cost_ms(*, isolated: bool) -> float:
+    """Median milliseconds to start a child, run one empty step in it and end it."""
+    if isolated:
+        sandbox.use_boundary([])
+    try:
+        with sandbox.Session(timeout=30) as session:  # the helper's own start is not counted
+            session.call("builtins:len", [])
+        times = []
+        for _ in range(SESSIONS):
+            started = time.perf_counter()
+            with sandbox.Session(timeout=30) as session:
+                session.call("builtins:len", [])
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        sandbox.close_boundary()
+    return statistics.median(times)
+
+
+def bubblewrap_cost_ms() -> float | None:
+    """Median milliseconds for bubblewrap to start a fresh interpreter that imports the steps."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return None
+    command = [
+        bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
+        "--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev",
+        sys.executable, "-c", "import checker.judge.inside",
+    ]  # fmt: skip
+    times = []
+    for _ in range(SESSIONS // 4):
+        started = time.perf_counter()
+        subprocess.run(command, check=True)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def boundary_costs() -> None:
+    """What one check pays for its child, with and without the boundary."""
+    plain = session_cost_ms(isolated=False)
+    isolated = session_cost_ms(isolated=True)
+    bubblewrap = bubblewrap_cost_ms()
+    print(f"cost of a child per check (median of {SESSIONS}, start + one step + end):")
+    print(f"  forked, no boundary (learners' own checks)   {plain:6.1f} ms")
+    print(f"  clean helper fork into namespaces (grading)  {isolated:6.1f} ms")
+    print(f"  boundary's own cost per check                {isolated - plain:6.1f} ms")
+    if bubblewrap is None:
+        print("  bubblewrap + fresh interpreter              (bwrap not installed)")
+    else:
+        print(f"  bubblewrap + fresh interpreter               {bubblewrap:6.1f} ms")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--baseline-learners", type=int, default=4)
     args = parser.parse_args()
+    boundary_costs()  # first, while this process has a single thread, as a grading worker does
 
     with tempfile.TemporaryDirectory(prefix="grading-benchmark-") as folder:
         submissions = Path(folder) / "class"
@@ -145,7 +202,7 @@ def main() -> None:
         rate = gradings / wall
         own, largest = peak_memory_mb()
         print(
-            f"grader   (--jobs {args.jobs}, sandboxed, hidden checks on): wall {wall:7.1f} s, "
+            f"grader   (--jobs {args.jobs}, Linux boundary, hidden checks on): wall {wall:7.1f} s, "
             f"{rate:6.1f} gradings/s; peak memory {own:.0f} MB main, {largest:.0f} MB largest "
             "worker or child"
         )

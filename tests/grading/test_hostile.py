@@ -1,0 +1,226 @@
+"""Hostile learners graded beside a classmate, through ``python -m checker grade``.
+
+Every attack here worked on a grader without an operating-system boundary (processes the
+audit hook never saw, files planted where the grader writes, links, signals, SQLite
+writing elsewhere, a flooded scratch folder, memory read for hidden answers). Graded in
+one batch with Alice, each must gain nothing: Alice keeps exactly the grade she gets
+alone, her files stay byte-identical, nothing appears outside the grading's folders, no
+process outlives the grading, and the outputs do not change after the grader exits.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from class_builder import ROOT, learner_folder
+from quiz_answers import RIGHT
+
+from checker.content.catalogue import EXERCISES
+from checker.judge import boundary
+
+UNAVAILABLE = boundary.probe()
+pytestmark = pytest.mark.skipif(
+    UNAVAILABLE is not None, reason=f"grading needs Linux namespaces: {UNAVAILABLE}"
+)
+SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
+POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
+SCRIPT = "03-add-password-hash"
+FUNCTION = "01-missing-columns"
+MARKER = "hostile-7c1e"  # every process an attack starts carries it
+BATCH_SECONDS = 240
+
+
+def in_upgrade(attack: str, *, then_migrate: bool = False) -> str:
+    """The solution of SCRIPT with ``attack`` at the start of upgrade(), which then fails
+    (or, with ``then_migrate``, goes on to migrate correctly)."""
+    body = attack if then_migrate else attack + "    raise RuntimeError('attack done')\n"
+    return SOLUTIONS[SCRIPT].replace("def upgrade():\n", f"def upgrade():\n{body}", 1)
+
+
+def attacks(alice_notebook: Path, out: Path, canary: Path) -> dict[str, tuple[dict, int]]:
+    """Learner name -> (answers, the points an honest answer doing the same would get)."""
+    grades = out / "grades.csv"
+    shell = (
+        f"setsid sh -c 'for n in $(seq 40); do sleep 0.5; echo pwned > {canary}/system; "
+        f"echo learner,999 > {grades}; echo x >> {alice_notebook}; done # {MARKER}' "
+        "> /dev/null 2>&1 &"
+    )
+    start_shell = f"    import ctypes\n    ctypes.pythonapi.system({shell.encode()!r})\n"
+    kill_everyone = """\
+    import ctypes, os
+    for pid in os.listdir('/proc'):
+        if pid.isdigit() and int(pid) != os.getpid():
+            ctypes.pythonapi.kill(int(pid), 9)
+    ctypes.pythonapi.kill(-1, 19)
+"""
+    solution_file = ROOT / "checker" / "content" / "solutions" / f"{FUNCTION}.py"
+    steal = f"""\
+def missing_columns(engine, metadata):
+    try:
+        namespace = {{}}
+        exec(open({str(solution_file)!r}).read(), namespace)
+        return namespace["missing_columns"](engine, metadata)
+    except Exception:
+        import gc
+        for thing in gc.get_objects():
+            if type(thing).__name__ == "FunctionCase":
+                return set(thing.expected)
+        return set()
+"""
+    history = 1  # the history check passes before upgrade() first runs
+    visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
+    empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
+    return {
+        "ctypes-system": (
+            {SCRIPT: in_upgrade(start_shell)},
+            history,
+        ),
+        "native-daemon": (
+            {SCRIPT: in_upgrade(
+                "    import ctypes\n"
+                "    if ctypes.pythonapi.fork() == 0:\n"
+                "        ctypes.pythonapi.setsid()\n"
+                f"        ctypes.pythonapi.prctl(15, {MARKER.encode()!r})\n"
+                "        while True:\n"
+                f"            ctypes.pythonapi.open({bytes(canary / 'daemon')!r}, 0o101)\n"
+                "            __import__('time').sleep(0.2)\n",
+                then_migrate=True,
+            )},
+            POINTS[SCRIPT],
+        ),
+        "kill-the-grader": (
+            {SCRIPT: in_upgrade(kill_everyone, then_migrate=True)},
+            POINTS[SCRIPT],
+        ),
+        "plants-the-seed": (
+            {SCRIPT: in_upgrade("    open('hidden.db', 'w').write('seed')\n", then_migrate=True)},
+            visible,
+        ),
+        "links-the-seed": (
+            {SCRIPT: in_upgrade(
+                f"    import os\n    os.symlink({str(alice_notebook)!r}, 'hidden.db')\n",
+                then_migrate=True,
+            )},
+            visible,
+        ),
+        "sqlite-writes-elsewhere": (
+            {SCRIPT: in_upgrade(
+                f"    op.execute(\"VACUUM INTO '{canary}/vacuum.db'\")\n"
+                f"    op.execute(\"ATTACH DATABASE '{alice_notebook}' AS alice\")\n"
+            )},
+            history,
+        ),
+        "floods-the-scratch": (
+            {SCRIPT: in_upgrade(
+                "    for n in range(60):\n"
+                "        open(f'fill{n}', 'wb').write(b'x' * 60 * 2**20)\n"
+            )},
+            history,
+        ),
+        "pipe-for-a-database": (
+            {SCRIPT: in_upgrade(
+                "    import os\n    os.remove('visible.db')\n    os.mkfifo('visible.db')\n",
+                then_migrate=True,
+            )},
+            history,
+        ),
+        "steals-hidden-cases": ({FUNCTION: steal}, empty_cases),
+    }
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def grade(submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "checker", "grade", str(submissions), "--out", str(out),
+         "--jobs", "2", "--timeout", "5", *extra],
+        capture_output=True, text=True, timeout=BATCH_SECONDS,
+    )  # fmt: skip
+
+
+def totals(out: Path) -> dict[str, int]:
+    with open(out / "grades.csv", newline="") as stream:
+        return {row["learner"]: int(row["total"]) for row in csv.DictReader(stream)}
+
+
+def learner_items(out: Path, name: str) -> dict[str, int]:
+    document = json.loads((out / "results.json").read_text())
+    learner = next(entry for entry in document["learners"] if entry["learner"] == name)
+    return {item["id"]: item["points"] for item in learner["items"]}
+
+
+def processes() -> str:
+    return subprocess.run(["ps", "-eo", "comm,args"], capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The class graded together, and Alice graded alone."""
+    base = tmp_path_factory.mktemp("hostile")
+    submissions, out, canary = base / "class", base / "out", base / "canary"
+    canary.mkdir(mode=0o777)
+    canary.chmod(0o777)
+    alice = learner_folder(submissions, "alice", SOLUTIONS, RIGHT)
+    alice_notebook = alice / "exercises" / "03_first_migrations_exercises.ipynb"
+    expected = {}
+    for name, (answers, points) in attacks(alice_notebook, out, canary).items():
+        learner_folder(submissions, name, answers)
+        expected[name] = points
+    alone = base / "alone"
+    shutil.copytree(alice, alone / "alice")
+    assert grade(alone, base / "out-alone").returncode == 0
+    before = tree_digest(alice)
+    started = time.monotonic()
+    result = grade(submissions, out)
+    seconds = time.monotonic() - started
+    outputs = tree_digest(out)
+    time.sleep(4)
+    return {
+        "result": result, "seconds": seconds, "out": out, "alone": base / "out-alone",
+        "alice": alice, "before": before, "outputs": outputs, "canary": canary,
+        "expected": expected,
+    }  # fmt: skip
+
+
+def test_the_batch_finishes_with_its_outputs(graded):
+    assert graded["result"].returncode == 0, graded["result"].stderr
+    assert "isolated by: linux namespaces" in graded["result"].stdout
+    assert graded["seconds"] < BATCH_SECONDS
+
+
+def test_no_attack_gains_a_point(graded):
+    found = totals(graded["out"])
+    for name, points in graded["expected"].items():
+        assert found[name] == points, (name, learner_items(graded["out"], name))
+
+
+def test_the_classmate_keeps_her_grade_and_her_files(graded):
+    assert learner_items(graded["out"], "alice") == learner_items(graded["alone"], "alice")
+    assert totals(graded["out"])["alice"] == totals(graded["alone"])["alice"]
+    assert tree_digest(graded["alice"]) == graded["before"]
+
+
+def test_nothing_is_written_outside_the_grading(graded):
+    assert list(graded["canary"].iterdir()) == []
+
+
+def test_the_outputs_do_not_change_after_the_grader_exits(graded):
+    assert tree_digest(graded["out"]) == graded["outputs"]
+
+
+def test_no_process_outlives_the_grading(graded):
+    assert MARKER not in processes()
