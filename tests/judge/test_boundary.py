@@ -57,6 +57,20 @@ def test_the_child_sees_only_what_python_needs(child):
     assert devices == ["null", "random", "urandom", "zero"]
 
 
+def test_the_child_holds_nothing_of_the_graders_environment(monkeypatch):
+    monkeypatch.setenv("COURSE_POSTGRES_PASSWORD", "secret")
+    sandbox.use_boundary([])
+    try:
+        with sandbox.Session(timeout=10) as session:
+            seen = session.call("builtins:eval", "dict(__import__('os').environ)").value
+            modules = session.call("builtins:eval", "sorted(__import__('sys').modules)").value
+    finally:
+        sandbox.close_boundary()
+    assert "COURSE_POSTGRES_PASSWORD" not in seen
+    assert set(seen) <= {"PATH", "LANG", "LC_ALL", "PYTHONPATH", "HOME"}
+    assert not [m for m in modules if m.startswith(("checker.content.lesson", "checker.grading"))]
+
+
 def test_native_code_cannot_write_outside_scratch(child):
     libc_open = "__import__('ctypes').pythonapi.open"
     for target in (ROOT / "README.md", Path("/usr/pwned"), Path("/etc/pwned")):
