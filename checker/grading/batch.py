@@ -1,44 +1,32 @@
-"""Grading a whole class in parallel: one task per learner and exercise, one for their quizzes.
+"""Grading a whole class in parallel: each learner's folder read once, then one task per
+learner and exercise, and one for their quizzes.
 
-Tasks run in a pool of worker processes; each worker checks answers through its own
-sandboxed children, so learner code never runs in a worker. A task that fails in the
-grader itself, or whose worker dies, becomes an "error" record for that item alone: the
+Tasks run in a ``GradingPool``; each worker judges answers through confined children,
+so learner code never runs in a worker. Whatever happens to a task (the grader failed,
+its worker died, it ran too long) becomes an "error" record for that item alone: the
 batch always finishes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ..content.catalogue import EXERCISES, QUESTIONS
 from ..db import postgres
-from ..judge import sandbox
 from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.records import ItemRecord, LearnerRecord
-from .items import exercise_record, grade_exercise, grade_quizzes, quiz_record
-from .submission import Answer
+from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
+from .pool import Failure, GradingPool
+from .submission import Answer, Submission, read_submission
 
 QUIZZES = "quizzes"
-MAX_ATTEMPTS = 2
-CHILD_PRELOAD = ["checker.content.layouts"]  # table layouts only: no statement, case or answer
-
-
-@dataclass(frozen=True)
-class Task:
-    """One unit of work for the pool: a learner's exercise, or all their quizzes."""
-
-    learner: str
-    item: str
+STEPS_PER_EXERCISE = 10  # learner steps a migration exercise runs, with a margin
 
 
 def learner_folders(submissions: Path) -> list[Path]:
@@ -61,7 +49,7 @@ def grade_class(
     submissions: Path,
     *,
     jobs: int | None = None,
-    timeout: float | None = None,
+    timeout: float = 10.0,
     progress: bool | None = None,
     isolated: bool = True,
 ) -> list[LearnerRecord]:
@@ -71,66 +59,71 @@ def grade_class(
     ``progress`` None shows a progress bar only when standard error is a terminal.
     """
     learners = learner_folders(submissions)
-    slow_first = sorted(
+    postgres_first = sorted(
         EXERCISES, key=lambda i: getattr(EXERCISES[i], "database_kind", "") != "postgresql"
     )
-    tasks = [Task(str(learner), item) for item in [*slow_first, QUIZZES] for learner in learners]
-    records: dict[Task, list[ItemRecord]] = {}
+    items = [*postgres_first, QUIZZES]
+    task_seconds = timeout * STEPS_PER_EXERCISE + 30
+    records: dict[tuple[str, str], list[ItemRecord]] = {}
     with (
         _postgres_for_workers(),
+        GradingPool(jobs or default_jobs(), task_seconds, isolated=isolated) as pool,
         tqdm(
-            total=len(tasks), desc="grading", unit="item", disable=_quiet(progress), file=sys.stderr
+            total=len(learners) * len(items),
+            desc="grading",
+            unit="item",
+            disable=None if progress is None else not progress,
+            file=sys.stderr,
         ) as bar,
     ):
-        for task, result in _run_all(tasks, jobs or default_jobs(), timeout, isolated):
-            records[task] = result
+        readings = [(learner.name, (learner,)) for learner in learners]
+        read: dict[str, Submission | Failure] = dict(pool.run(read_submission, readings))
+        tasks = []
+        for name, submission in read.items():
+            for item in items:
+                tasks.append(((name, item), (item, _answer_for(submission, item), timeout)))
+        for key, result in pool.run(grade_item, tasks):
+            failed = isinstance(result, Failure)
+            records[key] = failure_records(key[1], result.reason) if failed else result
             bar.update()
-    return [_learner_record(learner, records) for learner in learners]
+    in_course_order = [*EXERCISES, QUIZZES]
+    return [
+        LearnerRecord(
+            learner.name,
+            [record for item in in_course_order for record in records[(learner.name, item)]],
+            refused=getattr(read[learner.name], "refused", []),
+        )
+        for learner in learners
+    ]
 
 
-def _quiet(progress: bool | None) -> bool | None:
-    return None if progress is None else not progress
+def _answer_for(submission: Submission | Failure, item: str) -> object:
+    """What a task needs of the submission: the answer, or the quiz answers."""
+    if isinstance(submission, Failure):
+        return submission
+    if item == QUIZZES:
+        return (submission.quiz_answers, submission.quiz_problems)
+    return submission.answers[item]
 
 
-def _run_all(
-    tasks: list[Task], jobs: int, timeout: float | None, isolated: bool
-) -> Iterator[tuple[Task, list[ItemRecord]]]:
-    """Run tasks in a pool, starting a new pool when a worker dies; yield each result."""
-    attempts = dict.fromkeys(tasks, 0)
-    pending = list(tasks)
-    while pending:
-        with ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=_worker_context(),
-            initializer=_start_worker,
-            initargs=(isolated,),
-        ) as pool:
-            futures = {pool.submit(run_task, t.learner, t.item, timeout): t for t in pending}
-            pending = []
-            for future in as_completed(futures):
-                task = futures[future]
-                try:
-                    yield task, future.result()
-                except BrokenProcessPool:
-                    attempts[task] += 1
-                    if attempts[task] < MAX_ATTEMPTS:
-                        pending.append(task)
-                    else:
-                        yield task, failure_records(task.item, "its grading process died")
+def grade_item(item: str, answer: object, timeout: float) -> list[ItemRecord]:
+    """Grade one item in a worker: an exercise's answer, or every quiz answer."""
+    if isinstance(answer, Failure):
+        return failure_records(item, f"the folder could not be read ({answer.reason})")
+    if item == QUIZZES:
+        return grade_quizzes(*answer)
+    return [grade_answer(item, answer, timeout)]
 
 
-def _worker_context():
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*sandbox.PRELOAD, "checker.grading.items"])
-    return context
-
-
-def _start_worker(isolated: bool) -> None:
-    """In each worker: learner code behind the boundary, from a clean helper of its own."""
-    if isolated:
-        sandbox.use_boundary(CHILD_PRELOAD)
+def failure_records(item: str, reason: str) -> list[ItemRecord]:
+    """Zero-point records for an item the grader itself could not grade."""
+    message = f"The grader could not grade this: {reason}. Ask your instructor to look."
+    if item == QUIZZES:
+        return [quiz_record(question, "error", message) for question in QUESTIONS.values()]
+    exercise = EXERCISES[item]
+    problem = AnswerProblem(Outcome.ERROR, message)
+    report = exercise.problem_report(problem, [], hidden=True, duration=0.0)
+    return [exercise_record(exercise, report, Answer(None, ""))]
 
 
 @contextlib.contextmanager
@@ -151,31 +144,3 @@ def _postgres_for_workers() -> Iterator[None]:
     finally:
         del os.environ[variable]
         postgres.stop()
-
-
-def run_task(learner: str, item: str, timeout: float | None) -> list[ItemRecord]:
-    """Grade one item of one learner in a worker; a grader failure becomes an error record."""
-    try:
-        if item == QUIZZES:
-            return grade_quizzes(Path(learner))
-        return [grade_exercise(Path(learner), item, timeout)]
-    except Exception as error:  # whatever went wrong, the batch goes on
-        return failure_records(item, f"{type(error).__name__}: {error}")
-
-
-def failure_records(item: str, reason: str) -> list[ItemRecord]:
-    """Zero-point records for an item the grader itself could not grade."""
-    message = f"The grader could not grade this: {reason}. Ask your instructor to look."
-    if item == QUIZZES:
-        return [quiz_record(question, "error", message) for question in QUESTIONS.values()]
-    exercise = EXERCISES[item]
-    problem = AnswerProblem(Outcome.ERROR, message)
-    report = exercise.problem_report(problem, [], hidden=True, duration=0.0)
-    return [exercise_record(exercise, report, Answer(None, ""))]
-
-
-def _learner_record(learner: Path, records: dict[Task, list[ItemRecord]]) -> LearnerRecord:
-    items = [
-        record for item in [*EXERCISES, QUIZZES] for record in records[Task(str(learner), item)]
-    ]
-    return LearnerRecord(learner.name, items)

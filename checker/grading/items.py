@@ -7,23 +7,22 @@ one per exercise or quiz question, with each check worth the points it declares.
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from typing import Any
 
 from ..content.catalogue import EXERCISES, QUESTIONS
 from ..judge.kinds import Exercise
 from ..judge.outcomes import CheckResult, Report, Status
 from ..judge.quizzes import InvalidAnswer, Question, judge
 from ..judge.records import CheckRecord, ExerciseRecord, QuizRecord
-from .submission import Answer, find_answer, quiz_answers
+from .submission import Answer
 
 QUIZ_POINTS = 1
 
 
-def grade_exercise(learner: Path, exercise_id: str, timeout: float | None) -> ExerciseRecord:
-    """Find the learner's answer and judge it, hidden checks included."""
+def grade_answer(exercise_id: str, answer: Answer, timeout: float | None) -> ExerciseRecord:
+    """Judge a learner's answer, hidden checks included."""
     exercise = EXERCISES[exercise_id]
     started = time.perf_counter()
-    answer = find_answer(learner, exercise)
     if answer.problem is not None:
         report = exercise.problem_report(answer.problem, [], hidden=True, duration=0.0)
     else:
@@ -80,19 +79,21 @@ def check_record(exercise_id: str, result: CheckResult) -> CheckRecord:
     )
 
 
-def grade_quizzes(learner: Path) -> list[QuizRecord]:
+def grade_quizzes(saved: dict[str, Any], problems: dict[str, str]) -> list[QuizRecord]:
     """Judge every saved quiz answer again; a stored verdict is never read."""
     started = time.perf_counter()
-    saved = quiz_answers(learner)
     records = []
     for question in QUESTIONS.values():
         answer = saved.get(question.id)
+        if question.id in problems:
+            records.append(quiz_record(question, "error", problems[question.id]))
+            continue
         if answer is None:
             records.append(quiz_record(question, "not attempted", "No answer was saved."))
             continue
         try:
             correct = judge(question, answer).correct
-        except (InvalidAnswer, TypeError, ValueError):
+        except (InvalidAnswer, TypeError, ValueError, RecursionError):
             records.append(
                 quiz_record(question, "error", "The saved answer does not fit the question.")
             )

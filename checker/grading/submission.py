@@ -1,25 +1,39 @@
-"""Reading one learner's folder: their answers and their quiz answers, never changing a file.
+"""Reading one learner's folder, once, strictly, and never changing a file.
 
-A learner's folder is a copy of their course folder. Answers are the ``%%answer ID`` cells
-of the notebooks in ``exercises/`` (the lesson's own notebook first); when no notebook has
-a cell for an exercise, the answer the cell last saved (``exercises/workspace/answers/``)
-is used. Quiz answers are the files in ``*/workspace/progress/``; only the answer is read
-from them, never the verdict stored beside it.
+A learner's folder is a copy of their course folder. Only the files the course itself
+names are read: the exercise notebooks (``exercises/<lesson>_exercises.ipynb``), the
+answers the ``%%answer`` cells saved (``exercises/workspace/answers/<id>.py``) and the
+saved quiz answers (``*/workspace/progress/<question>.json``). Nothing below the
+learner's folder may be a symbolic link or a file hard-linked elsewhere (a learner could
+point it at the solutions or at a classmate's work); what is refused, and why, is noted
+for the feedback. Each file is read and parsed once, within size limits.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..judge.answers import MAGIC, answer_cells, read_answer, read_notebook
-from ..judge.kinds import Exercise
+from ..content.catalogue import EXERCISES, LESSON_MODULES, QUESTIONS, lesson_name
+from ..judge.answers import (
+    MAGIC,
+    MAX_ANSWER_BYTES,
+    MAX_NOTEBOOK_BYTES,
+    answer_cells,
+    parse_notebook,
+)
 from ..judge.outcomes import AnswerProblem, Outcome
 
 MAX_PROGRESS_BYTES = 2**20
 PROGRESS_FOLDERS = ("notebooks", "exercises")
+
+
+class Refused(Exception):
+    """A file grading will not read: the message says why."""
 
 
 @dataclass
@@ -32,75 +46,160 @@ class Answer:
     problem: AnswerProblem | None = None
 
 
-def exercise_notebooks(learner: Path, lesson: str) -> list[Path]:
-    """Notebooks of ``exercises/`` that may hold answers, the lesson's own first."""
-    folder = learner / "exercises"
-    if not folder.is_dir():
-        return []
-    notebooks = sorted(path for path in folder.glob("*.ipynb") if _regular(path))
-    return sorted(notebooks, key=lambda path: not path.name.startswith(f"{lesson}_"))
+@dataclass
+class Submission:
+    """Everything grading takes from one learner's folder: answers by exercise id, saved
+    quiz answers (or why one could not be read) by question id, and what was refused."""
+
+    answers: dict[str, Answer]
+    quiz_answers: dict[str, Any]
+    quiz_problems: dict[str, str]
+    refused: list[str]
 
 
-def find_answer(learner: Path, exercise: Exercise) -> Answer:
-    """The learner's answer to ``exercise``, or the reason there is none to grade."""
-    unreadable = []
-    for notebook_path in exercise_notebooks(learner, exercise.lesson):
-        relative = notebook_path.relative_to(learner).as_posix()
+class LearnerFolder:
+    """A learner's folder, read through descriptors without following any link below it.
+
+    The folder itself may be a link (an instructor may collect submissions that way).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.refused: list[str] = []
+
+    def read(self, relative: str, limit: int) -> bytes | None:
+        """The bytes of a regular file, None when absent; refused files are noted, None."""
         try:
-            notebook = read_notebook(notebook_path)
-        except AnswerProblem as problem:
-            if notebook_path.name.startswith(f"{exercise.lesson}_"):
-                unreadable.append(problem)  # the lesson's own notebook: its answer is lost
+            return self._read(relative, limit)
+        except Refused as refusal:
+            self.refused.append(f"{relative}: {refusal}")
+            return None
+
+    def _read(self, relative: str, limit: int) -> bytes | None:
+        *folders, name = relative.split("/")
+        current = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for part in folders:
+                following = self._open(current, part, os.O_RDONLY | os.O_DIRECTORY)
+                if following is None:
+                    return None
+                os.close(current)
+                current = following
+            handle = self._open(current, name, os.O_RDONLY | os.O_NONBLOCK)
+        finally:
+            os.close(current)
+        if handle is None:
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            details = os.fstat(stream.fileno())
+            if not stat.S_ISREG(details.st_mode):
+                raise Refused("not a regular file; not read")
+            if details.st_nlink > 1:
+                raise Refused("a file linked from elsewhere (a hard link); not read")
+            if details.st_size > limit:
+                raise Refused(f"larger than {limit // 2**20} MB; not read")
+            return stream.read(limit + 1)
+
+    @staticmethod
+    def _open(folder: int, name: str, flags: int) -> int | None:
+        try:
+            return os.open(name, flags | os.O_NOFOLLOW, dir_fd=folder)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            if stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode):
+                raise Refused("a symbolic link; links are not followed") from None
+            raise Refused("not a folder or file that can be read") from None
+
+
+def exercise_notebook_names() -> list[str]:
+    """The notebooks the course hands out in ``exercises/``, in lesson order."""
+    return [f"{lesson_name(module)}_exercises.ipynb" for module in LESSON_MODULES]
+
+
+def read_submission(learner: Path) -> Submission:
+    """Read everything grading needs from a learner's folder, each file once."""
+    folder = LearnerFolder(learner)
+    cells: dict[str, dict[str, list[str]]] = {}  # notebook name -> answer cells by id
+    problems: dict[str, AnswerProblem] = {}  # notebook name -> why it could not be read
+    for name in exercise_notebook_names():
+        data = folder.read(f"exercises/{name}", MAX_NOTEBOOK_BYTES)
+        if data is None:
             continue
-        cells = answer_cells(notebook, exercise.id)
-        if cells:
+        try:
+            cells[name] = answer_cells(parse_notebook(data, f"exercises/{name}"), name)
+        except AnswerProblem as problem:
+            problems[name] = problem
+    answers = {
+        exercise_id: find_answer(folder, exercise_id, cells, problems) for exercise_id in EXERCISES
+    }
+    quiz_answers, quiz_problems = read_quiz_answers(folder)
+    return Submission(answers, quiz_answers, quiz_problems, folder.refused)
+
+
+def find_answer(
+    folder: LearnerFolder,
+    exercise_id: str,
+    cells: dict[str, dict[str, list[str]]],
+    problems: dict[str, AnswerProblem],
+) -> Answer:
+    """The learner's answer to an exercise: its last cell in the exercise notebooks (the
+    lesson's own first), else the saved answer file, else the reason there is none."""
+    own = f"{exercise_id[:2]}_"
+    for name in sorted(cells, key=lambda name: not name.startswith(own)):
+        found = cells[name].get(exercise_id)
+        if found:
             notes = []
-            if len(cells) > 1:
+            if len(found) > 1:
                 notes.append(
-                    f"{relative} has {len(cells)} '{MAGIC} {exercise.id}' cells; "
+                    f"exercises/{name} has {len(found)} '{MAGIC} {exercise_id}' cells; "
                     "the last one was graded."
                 )
-            return Answer(cells[-1], relative, notes)
-    saved = learner / "exercises" / "workspace" / "answers" / f"{exercise.id}.py"
-    if _regular(saved):
-        relative = saved.relative_to(learner).as_posix()
-        notes = [f"No notebook has a '{MAGIC} {exercise.id}' cell; graded the saved {relative}."]
+            return Answer(found[-1], f"exercises/{name}", notes)
+    relative = f"exercises/workspace/answers/{exercise_id}.py"
+    saved = folder.read(relative, MAX_ANSWER_BYTES)
+    if saved is not None:
+        notes = [f"No notebook has a '{MAGIC} {exercise_id}' cell; graded the saved {relative}."]
         try:
-            return Answer(read_answer(saved), relative, notes)
-        except AnswerProblem as problem:
+            return Answer(saved.decode("utf-8"), relative, notes)
+        except UnicodeDecodeError as error:
+            problem = AnswerProblem(
+                Outcome.ERROR, f"The answer is not UTF-8 text (byte {error.start} cannot be read)."
+            )
             return Answer(None, relative, notes, problem)
-    if unreadable:
-        return Answer(None, "", [], unreadable[0])
+    own_problem = next((p for name, p in problems.items() if name.startswith(own)), None)
+    if own_problem is not None:
+        return Answer(None, "", [], own_problem)
     return Answer(
         None,
         "",
         [],
         AnswerProblem(
             Outcome.NOT_ATTEMPTED,
-            f"No answer: no notebook in exercises/ has a '{MAGIC} {exercise.id}' cell.",
+            f"No answer: no notebook in exercises/ has a '{MAGIC} {exercise_id}' cell.",
         ),
     )
 
 
-def quiz_answers(learner: Path) -> dict[str, Any]:
-    """The saved answer to each quiz question, by question id (unreadable files skipped)."""
+def read_quiz_answers(folder: LearnerFolder) -> tuple[dict[str, Any], dict[str, str]]:
+    """The saved answer to each quiz question; a file that cannot be read costs only its
+    own question (the reason is kept). Only the answer is taken, never a stored verdict."""
     found: dict[str, Any] = {}
-    for folder_name in PROGRESS_FOLDERS:
-        folder = learner / folder_name / "workspace" / "progress"
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.json")):
-            if not _regular(path) or path.stat().st_size > MAX_PROGRESS_BYTES:
+    problems: dict[str, str] = {}
+    for question_id in QUESTIONS:
+        for folder_name in PROGRESS_FOLDERS:
+            relative = f"{folder_name}/workspace/progress/{question_id}.json"
+            data = folder.read(relative, MAX_PROGRESS_BYTES)
+            if data is None:
                 continue
             try:
-                record = json.loads(path.read_bytes().decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                record = json.loads(data.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                problems.setdefault(question_id, f"{relative} is not readable JSON.")
                 continue
-            if isinstance(record, dict) and record.get("question") == path.stem:
-                found.setdefault(path.stem, record.get("answer"))
-    return found
-
-
-def _regular(path: Path) -> bool:
-    """A regular file that is not a symbolic link (links could point anywhere)."""
-    return path.is_file() and not path.is_symlink()
+            if isinstance(record, dict) and record.get("question") == question_id:
+                found[question_id] = record.get("answer")
+                problems.pop(question_id, None)
+                break
+            problems.setdefault(question_id, f"{relative} is not a saved answer to this question.")
+    return found, problems

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-
-import nbformat
+from typing import Any
 
 from .outcomes import AnswerProblem, Outcome
 
@@ -36,32 +36,65 @@ def read_answer(path: Path) -> str:
     return source
 
 
-def answer_cells(notebook: nbformat.NotebookNode, exercise_id: str) -> list[str]:
-    """The sources (without the magic line) of every ``%%answer ID`` cell, in order."""
-    sources = []
-    for cell in notebook.cells:
-        if cell.get("cell_type") != "code":
+def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[str]]:
+    """The source (without the magic line) of every ``%%answer ID`` cell, by id, in order.
+
+    ``notebook`` is the notebook's JSON, read without schema validation: only code cells
+    whose first line is the magic are looked at, so a notebook of many cells costs one
+    pass. An answer cell larger than 1 MB is an ``AnswerProblem``.
+    """
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise AnswerProblem(Outcome.ERROR, f"{shown} is not a readable notebook (no cell list).")
+    found: dict[str, list[str]] = {}
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        first, _, rest = cell.get("source", "").partition("\n")
-        if first.split() == [MAGIC, exercise_id]:
-            sources.append(rest)
-    return sources
+        source = cell.get("source")
+        first = source[0] if isinstance(source, list) and source else source
+        if not isinstance(first, str) or not first.startswith(MAGIC):
+            continue
+        if isinstance(source, list):
+            if not all(isinstance(line, str) for line in source):
+                continue
+            size = sum(len(line) for line in source)
+            source = "".join(source) if size <= MAX_ANSWER_BYTES else ""
+        else:
+            size = len(source)
+        head, _, rest = source.partition("\n")
+        words = (head or first.partition("\n")[0]).split()
+        if len(words) != 2 or words[0] != MAGIC:
+            continue
+        if size > MAX_ANSWER_BYTES:
+            raise AnswerProblem(
+                Outcome.ERROR,
+                f"{shown} has a '{MAGIC} {words[1]}' cell larger than "
+                f"{MAX_ANSWER_BYTES // 2**20} MB; not read.",
+            )
+        found.setdefault(words[1], []).append(rest)
+    return found
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    """A notebook read for its cells; unreadable or too large is an ``AnswerProblem``."""
+def read_notebook(path: Path) -> Any:
+    """A notebook file's JSON; too large or unreadable is an ``AnswerProblem``."""
     shown = f"{path.parent.name}/{path.name}"
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise AnswerProblem(
             Outcome.ERROR, f"{shown} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB; not read."
         )
+    return parse_notebook(path.read_bytes(), shown)
+
+
+def parse_notebook(data: bytes, shown: str) -> Any:
+    """A notebook's JSON from its bytes; malformed, deeply nested or not UTF-8 is an
+    ``AnswerProblem`` naming the notebook as ``shown``."""
     try:
-        return nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
+        return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise AnswerProblem(
             Outcome.ERROR, f"{shown} is not UTF-8 text (byte {error.start} cannot be read)."
         ) from None
-    except Exception as error:  # nbformat raises assorted JSON and validation errors
+    except (ValueError, RecursionError) as error:
         reason = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
         raise AnswerProblem(
             Outcome.ERROR,
@@ -72,7 +105,7 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
 
 def from_notebook(path: Path, exercise_id: str) -> str:
     """The answer a notebook gives to an exercise: its last ``%%answer`` cell for it."""
-    cells = answer_cells(read_notebook(path), exercise_id)
+    cells = answer_cells(read_notebook(path), path.name).get(exercise_id)
     if not cells:
         raise AnswerProblem(
             Outcome.NOT_ATTEMPTED,

@@ -43,6 +43,9 @@ class AnswerProblem(Exception):
         self.message = message
         self.detail = detail
 
+    def __reduce__(self) -> tuple:
+        return (AnswerProblem, (self.outcome, self.message, self.detail))
+
 
 @dataclass(frozen=True)
 class CheckResult:

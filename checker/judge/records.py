@@ -81,10 +81,12 @@ ITEM_KEYS = (
 
 @dataclass
 class LearnerRecord:
-    """Everything graded for one learner, in the course's order of items."""
+    """Everything graded for one learner, in the course's order of items, and the files of
+    their folder that were refused (links, files linked from elsewhere), with why."""
 
     learner: str
     items: list[ItemRecord] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
     @property
     def points(self) -> int:
@@ -102,6 +104,7 @@ class LearnerRecord:
             "learner": self.learner,
             "points": self.points,
             "max_points": self.max_points,
+            "refused": list(self.refused),
             "items": [item_json(item) for item in self.items],
         }
 

@@ -36,7 +36,7 @@ from typing import Any
 from . import boundary
 from .child import serve
 from .scratch import Scratch
-from .zygote import HelperFailed, Zygote
+from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
 
 PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 MAX_RESULT_BYTES = 2_000_000
@@ -70,6 +70,15 @@ def use_boundary(preload: list[str]) -> None:
 def boundary_in_use() -> bool:
     """Whether children start isolated in this process."""
     return _zygote is not None
+
+
+def restart_boundary() -> None:
+    """Replace the clean helper of this process (if any) with a fresh one."""
+    global _zygote
+    if _zygote is not None:
+        preload = _zygote.preload
+        _zygote.close()
+        _zygote = Zygote(preload[len(HELPER_PRELOAD) :])
 
 
 def close_boundary() -> None:

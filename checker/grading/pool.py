@@ -1,0 +1,145 @@
+"""Worker processes for grading that survive whatever one task does.
+
+A task that raises becomes a failure for its own item; a task that runs past its time
+limit is stopped inside its worker (and, if the worker does not answer, the worker is
+killed); a worker that dies is replaced and its tasks tried once more. When the grader is
+interrupted, every worker is killed at once (their helpers and confined children die
+with them), so nothing keeps running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ..judge import sandbox
+
+MAX_ATTEMPTS = 2
+CHILD_PRELOAD = ["checker.content.layouts"]  # table layouts only: no statement, case or answer
+
+
+class TaskOverrun(BaseException):
+    """A task ran past its time limit (raised inside the worker by an alarm)."""
+
+
+class Failure:
+    """What a task produced instead of a result: the reason, in one line."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+class GradingPool:
+    """``jobs`` worker processes running ``function(*arguments)`` tasks, each for at most
+    ``task_seconds``; with ``isolated``, each worker confines learner code behind the
+    boundary, from a clean helper of its own."""
+
+    def __init__(self, jobs: int, task_seconds: float, *, isolated: bool) -> None:
+        self.jobs = jobs
+        self.task_seconds = task_seconds
+        self.isolated = isolated
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> GradingPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._shut(kill=exc_info[0] is not None)
+
+    def run(
+        self, function: Callable[..., Any], tasks: list[tuple[Any, tuple[Any, ...]]]
+    ) -> Iterator[tuple[Any, Any]]:
+        """Yield ``(key, result or Failure)`` for each ``(key, arguments)`` as it finishes."""
+        attempts = {key: 0 for key, _ in tasks}
+        pending = list(tasks)
+        while pending:
+            executor = self._started()
+            futures: dict[Future, tuple[Any, tuple[Any, ...]]] = {
+                executor.submit(_run_limited, function, arguments, self.task_seconds): (
+                    key,
+                    arguments,
+                )
+                for key, arguments in pending
+            }
+            pending = []
+            waiting = set(futures)
+            while waiting:
+                done, waiting = wait(
+                    waiting, timeout=self.task_seconds + 30, return_when=FIRST_COMPLETED
+                )
+                if not done:  # no task finished for too long: a worker hangs past its alarm
+                    self._shut(kill=True)
+                    continue
+                for future in done:
+                    key, arguments = futures[future]
+                    try:
+                        yield key, future.result()
+                    except CancelledError:  # never started: a hung worker stopped the round
+                        pending.append((key, arguments))
+                    except BrokenProcessPool:
+                        attempts[key] += 1
+                        if attempts[key] < MAX_ATTEMPTS:
+                            pending.append((key, arguments))
+                        else:
+                            yield key, Failure("its grading process died")
+            self._shut(kill=False)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=_worker_context(),
+                initializer=_start_worker,
+                initargs=(self.isolated,),
+            )
+        return self._executor
+
+    def _shut(self, *, kill: bool) -> None:
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if kill:
+            for process in list((executor._processes or {}).values()):
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([*sandbox.PRELOAD, "checker.grading.items"])
+    return context
+
+
+def _start_worker(isolated: bool) -> None:
+    """In each worker: learner code behind the boundary, from a clean helper of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    if isolated:
+        sandbox.use_boundary(CHILD_PRELOAD)
+
+
+def _run_limited(function: Callable[..., Any], arguments: tuple[Any, ...], seconds: float) -> Any:
+    """Run a task in a worker under an alarm; a failure or an overrun becomes a ``Failure``."""
+
+    def overrun(*_: object) -> None:
+        raise TaskOverrun
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*arguments)
+    except TaskOverrun:
+        sandbox.restart_boundary()  # its helper may be mid-request: start a fresh one
+        return Failure(f"grading it took more than {seconds:g} s")
+    except Exception as error:  # whatever went wrong, the batch goes on
+        return Failure(f"{type(error).__name__}: {error}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
