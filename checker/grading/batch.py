@@ -134,7 +134,8 @@ def _postgres_for_workers() -> Iterator[None]:
         yield
         return
     try:
-        url = postgres.start()
+        postgres.start()
+        url = postgres.require_passwords()
     except postgres.PostgresUnavailable:
         yield  # the PostgreSQL exercises report it, item by item
         return

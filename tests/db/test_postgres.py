@@ -2,29 +2,70 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from checker.content.catalogue import EXERCISES
-from checker.db import postgres
+from checker.db import postgres, postgres_scratch
 
 
-def test_scratch_schemas_are_created_and_dropped():
-    url = postgres.scratch_schema()
-    engine = create_engine(url, poolclass=NullPool)
+def test_scratch_spaces_are_created_and_dropped():
+    space = postgres_scratch.create()
+    engine = create_engine(space.learner_url, poolclass=NullPool)
     with engine.begin() as connection:
         name = connection.execute(text("SELECT current_schema()")).scalar()
         connection.execute(text("CREATE TABLE kept_apart (id integer)"))
     engine.dispose()
-    assert name.startswith("scratch_")
-    postgres.drop_scratch_schemas()
+    assert name == space.schema
+    postgres_scratch.drop_all()
     admin = create_engine(postgres.server_url(), poolclass=NullPool)
     with admin.connect() as connection:
         names = connection.execute(text("SELECT nspname FROM pg_namespace")).scalars().all()
         tables = connection.execute(text("SELECT tablename FROM pg_tables")).scalars().all()
+        roles = connection.execute(text("SELECT rolname FROM pg_roles")).scalars().all()
     admin.dispose()
-    assert name not in names and "kept_apart" not in tables
+    assert name not in names and "kept_apart" not in tables and space.role not in roles
+
+
+@pytest.mark.parametrize(
+    ("statement", "refused"),
+    [
+        (
+            "CREATE EVENT TRIGGER spoil ON ddl_command_start EXECUTE FUNCTION pg_cancel_backend()",
+            "permission denied",
+        ),
+        ("COPY (SELECT 1) TO PROGRAM 'touch /tmp/pwned'", "permission denied"),
+        ("CREATE ROLE other SUPERUSER", "permission denied"),
+        ("CREATE DATABASE other", "permission denied"),
+        ("SELECT pg_sleep(30)", "canceling statement due to statement timeout"),
+    ],
+)
+def test_a_scratch_role_can_do_nothing_beyond_its_schema(statement, refused):
+    space = postgres_scratch.create()
+    engine = create_engine(space.learner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with pytest.raises(Exception, match=refused), engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+        postgres_scratch.drop_all()
+
+
+def test_a_lock_held_by_a_vanished_learner_does_not_stop_the_cleanup():
+    space = postgres_scratch.create()
+    engine = create_engine(space.learner_url, poolclass=NullPool)
+    connection = engine.connect()
+    connection.execute(text("CREATE TABLE held (id integer)"))
+    connection.execute(text("LOCK TABLE held IN ACCESS EXCLUSIVE MODE"))
+    started = time.monotonic()
+    postgres_scratch.drop_all()
+    assert time.monotonic() - started < 10
+    with pytest.raises(Exception, match="terminat"):
+        connection.execute(text("SELECT 1"))
+    engine.dispose()
 
 
 def test_unreachable_existing_server_is_one_clear_error(monkeypatch):

@@ -34,15 +34,21 @@ SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCIS
 POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
 SCRIPT = "03-add-password-hash"
 FUNCTION = "01-missing-columns"
+ENUM = "11-enum-column"
 MARKER = "hostile-7c1e"  # every process an attack starts carries it
 BATCH_SECONDS = 240
 
 
-def in_upgrade(attack: str, *, then_migrate: bool = False) -> str:
-    """The solution of SCRIPT with ``attack`` at the start of upgrade(), which then fails
-    (or, with ``then_migrate``, goes on to migrate correctly)."""
+def in_upgrade(attack: str, *, then_migrate: bool = False, exercise_id: str = SCRIPT) -> str:
+    """The solution with ``attack`` at the start of upgrade(), which then fails (or, with
+    ``then_migrate``, goes on to migrate correctly)."""
     body = attack if then_migrate else attack + "    raise RuntimeError('attack done')\n"
-    return SOLUTIONS[SCRIPT].replace("def upgrade():\n", f"def upgrade():\n{body}", 1)
+    return SOLUTIONS[exercise_id].replace("def upgrade():\n", f"def upgrade():\n{body}", 1)
+
+
+def on_postgresql(attack: str) -> dict[str, str]:
+    """An answer to the PostgreSQL exercise whose upgrade() runs ``attack`` and then migrates."""
+    return {ENUM: in_upgrade(attack, then_migrate=True, exercise_id=ENUM)}
 
 
 def attacks(alice_notebook: Path, out: Path, canary: Path) -> dict[str, tuple[dict, int]]:
@@ -133,6 +139,35 @@ def missing_columns(engine, metadata):
             history,
         ),
         "steals-hidden-cases": ({FUNCTION: steal}, empty_cases),
+        "pg-event-trigger": (
+            on_postgresql(
+                "    op.execute(\"CREATE FUNCTION spoil() RETURNS event_trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'spoiled'; END $$\")\n"
+                "    op.execute('CREATE EVENT TRIGGER spoil ON ddl_command_start "
+                "EXECUTE FUNCTION spoil()')\n"
+            ),
+            history,
+        ),
+        "pg-runs-a-program": (
+            on_postgresql(f"    op.execute(\"COPY (SELECT 1) TO PROGRAM 'touch {canary}/pg'\")\n"),
+            history,
+        ),
+        "pg-holds-a-lock": (
+            on_postgresql(
+                "    op.execute('LOCK TABLE \"user\" IN ACCESS EXCLUSIVE MODE')\n"
+                "    op.execute('SELECT pg_sleep(600)')\n"
+            ),
+            history,
+        ),
+        "pg-as-administrator": (
+            on_postgresql(
+                "    import sqlalchemy\n"
+                "    url = op.get_bind().engine.url.set(username='postgres', password=None)\n"
+                "    with sqlalchemy.create_engine(url).connect() as admin:\n"
+                "        admin.exec_driver_sql('ALTER ROLE CURRENT_USER SUPERUSER')\n"
+            ),
+            history,
+        ),
     }
 
 

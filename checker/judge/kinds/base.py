@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ...db import postgres
+from ...db import postgres_scratch
 from .. import sandbox
 from ..answers import read_answer
 from ..checks import Check, Checks, declared_checks, with_points
@@ -102,7 +102,7 @@ class Exercise:
                         checks.run_all(planned, lambda check: self.run_check_safely(check, trial))
                 finally:
                     dispose_inspection_engines()
-                    postgres.drop_scratch_schemas()
+                    postgres_scratch.drop_all()
         except AnswerProblem as problem:
             duration = time.perf_counter() - started
             return self.problem_report(problem, checks.results, hidden=hidden, duration=duration)

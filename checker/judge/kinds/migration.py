@@ -16,7 +16,7 @@ from alembic import command
 from sqlalchemy import MetaData, create_engine, insert
 from sqlalchemy.pool import NullPool
 
-from ...db import postgres
+from ...db import postgres, postgres_scratch
 from .. import inside, sandbox
 from ..checks import check
 from ..inspection import (
@@ -267,11 +267,12 @@ class MigrationExercise(Exercise):
         PostgreSQL a new schema of the server.
         """
         if self.database_kind == "postgresql":
-            url = postgres.scratch_schema()
-            self.seed(trial.private / f"base-{tag}", url, rows)
-            if not trial.session.isolated:
-                return Database(url, inspect_url=url)
-            return Database(postgres.through_socket_folder(url, CHILD_SOCKET_FOLDER), None, url)
+            space = postgres_scratch.create()
+            self.seed(trial.private / f"base-{tag}", space.learner_url, rows)
+            child_url = space.learner_url
+            if trial.session.isolated:
+                child_url = postgres.through_socket_folder(child_url, CHILD_SOCKET_FOLDER)
+            return Database(child_url, None, space.admin_url)
         key = (self.id, tag)
         if key not in SEEDED_SQLITE_FILES:
             path = trial.private / f"seeded-{tag}.db"
