@@ -7,6 +7,7 @@ and never creates a missing one.
 from __future__ import annotations
 
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,19 +32,28 @@ class Table:
     indexes: tuple[tuple[str | None, tuple[str, ...], bool], ...]
 
 
-def open_sqlite_readonly(path: Path, *, immutable: bool = False) -> Engine:
+def open_sqlite_readonly(
+    path: Path, *, immutable: bool = False, seconds: float | None = None
+) -> Engine:
     """An engine on an existing SQLite file that cannot write to it.
 
     ``immutable`` tells SQLite that nobody changes the file while it is open (a private
-    copy): no locks are taken and no journal is looked for.
+    copy): no locks are taken and no journal is looked for. With ``seconds``, a query still
+    running that long after its connection opened is interrupted.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no database file at {path}")
     uri = f"file:{path.resolve().as_posix()}?mode=ro" + ("&immutable=1" if immutable else "")
-    return create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool
-    )
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True)
+        if seconds is not None:
+            deadline = time.monotonic() + seconds
+            connection.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        return connection
+
+    return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
 def open_readonly(url: str) -> Engine:

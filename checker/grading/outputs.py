@@ -17,10 +17,11 @@ from typing import Any
 
 from .. import __version__
 from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord
+from .feedback import feedback_markdown
 
 FORMATS = ("csv", "json", "feedback", "gradescope")
 DEFAULT_FORMATS = ("csv", "json", "feedback")
-MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write(
@@ -53,7 +54,12 @@ def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
     for learner in learners:
         points = {item.id: item.points for item in learner.items}
         rows.append(
-            [learner.learner, *(points[i] for i in item_ids), learner.points, learner.max_points]
+            [
+                spreadsheet_safe(learner.learner),
+                *(points[i] for i in item_ids),
+                learner.points,
+                learner.max_points,
+            ]
         )
 
     def render(stream) -> None:
@@ -61,6 +67,12 @@ def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
 
     _replace(path, render)
     return path
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP's rule for CSV injection):
+    one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``."""
+    return "'" + cell if cell.startswith(SPREADSHEET_FORMULA_STARTS) else cell
 
 
 def write_results(learners: list[LearnerRecord], path: Path, isolation: str) -> Path:
@@ -107,6 +119,8 @@ def gradescope_json(learner: LearnerRecord) -> str:
             tests.append(gradescope_test(item.id, check.description, check, hidden=hidden))
     result = {
         "score": learner.points,
+        "output_format": "text",
+        "test_output_format": "text",
         "execution_time": round(sum(item.duration for item in learner.items), 2),
         "output": "\n\n".join(
             [f"{learner.points} of {learner.max_points} points."]
@@ -131,58 +145,6 @@ def gradescope_test(item_id: str, name: str, graded: Any, *, hidden: bool) -> di
         "output": graded.message,
         "visibility": "after_published" if hidden else "visible",
     }
-
-
-def feedback_markdown(learner: LearnerRecord) -> str:
-    """What a learner reads: points per item and why each lost point was lost.
-
-    Hidden checks are named by what they check and why they failed, never by their code.
-    """
-    exercises = [item for item in learner.items if isinstance(item, ExerciseRecord)]
-    quizzes = [item for item in learner.items if isinstance(item, QuizRecord)]
-    lines = [
-        f"# Feedback for {learner.learner}",
-        "",
-        f"**{learner.points} of {learner.max_points} points** (checker {__version__}).",
-        "",
-        "✔ passed, ✘ failed, ○ not attempted, ⚠ error in the answer, ⌛ too slow.",
-        "",
-        "| | Exercise | Points |",
-        "|---|---|---|",
-    ]
-    for item in exercises:
-        lines.append(
-            f"| {MARKS[item.outcome]} | `{item.id}` {item.title} "
-            f"| {item.points} / {item.max_points} |"
-        )
-    for item in exercises:
-        if item.points == item.max_points and not item.notes:
-            continue
-        lines += ["", f"## `{item.id}`: {item.outcome}", "", item.message]
-        lines += [f"- Note: {note}" for note in item.notes]
-        not_run = 0
-        for check in item.checks:
-            if check.outcome != "failed":
-                not_run += check.outcome == "not run"
-                continue
-            label = " (hidden check)" if check.visibility == "hidden" else ""
-            lines.append(f"- {MARKS['failed']} {check.description}{label}")
-            if check.message:
-                lines.append(f"  {check.message}")
-        if not_run and item.outcome != "not attempted":
-            plural = "s" if not_run != 1 else ""
-            if not_run == len(item.checks):
-                lines.append(f"- None of its {not_run} check{plural} could run.")
-            else:
-                lines.append(f"- {not_run} more check{plural} could not run.")
-        if item.detail:
-            lines += ["", "```", item.detail, "```"]
-    quiz_points = sum(item.points for item in quizzes)
-    quiz_max = sum(item.max_points for item in quizzes)
-    lines += ["", f"## Quizzes: {quiz_points} of {quiz_max} points", ""]
-    for item in quizzes:
-        lines.append(f"- {MARKS[item.outcome]} `{item.id}`: {item.message}")
-    return "\n".join(lines) + "\n"
 
 
 def _replace(path: Path, render: Callable[[Any], None]) -> None:

@@ -22,6 +22,7 @@ from quiz_answers import RIGHT, wrong_answer
 from wrong_answers import WRONG_ANSWERS
 
 from checker.content.catalogue import EXERCISES, QUESTIONS
+from checker.grading.feedback import plain
 
 SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
@@ -330,7 +331,7 @@ def test_results_list_every_check_with_its_facts(graded):
 def test_feedback_explains_failures_but_shows_no_hidden_code(graded):
     root, *_ = graded
     text = (root / "out" / "feedback" / "fails-hidden.md").read_text()
-    assert "(hidden check)" in text and HIDDEN_FAILURE.message in text
+    assert "(hidden check)" in text and plain(HIDDEN_FAILURE.message) in text
     assert "def " not in text and "lambda" not in text and "assert" not in text
     endless = (root / "out" / "feedback" / "endless-loop.md").read_text()
     assert f"ran for more than {TIMEOUT} s" in endless
