@@ -9,6 +9,7 @@ output is written, whatever the grades. Both exit 2 when used wrongly.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -37,6 +38,11 @@ def usage_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(error)) from None
 
     return run
+
+
+def stop_on_terminate(*_: object) -> None:
+    """SIGTERM stops grading as Ctrl-C does: workers, children and servers are stopped."""
+    raise KeyboardInterrupt
 
 
 def help_of(function: Callable[..., Any]) -> str:
@@ -125,14 +131,19 @@ def grade_command(
     trusted_submissions: bool,
 ) -> None:
     chosen = tuple(name.strip() for name in formats.split(",") if name.strip())
-    run = api.grade(
-        submissions,
-        out,
-        jobs=jobs,
-        timeout=timeout,
-        formats=chosen,
-        trusted_submissions=trusted_submissions,
-    )
+    signal.signal(signal.SIGTERM, stop_on_terminate)
+    try:
+        run = api.grade(
+            submissions,
+            out,
+            jobs=jobs,
+            timeout=timeout,
+            formats=chosen,
+            trusted_submissions=trusted_submissions,
+        )
+    except KeyboardInterrupt:
+        click.echo("Interrupted: grading stopped, and nothing was written.", err=True)
+        sys.exit(130)
     plural = "" if len(run.learners) == 1 else "s"
     click.echo(
         f"Graded {len(run.learners)} learner{plural} ({run.items} exercises and quiz "
