@@ -23,7 +23,7 @@ from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.records import ItemRecord, LearnerRecord
 from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
 from .pool import Failure, GradingPool
-from .submission import Answer, Submission, read_submission
+from .submission import Answer, Submission, read_submission, shared_files
 
 QUIZZES = "quizzes"
 STEPS_PER_EXERCISE = 10  # learner steps a migration exercise runs, with a margin
@@ -87,11 +87,16 @@ def grade_class(
             records[key] = failure_records(key[1], result.reason) if failed else result
             bar.update()
     in_course_order = [*EXERCISES, QUIZZES]
+    readable = {name: found for name, found in read.items() if isinstance(found, Submission)}
+    shared = shared_files(readable)
     return [
         LearnerRecord(
             learner.name,
             [record for item in in_course_order for record in records[(learner.name, item)]],
-            refused=getattr(read[learner.name], "refused", []),
+            refused=[
+                *getattr(read[learner.name], "refused", []),
+                *shared.get(learner.name, []),
+            ],
         )
         for learner in learners
     ]

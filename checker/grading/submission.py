@@ -33,7 +33,7 @@ PROGRESS_FOLDERS = ("notebooks", "exercises")
 
 
 class Refused(Exception):
-    """A file grading will not read: the message says why."""
+    """A file or folder grading will not read: its path in the learner's folder, and why."""
 
 
 @dataclass
@@ -55,6 +55,7 @@ class Submission:
     quiz_answers: dict[str, Any]
     quiz_problems: dict[str, str]
     refused: list[str]
+    hard_links: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 class LearnerFolder:
@@ -66,26 +67,33 @@ class LearnerFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.refused: list[str] = []
+        self.hard_links: dict[str, tuple[int, int]] = {}
 
     def read(self, relative: str, limit: int) -> bytes | None:
-        """The bytes of a regular file, None when absent; refused files are noted, None."""
+        """The bytes of a regular file, None when absent; refused files are noted, None.
+
+        A refused folder is noted once, by its own path (``notebooks/``).
+        """
         try:
             return self._read(relative, limit)
         except Refused as refusal:
-            self.refused.append(f"{relative}: {refusal}")
+            path, reason = refusal.args
+            if f"{path}: {reason}" not in self.refused:
+                self.refused.append(f"{path}: {reason}")
             return None
 
     def _read(self, relative: str, limit: int) -> bytes | None:
         *folders, name = relative.split("/")
         current = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            for part in folders:
-                following = self._open(current, part, os.O_RDONLY | os.O_DIRECTORY)
+            for depth, part in enumerate(folders):
+                shown = "/".join(folders[: depth + 1]) + "/"
+                following = self._open(current, part, os.O_RDONLY | os.O_DIRECTORY, shown)
                 if following is None:
                     return None
                 os.close(current)
                 current = following
-            handle = self._open(current, name, os.O_RDONLY | os.O_NONBLOCK)
+            handle = self._open(current, name, os.O_RDONLY | os.O_NONBLOCK, relative)
         finally:
             os.close(current)
         if handle is None:
@@ -93,23 +101,40 @@ class LearnerFolder:
         with os.fdopen(handle, "rb") as stream:
             details = os.fstat(stream.fileno())
             if not stat.S_ISREG(details.st_mode):
-                raise Refused("not a regular file; not read")
+                raise Refused(relative, "not a regular file; not read")
             if details.st_nlink > 1:
-                raise Refused("a file linked from elsewhere (a hard link); not read")
+                self.hard_links[relative] = (details.st_dev, details.st_ino)
+                raise Refused(relative, "a file linked from elsewhere (a hard link); not read")
             if details.st_size > limit:
-                raise Refused(f"larger than {limit // 2**20} MB; not read")
+                raise Refused(relative, f"larger than {limit // 2**20} MB; not read")
             return stream.read(limit + 1)
 
     @staticmethod
-    def _open(folder: int, name: str, flags: int) -> int | None:
+    def _open(folder: int, name: str, flags: int, shown: str) -> int | None:
         try:
             return os.open(name, flags | os.O_NOFOLLOW, dir_fd=folder)
         except FileNotFoundError:
             return None
         except OSError:
             if stat.S_ISLNK(os.lstat(name, dir_fd=folder).st_mode):
-                raise Refused("a symbolic link; links are not followed") from None
-            raise Refused("not a folder or file that can be read") from None
+                raise Refused(shown, "a symbolic link; links are not followed") from None
+            raise Refused(shown, "not a folder or file that can be read") from None
+
+
+def shared_files(submissions: dict[str, Submission]) -> dict[str, list[str]]:
+    """Notes for learners whose refused hard-linked files are the same file as another
+    learner's: an instructor should look at both."""
+    holders: dict[tuple[int, int], list[tuple[str, str]]] = {}
+    for learner, submission in submissions.items():
+        for relative, inode in submission.hard_links.items():
+            holders.setdefault(inode, []).append((learner, relative))
+    notes: dict[str, list[str]] = {}
+    for sharing in holders.values():
+        for learner, relative in sharing:
+            others = ", ".join(f"{o}'s {path}" for o, path in sharing if o != learner)
+            if others:
+                notes.setdefault(learner, []).append(f"{relative} is the same file as {others}.")
+    return notes
 
 
 def exercise_notebook_names() -> list[str]:
@@ -134,7 +159,7 @@ def read_submission(learner: Path) -> Submission:
         exercise_id: find_answer(folder, exercise_id, cells, problems) for exercise_id in EXERCISES
     }
     quiz_answers, quiz_problems = read_quiz_answers(folder)
-    return Submission(answers, quiz_answers, quiz_problems, folder.refused)
+    return Submission(answers, quiz_answers, quiz_problems, folder.refused, folder.hard_links)
 
 
 def find_answer(

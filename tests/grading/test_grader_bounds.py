@@ -1,0 +1,247 @@
+"""The grader's own side, through ``python -m checker grade``: submissions read strictly,
+bounded work on learner data, outputs nobody can inject into, and an interrupted grading
+that leaves nothing running.
+
+Each case is a learner graded beside Alice (all right): the case gains nothing, Alice
+keeps the grade she gets alone and her files stay byte-identical, the batch finishes
+within a stated time with its outputs written, and the grader's memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from class_builder import ROOT, learner_folder
+from quiz_answers import RIGHT
+
+from checker.content.catalogue import EXERCISES, QUESTIONS
+from checker.judge import boundary
+
+pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
+SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
+FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
+SCRIPT_NOTEBOOK = "exercises/03_first_migrations_exercises.ipynb"
+FORMULA_NAME = '=HYPERLINK("attacker.example";"ok")'
+BATCH_SECONDS = 180
+PEAK_MEMORY_MB = 600
+
+
+def in_upgrade(attack: str) -> str:
+    return SOLUTIONS[SCRIPT].replace("def upgrade():\n", f"def upgrade():\n{attack}", 1)
+
+
+def build_class(base: Path) -> tuple[Path, Path]:
+    """Alice and one learner per case; returns the class folder and Alice's folder."""
+    submissions = base / "class"
+    alice = learner_folder(submissions, "alice", SOLUTIONS, RIGHT)
+    for name, target in (
+        ("links-to-solutions", ROOT / "solutions"),
+        ("links-to-classmate", Path("../alice/exercises")),
+    ):
+        folder = learner_folder(submissions, name, {}, notebooks=[])
+        shutil.rmtree(folder / "exercises")
+        (folder / "exercises").symlink_to(target, target_is_directory=True)
+    quiz_link = learner_folder(submissions, "links-classmate-quizzes", {}, notebooks=[])
+    shutil.rmtree(quiz_link / "notebooks")
+    (quiz_link / "notebooks").symlink_to(Path("../alice/notebooks"), target_is_directory=True)
+    victim = learner_folder(submissions, "victim", SOLUTIONS)
+    hard = learner_folder(submissions, "hard-links-classmate", {}, notebooks=[])
+    os.link(victim / SCRIPT_NOTEBOOK, hard / SCRIPT_NOTEBOOK)
+    renamed = learner_folder(submissions, "hands-in-the-solutions", {}, notebooks=[])
+    shutil.copy(ROOT / "solutions/03_first_migrations_solutions.ipynb", renamed / "exercises")
+
+    tiny_cells = learner_folder(submissions, "huge-notebook", {FUNCTION: SOLUTIONS[FUNCTION]})
+    path = tiny_cells / "exercises/01_why_migrations_exercises.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [nbformat.v4.new_code_cell("x") for _ in range(60_000)] + notebook.cells
+    nbformat.write(notebook, path)
+    huge_cell = "# " + "x" * 5 * 2**20 + "\n" + SOLUTIONS[SCRIPT]
+    learner_folder(submissions, "huge-answer-cell", {SCRIPT: huge_cell})
+    many_tables = (
+        "    for n in range(400):\n        op.create_table(f't{n}', sa.Column('id', sa.Integer))\n"
+    )
+    learner_folder(submissions, "many-tables", {SCRIPT: in_upgrade(many_tables)})
+    huge_view = (
+        "    op.rename_table('user', 'people')\n"
+        "    op.execute('CREATE VIEW \"user\" AS SELECT id, username, "
+        "zeroblob(40000000) AS email FROM people')\n"
+        "    return\n"
+    )
+    learner_folder(submissions, "huge-view", {SCRIPT: in_upgrade(huge_view)})
+
+    markup = "raise RuntimeError('<script>alert(1)</script> ``` # heading [x](http://e)')\n"
+    learner_folder(submissions, "markup-in-errors", {SCRIPT: in_upgrade(f"    {markup}")})
+    values = (
+        "    op.execute(\"UPDATE user SET email = '<script>alert(1)</script> # [x](e)' || id\")\n"
+    )
+    learner_folder(submissions, "markup-in-values", {SCRIPT: in_upgrade(values)})
+    learner_folder(submissions, FORMULA_NAME, {})
+    nested = learner_folder(submissions, "nested-progress", {}, RIGHT)
+    deep = "[" * 100_000 + "]" * 100_000
+    first = next(iter(QUESTIONS))
+    (nested / f"notebooks/workspace/progress/{first}.json").write_text(
+        f'{{"question": "{first}", "answer": {deep}}}'
+    )
+    return submissions, alice
+
+
+def grade(submissions: Path, out: Path) -> tuple[subprocess.CompletedProcess, float, int]:
+    """Grade through the command; returns the result, its seconds and its peak memory (MB)."""
+    measure = (
+        "import resource, subprocess, sys; "
+        "result = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "sys.stdout.write(result.stdout); sys.stderr.write(result.stderr); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024); "
+        "sys.exit(result.returncode)"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", measure, sys.executable, "-m", "checker", "grade",
+         str(submissions), "--out", str(out), "--jobs", "2", "--timeout", "5"],
+        capture_output=True, text=True, timeout=BATCH_SECONDS * 2,
+    )  # fmt: skip
+    return result, time.monotonic() - started, int(result.stdout.splitlines()[-1])
+
+
+def results(out: Path) -> dict[str, dict]:
+    document = json.loads((out / "results.json").read_text())
+    return {learner["learner"]: learner for learner in document["learners"]}
+
+
+def points(learner: dict) -> dict[str, int]:
+    return {item["id"]: item["points"] for item in learner["items"]}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("bounds")
+    submissions, alice = build_class(base)
+    shutil.copytree(alice, base / "alone" / "alice")
+    alone, _, _ = grade(base / "alone", base / "out-alone")
+    assert alone.returncode == 0, alone.stderr
+    before = {p: p.read_bytes() for p in alice.rglob("*") if p.is_file()}
+    result, seconds, peak = grade(submissions, base / "out")
+    return {
+        "result": result, "seconds": seconds, "peak": peak, "out": base / "out",
+        "alone": base / "out-alone", "alice": alice, "before": before,
+    }  # fmt: skip
+
+
+def test_the_batch_finishes_in_time_with_bounded_memory(graded):
+    assert graded["result"].returncode == 0, graded["result"].stderr
+    assert graded["seconds"] < BATCH_SECONDS
+    assert graded["peak"] < PEAK_MEMORY_MB
+
+
+def test_the_classmate_keeps_her_grade_and_her_files(graded):
+    assert points(results(graded["out"])["alice"]) == points(results(graded["alone"])["alice"])
+    after = {p: p.read_bytes() for p in graded["alice"].rglob("*") if p.is_file()}
+    assert after == graded["before"]
+
+
+@pytest.mark.parametrize(
+    ("learner", "refusal"),
+    [
+        ("links-to-solutions", "exercises/: a symbolic link"),
+        ("links-to-classmate", "exercises/: a symbolic link"),
+        ("links-classmate-quizzes", "notebooks/: a symbolic link"),
+        ("hard-links-classmate", f"{SCRIPT_NOTEBOOK}: a file linked from elsewhere"),
+    ],
+)
+def test_linked_files_earn_nothing_and_the_feedback_says_why(graded, learner, refusal):
+    record = results(graded["out"])[learner]
+    assert sum(points(record).values()) == 0
+    assert any(note.startswith(refusal) for note in record["refused"]), record["refused"]
+    feedback = (graded["out"] / "feedback" / f"{learner}.md").read_text()
+    assert "## Files not read" in feedback
+    assert "symbolic link" in feedback or "hard link" in feedback
+
+
+def test_a_file_shared_through_a_hard_link_is_flagged_in_both_folders(graded):
+    learners = results(graded["out"])
+    assert sum(points(learners["hard-links-classmate"]).values()) == 0
+    assert f"{SCRIPT_NOTEBOOK} is the same file as victim's {SCRIPT_NOTEBOOK}." in (
+        learners["hard-links-classmate"]["refused"]
+    )
+    assert any("hard-links-classmate's" in note for note in learners["victim"]["refused"])
+
+
+def test_only_the_course_notebook_names_are_answers(graded):
+    assert sum(points(results(graded["out"])["hands-in-the-solutions"]).values()) == 0
+
+
+def test_a_notebook_of_many_cells_is_read_once_and_graded(graded):
+    record = results(graded["out"])["huge-notebook"]
+    assert points(record)[FUNCTION] == EXERCISES[FUNCTION].max_points
+
+
+@pytest.mark.parametrize(
+    ("learner", "earned", "message"),
+    [
+        ("huge-answer-cell", 0, "larger than 1 MB; not read"),
+        ("many-tables", 1, "tables; the checker inspects at most 50"),
+        ("huge-view", 1, "table user is missing"),
+    ],
+)
+def test_work_on_learner_data_is_bounded(graded, learner, earned, message):
+    item = next(i for i in results(graded["out"])[learner]["items"] if i["id"] == SCRIPT)
+    assert item["points"] == earned
+    text = json.dumps(item)
+    assert message in text and len(text) < 20_000
+
+
+def test_no_cell_of_the_gradebook_is_a_formula(graded):
+    with open(graded["out"] / "grades.csv", newline="") as stream:
+        names = [row[0] for row in csv.reader(stream)]
+    assert f"'{FORMULA_NAME}" in names
+    assert not [name for name in names if name.startswith(("=", "+", "-", "@"))]
+
+
+def test_learner_text_in_feedback_is_escaped(graded):
+    feedback = (graded["out"] / "feedback" / "markup-in-errors.md").read_text()
+    outside, _, rest = feedback.partition("\n````text\n")
+    inside, fence, after = rest.partition("\n````\n")
+    assert fence, "the error is shown in a block its own backticks cannot close"
+    assert "```" in inside and "<script>" in inside
+    assert "<script>" not in outside + after
+    values = (graded["out"] / "feedback" / "markup-in-values.md").read_text()
+    assert "<script>" not in values
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; # \\[x\\](e)" in values
+
+
+def test_a_malformed_progress_file_costs_only_its_question(graded):
+    record = results(graded["out"])["nested-progress"]
+    quizzes = [item for item in record["items"] if item["kind"] == "quiz"]
+    assert [item["outcome"] for item in quizzes].count("error") == 1
+    assert sum(item["points"] for item in quizzes) == len(QUESTIONS) - 1
+
+
+def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
+    servers_before = {p.pid for p in psutil.process_iter() if p.name() == "postgres"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "grade", str(graded["alice"].parent),
+         "--out", str(tmp_path / "out"), "--jobs", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(4)
+    started = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
+    servers = {p.pid for p in psutil.process_iter() if p.name() == "postgres"} - servers_before
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and "Interrupted" in stderr
+    time.sleep(1)
+    alive = [pid for pid in started | servers if psutil.pid_exists(pid)]
+    alive = [pid for pid in alive if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    assert started and not alive
+    assert not (tmp_path / "out").exists()
