@@ -11,6 +11,7 @@ the clean helper into namespaces, and bubblewrap with a fresh interpreter when `
 is installed), and where the time goes: the median grading time of each exercise.
 
     python benchmarks/grading_throughput.py [--learners 200] [--jobs N] [--baseline-learners 4]
+                                            [--no-hostile]
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "grading"))
 
 from class_builder import learner_folder  # noqa: E402
 from quiz_answers import RIGHT, wrong_answer  # noqa: E402
+from test_hostile import attacks  # noqa: E402
 from wrong_answers import WRONG_ANSWERS  # noqa: E402
 
 from checker.content.catalogue import EXERCISES  # noqa: E402
@@ -45,6 +48,7 @@ from checker.judge import sandbox  # noqa: E402
 TARGET_RATE = 12
 TARGET_RATIO = 25
 SESSIONS = 40
+HOSTILE_TIMEOUT = 10.0
 MIX = (("right", 0.70), ("known wrong", 0.15), ("untouched", 0.10), ("syntax error", 0.05))
 
 
@@ -112,6 +116,28 @@ def baseline(submissions: Path, learners: int, jobs: int, scratch: Path) -> tupl
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         list(pool.map(run_notebooks, copies))
     return time.perf_counter() - started, len(copies) * len(EXERCISES)
+
+
+def with_hostile_learners(submissions: Path, jobs: int, timeout: float) -> None:
+    """Grade the class again with the hostile learners of the tests added, and show that
+    the batch grows only by what their own grading costs: the time limits they hit."""
+    hostile = submissions.parent / "with-hostile"
+    shutil.copytree(submissions, hostile, symlinks=True)
+    scratch = submissions.parent / "attacks"
+    names = attacks(scratch / "notebook.ipynb", scratch / "out", scratch / "canary")
+    for name, (answers, _) in names.items():
+        learner_folder(hostile, f"hostile-{name}", answers)
+    started = time.perf_counter()
+    records = grade_class(hostile, jobs=jobs, timeout=timeout, progress=False)
+    wall = time.perf_counter() - started
+    hit = sum(
+        item.outcome == "timed out" for r in records if r.learner.startswith("hostile-")
+        for item in r.items
+    )  # fmt: skip
+    print(
+        f"with {len(names)} hostile learners added: wall {wall:7.1f} s; they hit {hit} time "
+        f"limits of {timeout:g} s ({hit * timeout / jobs:.1f} s over {jobs} workers)"
+    )
 
 
 def where_the_time_goes(records: list[dict]) -> None:
@@ -185,6 +211,10 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--baseline-learners", type=int, default=4)
+    parser.add_argument(
+        "--hostile", action=argparse.BooleanOptionalAction, default=True,
+        help="also grade the class with the hostile learners of the tests added",
+    )  # fmt: skip
     args = parser.parse_args()
     boundary_costs()  # first, while this process has a single thread, as a grading worker does
 
@@ -197,7 +227,9 @@ def main() -> None:
         print(f"  answers: {mix}; plus {len(RIGHT)} quiz questions each")
 
         started = time.perf_counter()
-        records = grade_class(submissions, jobs=args.jobs, progress=False)
+        records = grade_class(
+            submissions, jobs=args.jobs, timeout=HOSTILE_TIMEOUT, progress=False
+        )
         wall = time.perf_counter() - started
         rate = gradings / wall
         own, largest = peak_memory_mb()
@@ -219,6 +251,8 @@ def main() -> None:
         )
         ratio = rate / base_rate
         print(f"ratio: {ratio:.1f}x the baseline")
+        if args.hostile:
+            with_hostile_learners(submissions, args.jobs, HOSTILE_TIMEOUT)
         for name, ok in (
             (f"at least {TARGET_RATE} gradings/s", rate >= TARGET_RATE),
             (f"at least {TARGET_RATIO}x the baseline", ratio >= TARGET_RATIO),

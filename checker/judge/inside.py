@@ -48,10 +48,9 @@ def describe_error(error: BaseException, learner_file: str | None) -> dict[str, 
         learner = Path(learner_file).resolve()
         for frame in traceback.extract_tb(error.__traceback__):
             if Path(frame.filename).resolve() == learner:
-                frames.append({"line": frame.lineno, "function": frame.name, "code": frame.line})
+                frames.append({"line": frame.lineno, "function": frame.name})
         if isinstance(error, SyntaxError) and error.filename and Path(error.filename) == learner:
-            code = (error.text or "").strip()
-            frames.append({"line": error.lineno, "function": "", "code": code})
+            frames.append({"line": error.lineno, "function": ""})
     return {"error": summary, "frames": frames}
 
 

@@ -22,6 +22,8 @@ from ..outcomes import AnswerProblem, CheckResult, Outcome, Report, Status
 from ..scratch import ScratchTampered
 
 STEPS_MODULE = "checker.judge.inside"
+MAX_ERROR_CHARACTERS = 300
+MAX_FRAMES = 5
 
 
 class SolutionNotShipped(LookupError):
@@ -152,9 +154,13 @@ class Exercise:
         )
 
     def run_step(
-        self, session: sandbox.Session, step: str, *args: Any, what: str
+        self, session: sandbox.Session, step: str, *args: Any, what: str, source: str
     ) -> dict[str, Any]:
-        """Run a step of ``checker.judge.inside`` in the sandbox; learner trouble is a problem."""
+        """Run a step of ``checker.judge.inside`` in the sandbox; learner trouble is a problem.
+
+        An error is shown with the lines of ``source`` (the answer as the checker has it) that
+        the child names; only the error's own text comes from the child.
+        """
         result = session.call(f"{STEPS_MODULE}:{step}", *args)
         if result.status == "timed out":
             raise AnswerProblem(
@@ -170,7 +176,9 @@ class Exercise:
             )
         if "error" in result.value:
             raise AnswerProblem(
-                Outcome.ERROR, f"{what} raised an error.", format_learner_error(result.value)
+                Outcome.ERROR,
+                f"{what} raised an error.",
+                format_learner_error(result.value, source.splitlines()),
             )
         return result.value
 
@@ -209,16 +217,20 @@ def require_valid_syntax(source: str) -> None:
         ) from None
 
 
-def format_learner_error(described: dict[str, Any]) -> str:
-    """Render what ``inside.describe_error`` reported: the error, then the learner's lines."""
-    lines = [str(described.get("error", "unknown error"))]
-    for frame in described.get("frames") or []:
-        if not isinstance(frame, dict):
+def format_learner_error(described: dict[str, Any], source: list[str]) -> str:
+    """Render what ``inside.describe_error`` reported: the error's first line (cut short),
+    then where in the answer, each line quoted from ``source``, never from the child."""
+    error = " ".join(str(described.get("error", "unknown error")).split())
+    lines = [error if len(error) <= MAX_ERROR_CHARACTERS else error[:MAX_ERROR_CHARACTERS] + "..."]
+    frames = described.get("frames") if isinstance(described.get("frames"), list) else []
+    for frame in frames[:MAX_FRAMES]:
+        if not isinstance(frame, dict) or type(frame.get("line")) is not int:
             continue
-        where = f"  line {frame.get('line')}"
-        if frame.get("function") and frame.get("function") != "<module>":
-            where += f", in {frame.get('function')}()"
+        number, function = frame["line"], frame.get("function")
+        where = f"  line {number}"
+        if isinstance(function, str) and function.isidentifier():
+            where += f", in {function}()"
         lines.append(where)
-        if frame.get("code"):
-            lines.append(f"    {frame.get('code')}")
+        if 1 <= number <= len(source) and source[number - 1].strip():
+            lines.append(f"    {source[number - 1].strip()[:MAX_ERROR_CHARACTERS]}")
     return "\n".join(lines)

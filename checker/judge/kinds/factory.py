@@ -52,6 +52,7 @@ class FactoryTrial:
 
     session: sandbox.Session
     private: Path
+    source: str
     facts: dict[str, Any] = field(default_factory=dict)
     asked: bool = False
 
@@ -87,7 +88,8 @@ class FactoryExercise(Exercise):
         """flask db upgrade through this app creates the user table"""
         failure = self.facts(trial).get("upgrade")
         if isinstance(failure, dict):
-            raise CheckFailed(f"flask db upgrade failed: {failure.get('error')}")
+            error = " ".join(str(failure.get("error")).split())[:300]
+            raise CheckFailed(f"flask db upgrade failed: {error}")
         copy = trial.private / "app.db"
         if not trial.session.scratch.copy_out("app.db", copy):
             raise CheckFailed("no database was created: did the upgrade run?")
@@ -128,7 +130,7 @@ class FactoryExercise(Exercise):
         scratch.write("migrations/alembic.ini", ALEMBIC_INI.encode())
         first = (self.files / "migrations" / self.first_revision).read_bytes()
         scratch.write(f"migrations/versions/{self.first_revision}", first)
-        return FactoryTrial(session, private)
+        return FactoryTrial(session, private, source)
 
     def facts(self, trial: FactoryTrial) -> dict[str, Any]:
         """What building apps from the factory showed, found out once in the sandbox."""
@@ -142,6 +144,7 @@ class FactoryExercise(Exercise):
                 scratch.child_path("migrations"),
                 f"sqlite:///{scratch.child_path('app.db')}",
                 what="Your create_app()",
+                source=trial.source,
             ).get("facts")
             trial.facts = found if isinstance(found, dict) else {}
         return trial.facts

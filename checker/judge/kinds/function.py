@@ -35,6 +35,7 @@ class FunctionTrial:
     session: sandbox.Session
     private: Path
     module: str
+    source: str
 
 
 class FunctionExercise(Exercise):
@@ -59,7 +60,7 @@ class FunctionExercise(Exercise):
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> FunctionTrial:
         session.scratch.write("answer.py", source.encode("utf-8"))
-        return FunctionTrial(session, private, session.scratch.child_path("answer.py"))
+        return FunctionTrial(session, private, session.scratch.child_path("answer.py"), source)
 
     def run_check(self, check: Check, trial: FunctionTrial) -> None:
         case = next(case for case in self.cases if case.name == check.name)
@@ -79,6 +80,7 @@ class FunctionExercise(Exercise):
                 "layout": case.models_layout,
             },
             what=f"Your {self.function_name}()",
+            source=trial.source,
         )
         self.verify_case(case, result)
 

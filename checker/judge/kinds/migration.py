@@ -54,6 +54,7 @@ class MigrationTrial:
 
     session: sandbox.Session
     private: Path
+    source: str
     location: str
     answer_file: str
     revision: str
@@ -142,6 +143,7 @@ class MigrationExercise(Exercise):
             trial.location,
             trial.answer_file,
             what="Loading the script",
+            source=trial.source,
         )
 
     @check("upgrade-schema", needs="history")
@@ -201,6 +203,7 @@ class MigrationExercise(Exercise):
         return MigrationTrial(
             session,
             private,
+            source,
             scratch.child_path("migrations"),
             scratch.child_path("migrations/versions/answer.py"),
             revision,
@@ -237,6 +240,7 @@ class MigrationExercise(Exercise):
             target,
             trial.answer_file,
             what=f"Your {direction}()",
+            source=trial.source,
         )
 
     def verify_schema(
