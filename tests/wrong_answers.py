@@ -136,7 +136,7 @@ WRONG_ANSWERS = [
             "existing_nullable=False)\n        batch_op.create_unique_constraint('uq_user_login'",
         ),
         "error",
-        "after upgrade, unique constraint on user(login) is missing",
+        "after upgrade, unique constraint uq_user_login on user(login) is missing",
     ),
     WrongAnswer(
         "04-rename-username",
@@ -321,7 +321,7 @@ WRONG_ANSWERS += [
         "downgrade left empty",
         body("07-unnamed-constraint", "downgrade", "    pass\n"),
         "failed",
-        "after downgrade, unique constraint on user(email) is missing",
+        "after downgrade, unique constraint uq_user_email on user(email) is missing",
     ),
 ]
 

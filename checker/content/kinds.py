@@ -6,6 +6,7 @@ Lesson modules subclass these, so that each exercise declares only what is its o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import MetaData
 
@@ -24,6 +25,9 @@ class MigrationExercise(kinds.MigrationExercise):
 
     def metadata(self, layout: str) -> MetaData:
         return layouts.build_metadata(layout)
+
+    def seed_tables(self, users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        return layouts.seed_tables(self.metadata(self.start_layout), users)
 
 
 class FunctionExercise(kinds.FunctionExercise):

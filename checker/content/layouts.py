@@ -7,6 +7,7 @@ metadata. They use the sample app's naming convention.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Boolean, Column, Enum, ForeignKey, Integer, MetaData, String, Table, Text
 
@@ -92,6 +93,28 @@ def build_metadata(layout: str) -> MetaData:
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     LAYOUTS[layout](metadata)
     return metadata
+
+
+def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, list[dict]]:
+    """Rows for every table of a start layout: the users (with a password hash for two in
+    three and a bio for three in four, where the layout has those columns) and, where there
+    is a post table, a post for every other user."""
+    columns = metadata.tables["user"].columns.keys()
+    user_rows = []
+    for number, user in enumerate(users):
+        row = {"id": user["id"], "username": user["username"], "email": user["email"]}
+        if "password_hash" in columns:
+            row["password_hash"] = None if number % 3 == 0 else f"hash-{user['id']}"
+        if "bio" in columns:
+            row["bio"] = None if number % 4 == 1 else f"{user['username']} writes here"
+        user_rows.append(row)
+    tables = {"user": user_rows}
+    if "post" in metadata.tables:
+        tables["post"] = [
+            {"id": 1000 + user["id"], "title": f"{user['username']} writes", "user_id": user["id"]}
+            for user in users[::2]
+        ]
+    return tables
 
 
 VISIBLE_USERS = [

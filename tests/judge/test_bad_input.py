@@ -132,9 +132,9 @@ def test_monkeypatching_the_checker_from_the_answer_gains_nothing():
         "        batch_op.drop_column('password_hash')\n", "        pass\n"
     )
     rigged = wrong + (
-        "\nimport checker.judge.inspection as inspection\n"
-        "inspection.schema_differences = lambda *args: []\n"
-        "inspection.compare_rows = lambda *args: None\n"
+        "\nimport checker.judge.schema as schema, checker.judge.rows as rows\n"
+        "schema.schema_differences = lambda *args: []\n"
+        "rows.compare_rows = lambda *args: None\n"
     )
     report = SCRIPT.judge(rigged)
     assert report.outcome is Outcome.FAILED

@@ -16,8 +16,8 @@ from sqlalchemy import MetaData
 
 from .. import sandbox
 from ..checks import check
-from ..inspection import database_version, schema_differences
 from ..outcomes import CheckFailed
+from ..schema import database_version, schema_differences
 from .base import Exercise
 
 ALEMBIC_INI = """\

@@ -19,14 +19,9 @@ from sqlalchemy.pool import NullPool
 from ...db import postgres, postgres_scratch
 from .. import inside, sandbox
 from ..checks import check
-from ..inspection import (
-    compare_rows,
-    database_version,
-    enum_type_differences,
-    schema_differences,
-    user_rows,
-)
 from ..outcomes import CheckFailed
+from ..rows import compare_rows, table_rows
+from ..schema import database_version, enum_type_differences, schema_differences
 from .base import Exercise
 from .source import history_heads, script_identity
 
@@ -59,7 +54,7 @@ class MigrationTrial:
     answer_file: str
     revision: str
     down_revision: Any
-    visible_rows: list[dict[str, Any]]
+    visible_rows: dict[str, list[dict[str, Any]]]
     visible_db: Database | None = None
     hidden_db: Database | None = None
     copies: itertools.count = field(default_factory=itertools.count)
@@ -70,7 +65,7 @@ class MigrationTrial:
             return database.inspect_url
         copy = self.private / f"observed-{next(self.copies)}.db"
         if not self.session.scratch.copy_out(database.scratch_file, copy):
-            raise CheckFailed(f"after {when}, the database file {database.scratch_file} is gone.")
+            raise CheckFailed(f"{when}, the database file {database.scratch_file} is gone.")
         return f"sqlite:///{copy}"
 
 
@@ -79,8 +74,9 @@ class MigrationExercise(Exercise):
 
     Declared by subclasses: the history the script continues (``base_revisions``, files
     of ``files/migrations``), the layouts before and after (``start_layout``,
-    ``target_layout``, built by ``metadata``), the users seeded, and how each user row
-    should look after the upgrade (``after_upgrade``).
+    ``target_layout``, built by ``metadata``), the rows seeded in every table of the start
+    layout (``seed_tables``), and how each user row should look after the upgrade
+    (``after_upgrade``; rows of the other tables stay as they were).
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
@@ -99,6 +95,27 @@ class MigrationExercise(Exercise):
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         """How a seeded user row should look after the upgrade."""
         raise NotImplementedError
+
+    def seed_tables(self, users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """The rows seeded in each table of the start layout, in an order that inserts."""
+        raise NotImplementedError
+
+    def upgraded(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
+        """The rows expected after the upgrade, in every table the target layout keeps."""
+        kept = self.metadata(self.target_layout).tables
+        return {
+            name: [self.after_upgrade(dict(row)) for row in rows] if name == "user" else rows
+            for name, rows in tables.items()
+            if name in kept
+        }
+
+    def verify_rows(
+        self, trial: MigrationTrial, db: Database, when: str, expected: dict[str, list[dict]]
+    ) -> None:
+        """Every row of every table is there, with the values expected."""
+        observed = trial.observe(db, when)
+        for table, rows in expected.items():
+            compare_rows(when, table, rows, table_rows(observed, table))
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -155,10 +172,9 @@ class MigrationExercise(Exercise):
 
     @check("upgrade-data", needs="history")
     def upgrade_data(self, trial: MigrationTrial) -> None:
-        """after upgrade, every user is there with the right values"""
-        expected = [self.after_upgrade(dict(row)) for row in trial.visible_rows]
-        observed = trial.observe(trial.visible_db, "upgrade")
-        compare_rows("after upgrade", expected, user_rows(observed))
+        """after upgrade, every row of every table is there with the right values"""
+        expected = self.upgraded(trial.visible_rows)
+        self.verify_rows(trial, trial.visible_db, "after upgrade", expected)
 
     @check("downgrade-schema", needs="history")
     def downgrade_schema(self, trial: MigrationTrial) -> None:
@@ -168,22 +184,19 @@ class MigrationExercise(Exercise):
 
     @check("downgrade-data", needs="history")
     def downgrade_data(self, trial: MigrationTrial) -> None:
-        """after downgrade, every user is back as before"""
-        observed = trial.observe(trial.visible_db, "downgrade")
-        compare_rows("after downgrade", trial.visible_rows, user_rows(observed))
+        """after downgrade, every row of every table is back as before"""
+        self.verify_rows(trial, trial.visible_db, "after downgrade", trial.visible_rows)
 
     @check("other-data", hidden=True, needs="history")
     def other_data(self, trial: MigrationTrial) -> None:
-        """a round trip keeps the data of other users (unusual names, more rows)"""
-        rows = self.seed_rows(self.hidden_users)
-        trial.hidden_db = self.seeded_database(trial, rows, tag="hidden")
+        """a round trip keeps other data (unusual names, more rows)"""
+        tables = self.seed_tables(self.hidden_users)
+        trial.hidden_db = self.seeded_database(trial, tables, tag="hidden")
         self.migrate(trial, trial.hidden_db, "upgrade", trial.revision)
-        expected = [self.after_upgrade(dict(row)) for row in rows]
-        observed = trial.observe(trial.hidden_db, "upgrade")
-        compare_rows("with other users, after upgrade", expected, user_rows(observed))
+        expected = self.upgraded(tables)
+        self.verify_rows(trial, trial.hidden_db, "with other data, after upgrade", expected)
         self.migrate(trial, trial.hidden_db, "downgrade", self.parents[0])
-        observed = trial.observe(trial.hidden_db, "downgrade")
-        compare_rows("with other users, after downgrade", rows, user_rows(observed))
+        self.verify_rows(trial, trial.hidden_db, "with other data, after downgrade", tables)
 
     @check("upgrade-again", hidden=True, needs="history")
     def upgrade_again(self, trial: MigrationTrial) -> None:
@@ -208,26 +221,13 @@ class MigrationExercise(Exercise):
             scratch.child_path("migrations/versions/answer.py"),
             revision,
             down_revision,
-            self.seed_rows(self.visible_users),
+            self.seed_tables(self.visible_users),
         )
 
     def heads_with(self, revision: str, down_revision: Any) -> list[str]:
         """The heads of the base history once a script ``revision`` follows ``down_revision``."""
         scripts = [(self.files / "migrations" / name).read_text() for name in self.base_revisions]
         return history_heads(scripts, {revision: down_revision})
-
-    def seed_rows(self, users: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The rows seeded before the upgrade, shaped for the start layout."""
-        columns = self.metadata(self.start_layout).tables["user"].columns.keys()
-        rows = []
-        for number, user in enumerate(users):
-            row = {"id": user["id"], "username": user["username"], "email": user["email"]}
-            if "password_hash" in columns:
-                row["password_hash"] = None if number % 3 == 0 else f"hash-{user['id']}"
-            if "bio" in columns:
-                row["bio"] = None if number % 4 == 1 else f"{user['username']} writes here"
-            rows.append(row)
-        return rows
 
     def migrate(self, trial: MigrationTrial, db: Database, direction: str, target: str) -> None:
         """Run the learner's upgrade or downgrade to ``target`` in the sandbox."""
@@ -250,7 +250,7 @@ class MigrationExercise(Exercise):
         layout = self.target_layout if revision else self.start_layout
         expected_version = [revision] if revision else sorted(self.parents)
         metadata = self.metadata(layout)
-        observed = trial.observe(db, when)
+        observed = trial.observe(db, f"after {when}")
         differences = schema_differences(observed, metadata)
         differences += enum_type_differences(observed, metadata)
         if differences:
@@ -262,7 +262,7 @@ class MigrationExercise(Exercise):
             )
 
     def seeded_database(
-        self, trial: MigrationTrial, rows: list[dict[str, Any]], tag: str
+        self, trial: MigrationTrial, rows: dict[str, list[dict[str, Any]]], tag: str
     ) -> Database:
         """A database at the base revision holding ``rows``, built from trusted scripts only,
         in the checker's own folder, then given to the child.
@@ -285,7 +285,7 @@ class MigrationExercise(Exercise):
         trial.session.scratch.write(f"{tag}.db", SEEDED_SQLITE_FILES[key])
         return Database(f"sqlite:///{trial.session.scratch.child_path(tag + '.db')}", f"{tag}.db")
 
-    def seed(self, base: Path, url: str, rows: list[dict[str, Any]]) -> None:
+    def seed(self, base: Path, url: str, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Upgrade an empty database through the base revisions, then insert ``rows``."""
         versions = base / "versions"
         versions.mkdir(parents=True)
@@ -294,7 +294,8 @@ class MigrationExercise(Exercise):
             (versions / name).write_bytes((self.files / "migrations" / name).read_bytes())
         command.upgrade(inside.alembic_config(str(base), url), "heads")
         engine = create_engine(url, poolclass=NullPool)
-        table = self.metadata(self.start_layout).tables["user"]
+        tables = self.metadata(self.start_layout).tables
         with engine.begin() as connection:
-            connection.execute(insert(table), rows)
+            for name, table_rows_ in rows.items():
+                connection.execute(insert(tables[name]), table_rows_)
         engine.dispose()
