@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
+from sample_app.extensions import NAMING_CONVENTION
+
 from ..judge import kinds
 from . import layouts
 
@@ -22,6 +24,14 @@ class MigrationExercise(kinds.MigrationExercise):
     files = CONTENT_DIR
     visible_users = layouts.VISIBLE_USERS
     hidden_users = layouts.HIDDEN_USERS
+    naming_convention = NAMING_CONVENTION
+    forbidden_imports = {
+        "sample_app": (
+            "a migration must not import the app (sample_app) or its models: the models change "
+            "after the migration is written, the migration must not. Describe the tables it "
+            "needs inside the script, with sa.table(...)"
+        )
+    }
 
     def metadata(self, layout: str) -> MetaData:
         return layouts.build_metadata(layout)

@@ -19,14 +19,16 @@ def _user(
     *,
     name_column: str = "username",
     unique_email: bool = True,
+    with_email: bool = True,
     extra: tuple = (),
 ) -> Table:
+    email = [Column("email", String(120), nullable=False, unique=unique_email)]
     return Table(
         "user",
         metadata,
         Column("id", Integer, primary_key=True),
         Column(name_column, String(80), nullable=False, unique=True),
-        Column("email", String(120), nullable=False, unique=unique_email),
+        *(email if with_email else []),
         *extra,
     )
 
@@ -77,6 +79,8 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
         m, extra=(Column("display_name", String(80), nullable=False),)
     ),
     "user+password": lambda m: _user(m, extra=(_password(),)),
+    "user(no email)+password": lambda m: _user(m, with_email=False, extra=(_password(),)),
+    "user+bio": lambda m: _user(m, extra=(_bio(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
     "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(200)))),
     "user+password+post": lambda m: (_user(m, extra=(_password(),)), _post(m)),
@@ -123,6 +127,8 @@ VISIBLE_USERS = [
     {"id": 3, "username": "carol", "email": "carol@example.com"},
     {"id": 4, "username": "dave", "email": "dave@example.com"},
     {"id": 5, "username": "erin", "email": "erin@example.com"},
+    {"id": 6, "username": "mcDonald", "email": "mcdonald@example.com"},
+    {"id": 7, "username": "éva", "email": "eva@example.com"},
 ]
 
 _HIDDEN_NAMES = ["zoë", "li_lei", "o'brien", "Ævar", "mañana", "dmitrïy", "x" * 80, "a b"]

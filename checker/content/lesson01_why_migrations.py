@@ -66,7 +66,20 @@ with `password_hash`, the answer is `{"user.password_hash"}`.
                 {"product.id", "product.name", "product.price_cents"}
                 | {"order.id", "order.user_id", "order.product_id", "order.notes"}
             ),
-            hidden=True,
+        ),
+        FunctionCase(
+            "missing-in-the-middle",
+            "finds a missing column wherever it is in the table, not only at the end",
+            "user(no email)+password",
+            "user+password",
+            frozenset({"user.email"}),
+        ),
+        FunctionCase(
+            "database-only-beside-missing",
+            "finds a missing column when the database has another column instead",
+            "user+bio",
+            "user+password",
+            frozenset({"user.password_hash"}),
         ),
         FunctionCase(
             "several-tables",

@@ -24,15 +24,15 @@ class DropUnnamedConstraint(MigrationExercise):
 `email`) **before the app had a naming convention**: its unique constraints on `username` and on
 `email` have no names in the database. The table holds users.
 
-**Write** the next migration, revision `d5b8f0c3e6a7`:
+**Write** the next migration, revision `d5b8f0c3e6a7`, for today's app, whose metadata has the
+naming convention (`migrations/env.py` hands it to Alembic):
 - `upgrade()` removes the unique constraint on `email` (two users may now share an address); the
-  one on `username` stays;
-- `downgrade()` puts a unique constraint on `email` back, named `uq_user_email` as the app's
-  naming convention says.
+  one on `username` stays, and ends up named `uq_user_username`, as the convention names it;
+- `downgrade()` puts a unique constraint on `email` back, named `uq_user_email` as the convention
+  says.
 
 **Preserve:** every user and all their values, both ways. Autogenerate does not notice that an
-unnamed unique constraint should go, and `drop_constraint(None, ...)` fails with "Constraint must
-have a name".
+unnamed unique constraint should go, and `drop_constraint(None, ...)` has no name to find it by.
 """
     hints = (
         (

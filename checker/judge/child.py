@@ -22,7 +22,9 @@ MAX_FILE_BYTES = 64 * 2**20
 MAX_PROCESSES = 64
 
 
-def serve_isolated(channel_fd: int, plan: boundary.Plan, memory_bytes: int) -> None:
+def serve_isolated(
+    channel_fd: int, plan: boundary.Plan, memory_bytes: int, forbidden_imports: dict[str, str]
+) -> None:
     """In the clean helper's fork: cross the boundary, then serve steps. Never returns."""
     channel = socket.socket(fileno=channel_fd)
     try:
@@ -34,13 +36,23 @@ def serve_isolated(channel_fd: int, plan: boundary.Plan, memory_bytes: int) -> N
             channel.send(f"{type(error).__name__}: {error}".encode()[:300])
         os._exit(70)
     try:
-        serve(Connection(channel.detach()), boundary.SCRATCH, memory_bytes, MAX_PROCESSES)
+        serve(
+            Connection(channel.detach()),
+            boundary.SCRATCH,
+            memory_bytes,
+            MAX_PROCESSES,
+            forbidden_imports,
+        )
     finally:
         os._exit(0)
 
 
 def serve(
-    channel: Connection, workdir: str, memory_bytes: int, max_processes: int | None = None
+    channel: Connection,
+    workdir: str,
+    memory_bytes: int,
+    max_processes: int | None = None,
+    forbidden_imports: dict[str, str] | None = None,
 ) -> None:
     """The child: set the limits, then run each requested step and send back its result."""
     if hasattr(os, "setsid"):
@@ -55,6 +67,7 @@ def serve(
         os.closerange(keep + 1, 2**16)
     for module in GUARDED_IMPORTS:
         importlib.import_module(module)
+    guard.forbid_imports(forbidden_imports or {})
     guard.confine(workdir)
     while True:
         try:

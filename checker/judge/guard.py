@@ -9,6 +9,7 @@ against native code; the resource limits and the process group cover the rest.
 
 from __future__ import annotations
 
+import importlib.abc
 import os
 import sys
 import tempfile
@@ -67,6 +68,28 @@ def confine(folder: str) -> None:
             raise PermissionError(f"{FORBIDDEN_EVENTS[event]} is not allowed while checking")
 
     sys.addaudithook(hook)
+
+
+class ForbiddenImports(importlib.abc.MetaPathFinder):
+    """Refuses to import some modules (and their submodules), each with its own reason."""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        self.reasons = reasons
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        reason = self.reasons.get(name.split(".", 1)[0])
+        if reason is not None:
+            raise ImportError(reason)
+
+
+def forbid_imports(reasons: dict[str, str]) -> None:
+    """Make the modules named in ``reasons`` unimportable, even if already imported."""
+    if not reasons:
+        return
+    for name in list(sys.modules):
+        if name.split(".", 1)[0] in reasons:
+            del sys.modules[name]
+    sys.meta_path.insert(0, ForbiddenImports(reasons))
 
 
 def _require_inside(root: Path, path: Any) -> None:

@@ -18,20 +18,30 @@ from alembic.script import ScriptDirectory
 
 _LEARNER_MODULES: dict[str, Any] = {}
 
-ENV_PY = '''\
-"""Alembic environment of a check: the database URL comes from the config, batch mode on."""
+ENV_PY = """\
+\"\"\"Alembic environment of a check, as the lessons' own env.py configures Alembic: the
+app's naming convention on the target metadata, batch mode, types compared.\"\"\"
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import MetaData, engine_from_config, pool
 
 config = context.config
-engine = engine_from_config(
-    config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
-)
+settings = config.get_section(config.config_ini_section, {{}})
+engine = engine_from_config(settings, prefix="sqlalchemy.", poolclass=pool.NullPool)
 with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=None, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=MetaData(naming_convention={naming_convention!r}),
+        render_as_batch=True,
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
-'''
+"""
+
+
+def env_py(naming_convention: dict[str, str]) -> str:
+    """The ``env.py`` of a check, with the app's constraint naming convention."""
+    return ENV_PY.format(naming_convention=dict(naming_convention))
 
 
 def describe_error(error: BaseException, learner_file: str | None) -> dict[str, Any]:

@@ -95,7 +95,8 @@ class Session:
     Each step may run for ``timeout`` seconds of wall-clock time. The child and everything
     it started are killed on exit. After a step times out or the child dies, every later
     step reports the same. ``sockets`` are Unix sockets (host path, path in the child) the
-    isolated child may connect to, such as a PostgreSQL server's.
+    isolated child may connect to, such as a PostgreSQL server's; ``forbidden_imports``
+    names modules the child may not import, each with the reason it is told.
     """
 
     def __init__(
@@ -104,10 +105,12 @@ class Session:
         timeout: float,
         memory_mb: int = DEFAULT_MEMORY_MB,
         sockets: tuple[tuple[str, str], ...] = (),
+        forbidden_imports: dict[str, str] | None = None,
     ) -> None:
         self.timeout = timeout
         self.memory_bytes = memory_mb * 2**20
         self.sockets = sockets
+        self.forbidden_imports = dict(forbidden_imports or {})
         self.isolated = boundary_in_use()
         self.ended: ChildResult | None = None
         self.scratch: Scratch
@@ -158,6 +161,7 @@ class Session:
         request = {
             "boundary": {k: v for k, v in asdict(plan).items() if k != "new_root"},
             "memory_bytes": self.memory_bytes,
+            "forbidden_imports": self.forbidden_imports,
         }
         try:
             self._pid = _zygote.start_child(theirs, request)
@@ -187,7 +191,7 @@ class Session:
         if pid == 0:
             try:
                 parent_end.close()
-                serve(child_end, workdir, self.memory_bytes)
+                serve(child_end, workdir, self.memory_bytes, None, self.forbidden_imports)
             finally:
                 os._exit(0)
         gc.unfreeze()
@@ -198,7 +202,9 @@ class Session:
         context = _server_context()
         parent_end, child_end = context.Pipe(duplex=True)
         self._process = context.Process(
-            target=serve, args=(child_end, workdir, self.memory_bytes), daemon=True
+            target=serve,
+            args=(child_end, workdir, self.memory_bytes, None, self.forbidden_imports),
+            daemon=True,
         )
         self._process.start()
         child_end.close()

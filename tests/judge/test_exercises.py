@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from right_answers import RIGHT_ANSWERS
 from wrong_answers import WRONG_ANSWERS
 
 from checker.content.catalogue import EXERCISES
@@ -76,4 +77,18 @@ def test_every_migration_exercise_has_three_wrong_answers():
     for exercise_id in migration_ids:
         assert sum(w.exercise_id == exercise_id for w in WRONG_ANSWERS) >= 3, exercise_id
     for exercise_id in EXERCISES:
+        assert any(w.exercise_id == exercise_id for w in WRONG_ANSWERS), exercise_id
+
+
+@pytest.mark.parametrize(
+    "right", RIGHT_ANSWERS, ids=[f"{r.exercise_id}: {r.label}" for r in RIGHT_ANSWERS]
+)
+def test_a_right_answer_written_differently_passes(right):
+    report = EXERCISES[right.exercise_id].judge(right.source, hidden=True)
+    assert report.outcome is Outcome.PASSED, all_text(report)
+
+
+def test_every_exercise_is_tried_with_right_and_wrong_answers():
+    for exercise_id in EXERCISES:
+        assert any(r.exercise_id == exercise_id for r in RIGHT_ANSWERS), exercise_id
         assert any(w.exercise_id == exercise_id for w in WRONG_ANSWERS), exercise_id

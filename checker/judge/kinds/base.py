@@ -34,7 +34,8 @@ class Exercise:
     """What every exercise declares, and the common frame of judging an answer.
 
     ``files`` is the folder holding ``starters/<id>.py`` and ``solutions/<id>.py``;
-    ``points`` weights some checks otherwise than one point each.
+    ``points`` weights some checks otherwise than one point each; ``forbidden_imports``
+    names modules the answer may not import, with the reason the learner is told.
     """
 
     id: ClassVar[str]
@@ -45,6 +46,7 @@ class Exercise:
     files: ClassVar[Path]
     points: ClassVar[dict[str, int]] = {}
     timeout: ClassVar[float] = 10.0
+    forbidden_imports: ClassVar[dict[str, str]] = {}
 
     @property
     def starter(self) -> str:
@@ -97,7 +99,11 @@ class Exercise:
             require_valid_syntax(source)
             planned = [check for check in self.checks() if hidden or not check.hidden]
             with tempfile.TemporaryDirectory(prefix="migrations-check-") as folder:
-                limits = {"timeout": timeout or self.timeout, "sockets": self.sandbox_sockets()}
+                limits = {
+                    "timeout": timeout or self.timeout,
+                    "sockets": self.sandbox_sockets(),
+                    "forbidden_imports": self.forbidden_imports,
+                }
                 try:
                     with sandbox.Session(**limits) as session:
                         trial = self.prepare(source, Path(folder), session)

@@ -72,6 +72,9 @@ class MigrationTrial:
 class MigrationExercise(Exercise):
     """The answer is a revision script; judged by running it up and down on seeded data.
 
+    The script runs in the environment the lessons give the learner: the app's constraint
+    ``naming_convention`` on the target metadata, batch mode.
+
     Declared by subclasses: the history the script continues (``base_revisions``, files
     of ``files/migrations``), the layouts before and after (``start_layout``,
     ``target_layout``, built by ``metadata``), the rows seeded in every table of the start
@@ -84,6 +87,7 @@ class MigrationExercise(Exercise):
     start_layout: ClassVar[str]
     target_layout: ClassVar[str]
     database_kind: ClassVar[str] = "sqlite"
+    naming_convention: ClassVar[dict[str, str]] = {}
     visible_users: ClassVar[list[dict[str, Any]]]
     hidden_users: ClassVar[list[dict[str, Any]]]
 
@@ -208,7 +212,7 @@ class MigrationExercise(Exercise):
         """Read the script's identity, and lay out the history with it in the scratch folder."""
         revision, down_revision = script_identity(source)
         scratch = session.scratch
-        scratch.write("migrations/env.py", inside.ENV_PY.encode())
+        scratch.write("migrations/env.py", inside.env_py(self.naming_convention).encode())
         for name in self.base_revisions:
             script = (self.files / "migrations" / name).read_bytes()
             scratch.write(f"migrations/versions/{name}", script)
@@ -289,7 +293,7 @@ class MigrationExercise(Exercise):
         """Upgrade an empty database through the base revisions, then insert ``rows``."""
         versions = base / "versions"
         versions.mkdir(parents=True)
-        (base / "env.py").write_text(inside.ENV_PY)
+        (base / "env.py").write_text(inside.env_py(self.naming_convention))
         for name in self.base_revisions:
             (versions / name).write_bytes((self.files / "migrations" / name).read_bytes())
         command.upgrade(inside.alembic_config(str(base), url), "heads")
