@@ -10,6 +10,8 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root (common in containers) unless told it is deliberate.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 PYTEST_ARGS ?=
+# Kernels load the course's %%answer magic at start (.ipython/profile_default/).
+export IPYTHONDIR := $(CURDIR)/.ipython
 
 .PHONY: lab test notebooks clean
 

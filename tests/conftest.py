@@ -10,6 +10,10 @@ import pytest
 
 from checker.lessons import workspace
 
+# Kernels started by the tests (nbval, nbclient) load the course's %%answer magic at start, as
+# those of `make lab` do.
+os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parents[1] / ".ipython"))
+
 
 @pytest.fixture
 def space(tmp_path: Path) -> workspace.Workspace:

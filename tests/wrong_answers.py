@@ -216,6 +216,24 @@ WRONG_ANSWERS = [
         edit("02-wire-migrate", "Migrate(render_as_batch=True)", "Migrate(render_as_batch=False)"),
         "failed",
         "render_as_batch is off",
+    ),
+    WrongAnswer(
+        "02-wire-migrate",
+        "a new extension made in the factory",
+        edit("02-wire-migrate", "    migrate.init_app(app, db)\n", "    Migrate(app, db)\n"),
+        "failed",
+        "the app uses another Migrate object than the module's migrate",
+    ),
+    WrongAnswer(
+        "02-wire-migrate",
+        "the factory ignores its database_url",
+        edit(
+            "02-wire-migrate",
+            'app.config["SQLALCHEMY_DATABASE_URI"] = database_url',
+            'app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///app.db"',
+        ),
+        "failed",
+        "did not create that database: does create_app use its database_url?",
         hidden=True,
     ),
 ]
@@ -540,6 +558,18 @@ WRONG_ANSWERS += [
         ),
         "failed",
         "1 of 7 users have a wrong display_name (user 7 should have 'Éva', has 'éva')",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "display names cut to 20 characters",
+        edit(
+            "08-display-name",
+            "username[:1].upper() + username[1:]",
+            "(username[:1].upper() + username[1:])[:20]",
+        ),
+        "failed",
+        "with other data, after upgrade, 1 of 40 users have a wrong display_name",
+        hidden=True,
     ),
     WrongAnswer(
         "08-display-name",

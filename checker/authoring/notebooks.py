@@ -23,13 +23,14 @@ EXERCISES_INTRO = """\
 
 Exercises for lesson [{number}](../notebooks/{lesson}.ipynb).
 
-**How the exercises work**
-- `ex.task()` states the task: where it starts, what to write, what must be preserved.
+**How the exercises work** (each exercise has a name of its own, such as `{handle}`)
+- `{handle}.task()` states the task: where it starts, what to write, what must be preserved.
 - Write your answer in the cell that starts with `%%answer <exercise id>`, and run it: \
 that saves it.
-- `ex.check()` judges what your answer *does*: it runs it on scratch copies of a database seeded \
-with users, never on your files, and says what is wrong and how to see it.
-- `ex.hint()` gives a hint (call it again for the next one); `ex.solution()` shows a solution.
+- `{handle}.check()` judges what your answer *does*: it runs it on scratch copies of a database \
+seeded with users, never on your files, and says what is wrong and how to see it.
+- `{handle}.hint()` gives a hint (call it again for the next one); `{handle}.solution()` shows \
+a solution.
 - More checks run when the instructor grades: passing here is necessary, not always sufficient. \
 The feedback says how many.
 """
@@ -40,8 +41,8 @@ The exercises of [exercises/{number}](../exercises/{lesson}_exercises.ipynb) wit
 filled in. The test suite runs this notebook, so every solution is proved to pass its own checks.
 """
 STUCK = (
-    "Stuck? `ex.hint()` shows a hint; run it again for the next one. "
-    "`ex.solution()` shows a solution."
+    "Stuck? `{handle}.hint()` shows a hint; run it again for the next one. "
+    "`{handle}.solution()` shows a solution."
 )
 CHALLENGE_INTRO = """\
 ## Challenge
@@ -58,6 +59,11 @@ KERNEL_METADATA = {
 }
 
 
+def handle(exercise: Exercise) -> str:
+    """The name a notebook gives an exercise: ``ex_add_role`` for ``03-add-role``."""
+    return "ex_" + exercise.id.split("-", 1)[1].replace("-", "_")
+
+
 def answer_cell(exercise: Exercise, source: str) -> str:
     """The ``%%answer`` cell holding ``source`` as the answer to ``exercise``."""
     return f"{MAGIC} {exercise.id}\n{source.rstrip()}"
@@ -68,22 +74,25 @@ def exercise_cells(module: ModuleType, *, solved: bool) -> list[NotebookNode]:
     lesson = lesson_name(module)
     number, title = lesson[:2], module.TITLE
     intro = SOLUTIONS_INTRO if solved else EXERCISES_INTRO
+    first = handle(module.EXERCISES[0]())
+    text = intro.format(number=number, title=title, lesson=lesson, handle=first)
     cells = [
-        nbformat.v4.new_markdown_cell(intro.format(number=number, title=title, lesson=lesson)),
+        nbformat.v4.new_markdown_cell(text),
         nbformat.v4.new_code_cell("from checker.notebook import exercise"),
     ]
     for cls in module.EXERCISES:
         exercise = cls()
+        name = handle(exercise)
         cells += [
             nbformat.v4.new_markdown_cell(f"## Exercise `{exercise.id}`: {exercise.title}"),
-            nbformat.v4.new_code_cell(f'ex = exercise("{exercise.id}")\nex.task()'),
+            nbformat.v4.new_code_cell(f'{name} = exercise("{exercise.id}")\n{name}.task()'),
             nbformat.v4.new_code_cell(
                 answer_cell(exercise, exercise.solution if solved else exercise.starter)
             ),
-            nbformat.v4.new_code_cell("ex.check()"),
+            nbformat.v4.new_code_cell(f"{name}.check()"),
         ]
         if not solved:
-            cells.append(nbformat.v4.new_markdown_cell(STUCK))
+            cells.append(nbformat.v4.new_markdown_cell(STUCK.format(handle=name)))
     return cells
 
 

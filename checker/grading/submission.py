@@ -1,9 +1,11 @@
 """Reading one learner's folder, once, strictly, and never changing a file.
 
 A learner's folder is a copy of their course folder. Only the files the course itself
-names are read: the exercise notebooks (``exercises/<lesson>_exercises.ipynb``), the
-answers the ``%%answer`` cells saved (``exercises/workspace/answers/<id>.py``) and the
-saved quiz answers (``*/workspace/progress/<question>.json``). Nothing below the
+names are read: the notebooks that invite answers (``notebooks/<lesson>.ipynb`` for the
+Challenge, ``exercises/<lesson>_exercises.ipynb``), the answers the ``%%answer`` cells
+saved (``workspace/answers/<id>.py``) and the saved quiz answers
+(``workspace/progress/<question>.json``); the stores' older places under ``notebooks/``
+and ``exercises/`` are read too. Nothing below the
 learner's folder may be a symbolic link or a file hard-linked elsewhere (a learner could
 point it at the solutions or at a classmate's work); what is refused, and why, is noted
 for the feedback. Each file is read and parsed once, within size limits.
@@ -29,7 +31,12 @@ from ..judge.answers import (
 from ..judge.outcomes import AnswerProblem, Outcome
 
 MAX_PROGRESS_BYTES = 2**20
-PROGRESS_FOLDERS = ("notebooks", "exercises")
+ANSWER_STORES = ("workspace/answers", "exercises/workspace/answers", "notebooks/workspace/answers")
+PROGRESS_STORES = (
+    "workspace/progress",
+    "notebooks/workspace/progress",
+    "exercises/workspace/progress",
+)
 
 
 class Refused(Exception):
@@ -68,6 +75,7 @@ class LearnerFolder:
         self.root = root
         self.refused: list[str] = []
         self.hard_links: dict[str, tuple[int, int]] = {}
+        self.mtimes: dict[str, float] = {}
 
     def read(self, relative: str, limit: int) -> bytes | None:
         """The bytes of a regular file, None when absent; refused files are noted, None.
@@ -107,6 +115,7 @@ class LearnerFolder:
                 raise Refused(relative, "a file linked from elsewhere (a hard link); not read")
             if details.st_size > limit:
                 raise Refused(relative, f"larger than {limit // 2**20} MB; not read")
+            self.mtimes[relative] = details.st_mtime
             return stream.read(limit + 1)
 
     @staticmethod
@@ -137,24 +146,29 @@ def shared_files(submissions: dict[str, Submission]) -> dict[str, list[str]]:
     return notes
 
 
-def exercise_notebook_names() -> list[str]:
-    """The notebooks the course hands out in ``exercises/``, in lesson order."""
-    return [f"{lesson_name(module)}_exercises.ipynb" for module in LESSON_MODULES]
+def answer_notebooks() -> list[str]:
+    """Every notebook the course invites an answer in: each lesson (its Challenge) and each
+    lesson's exercise notebook, as paths in a learner's folder."""
+    names = []
+    for module in LESSON_MODULES:
+        lesson = lesson_name(module)
+        names += [f"exercises/{lesson}_exercises.ipynb", f"notebooks/{lesson}.ipynb"]
+    return names
 
 
 def read_submission(learner: Path) -> Submission:
     """Read everything grading needs from a learner's folder, each file once."""
     folder = LearnerFolder(learner)
-    cells: dict[str, dict[str, list[str]]] = {}  # notebook name -> answer cells by id
-    problems: dict[str, AnswerProblem] = {}  # notebook name -> why it could not be read
-    for name in exercise_notebook_names():
-        data = folder.read(f"exercises/{name}", MAX_NOTEBOOK_BYTES)
+    cells: dict[str, dict[str, list[str]]] = {}  # notebook path -> answer cells by id
+    problems: dict[str, AnswerProblem] = {}  # notebook path -> why it could not be read
+    for relative in answer_notebooks():
+        data = folder.read(relative, MAX_NOTEBOOK_BYTES)
         if data is None:
             continue
         try:
-            cells[name] = answer_cells(parse_notebook(data, f"exercises/{name}"), name)
+            cells[relative] = answer_cells(parse_notebook(data, relative), relative)
         except AnswerProblem as problem:
-            problems[name] = problem
+            problems[relative] = problem
     answers = {
         exercise_id: find_answer(folder, exercise_id, cells, problems) for exercise_id in EXERCISES
     }
@@ -168,23 +182,18 @@ def find_answer(
     cells: dict[str, dict[str, list[str]]],
     problems: dict[str, AnswerProblem],
 ) -> Answer:
-    """The learner's answer to an exercise: its last cell in the exercise notebooks (the
-    lesson's own first), else the saved answer file, else the reason there is none."""
-    own = f"{exercise_id[:2]}_"
-    for name in sorted(cells, key=lambda name: not name.startswith(own)):
-        found = cells[name].get(exercise_id)
-        if found:
-            notes = []
-            if len(found) > 1:
-                notes.append(
-                    f"exercises/{name} has {len(found)} '{MAGIC} {exercise_id}' cells; "
-                    "the last one was graded."
-                )
-            return Answer(found[-1], f"exercises/{name}", notes)
-    relative = f"exercises/workspace/answers/{exercise_id}.py"
-    saved = folder.read(relative, MAX_ANSWER_BYTES)
-    if saved is not None:
-        notes = [f"No notebook has a '{MAGIC} {exercise_id}' cell; graded the saved {relative}."]
+    """The learner's answer to an exercise, or the reason there is none.
+
+    The answer saved last (what the learner's last ``%%answer`` run saved, and what their
+    ``check()`` judged) counts; without one, the last ``%%answer`` cell of whichever
+    notebook changed last (a lesson's Challenge, or the exercise notebook).
+    """
+    for store in ANSWER_STORES:
+        relative = f"{store}/{exercise_id}.py"
+        saved = folder.read(relative, MAX_ANSWER_BYTES)
+        if saved is None:
+            continue
+        notes = [f"Graded the answer saved last, {relative} (what check() judged)."]
         try:
             return Answer(saved.decode("utf-8"), relative, notes)
         except UnicodeDecodeError as error:
@@ -192,7 +201,26 @@ def find_answer(
                 Outcome.ERROR, f"The answer is not UTF-8 text (byte {error.start} cannot be read)."
             )
             return Answer(None, relative, notes, problem)
-    own_problem = next((p for name, p in problems.items() if name.startswith(own)), None)
+    holding = [path for path in cells if cells[path].get(exercise_id)]
+    if holding:
+        own = f"{exercise_id[:2]}_"
+        latest = max(
+            holding,
+            key=lambda path: (folder.mtimes[path], path.startswith(f"exercises/{own}")),
+        )
+        found = cells[latest][exercise_id]
+        notes = []
+        if len(found) > 1:
+            notes.append(
+                f"{latest} has {len(found)} '{MAGIC} {exercise_id}' cells; the last one was graded."
+            )
+        if len(holding) > 1:
+            others = ", ".join(path for path in holding if path != latest)
+            notes.append(f"Also answered in {others}; graded {latest}, the notebook changed last.")
+        return Answer(found[-1], latest, notes)
+    own_problem = next(
+        (problem for path, problem in problems.items() if f"/{exercise_id[:2]}_" in path), None
+    )
     if own_problem is not None:
         return Answer(None, "", [], own_problem)
     return Answer(
@@ -201,7 +229,8 @@ def find_answer(
         [],
         AnswerProblem(
             Outcome.NOT_ATTEMPTED,
-            f"No answer: no notebook in exercises/ has a '{MAGIC} {exercise_id}' cell.",
+            f"No answer: no notebook in exercises/ or notebooks/ has a '{MAGIC} {exercise_id}' "
+            "cell, and no answer was saved.",
         ),
     )
 
@@ -212,8 +241,8 @@ def read_quiz_answers(folder: LearnerFolder) -> tuple[dict[str, Any], dict[str, 
     found: dict[str, Any] = {}
     problems: dict[str, str] = {}
     for question_id in QUESTIONS:
-        for folder_name in PROGRESS_FOLDERS:
-            relative = f"{folder_name}/workspace/progress/{question_id}.json"
+        for store in PROGRESS_STORES:
+            relative = f"{store}/{question_id}.json"
             data = folder.read(relative, MAX_PROGRESS_BYTES)
             if data is None:
                 continue

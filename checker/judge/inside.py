@@ -132,14 +132,17 @@ def call_function(
     return {"value": sorted(value)}
 
 
-def wire_app(package_dir: str, migrations_dir: str, database_url: str) -> dict[str, Any]:
-    """Import a learner's app package, build two apps, and upgrade one through Flask-Migrate."""
+def wire_app(
+    package_dir: str, migrations_dir: str, database_url: str, other_url: str
+) -> dict[str, Any]:
+    """Import a learner's app package, build apps from its factory, and upgrade through
+    Flask-Migrate: the first app's database, then another app's at ``other_url``."""
     learner_file = str(Path(package_dir) / "__init__.py")
     try:
         sys.path.insert(0, str(Path(package_dir).parent))
         package = importlib.import_module(Path(package_dir).name)
         app = package.create_app(database_url)
-        second = package.create_app(database_url)
+        second = package.create_app(other_url)
         facts: dict[str, Any] = {
             "db_command": "db" in app.cli.list_commands(None),
             "second_app_db_command": "db" in second.cli.list_commands(None),
@@ -149,13 +152,18 @@ def wire_app(package_dir: str, migrations_dir: str, database_url: str) -> dict[s
         return describe_error(error, learner_file)
     if facts["migrate_registered"]:
         registered = app.extensions["migrate"]
+        module_migrate = getattr(package, "migrate", None)
+        facts["module_extension"] = type(module_migrate).__name__ == "Migrate"
+        facts["uses_module_extension"] = registered.migrate is module_migrate
         facts["render_as_batch"] = bool(registered.configure_args.get("render_as_batch"))
         facts["same_db"] = registered.db is getattr(package, "db", None)
-        try:
-            with app.app_context():
-                command.upgrade(registered.migrate.get_config(migrations_dir), "head")
-        except BaseException as error:
-            facts["upgrade"] = describe_error(error, learner_file)
+        for key, built in (("upgrade", app), ("other_upgrade", second)):
+            try:
+                with built.app_context():
+                    config = built.extensions["migrate"].migrate.get_config(migrations_dir)
+                    command.upgrade(config, "head")
+            except BaseException as error:
+                facts[key] = describe_error(error, learner_file)
     return {"facts": facts}
 
 

@@ -18,6 +18,9 @@ when this module is imported in IPython. It saves the cell's text under
 
 from __future__ import annotations
 
+import json
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +34,20 @@ from .quiz_form import QuizView, verdict_markdown
 from .render import Feedback, Text
 
 
+def course_dir() -> Path:
+    """The course folder (the one holding ``notebooks/`` and ``exercises/``) above the
+    running notebook; the notebook's own folder when there is none."""
+    here = Path(lessons.NOTEBOOK_DIR)
+    for folder in (here, *list(here.parents)[:2]):
+        if (folder / "notebooks").is_dir() and (folder / "exercises").is_dir():
+            return folder
+    return here
+
+
 def answers_dir() -> Path:
-    """Where the ``%%answer`` cells save answers: ``workspace/answers/`` next to the notebooks."""
-    return Path(lessons.NOTEBOOK_DIR) / "workspace" / "answers"
+    """The course's one answer store, ``workspace/answers/``: every ``%%answer`` cell, in a
+    lesson or an exercise notebook, saves there, and grading reads it first."""
+    return course_dir() / "workspace" / "answers"
 
 
 def answer_path(exercise_id: str) -> Path:
@@ -81,12 +95,16 @@ class ExerciseHandle:
         return Text(f"**Hint {number} of {len(hints)}:** {hints[number - 1]}{more}")
 
     def solution(self) -> Text:
-        """A complete answer that passes every check."""
+        """A complete answer that passes every check, as a whole cell ready to paste."""
         try:
             solution = self._exercise.solution
         except SolutionNotShipped:
             return Text("Solutions are not part of this release of the course.")
-        return Text(f"**Solution to `{self._exercise.id}`:**\n\n```python\n{solution}```\n")
+        cell = f"{MAGIC} {self._exercise.id}\n{solution}"
+        return Text(
+            f"**Solution to `{self._exercise.id}`** (paste it over your answer cell, run it, "
+            f"then check):\n\n```python\n{cell}```\n"
+        )
 
 
 def exercise(exercise_id: str) -> ExerciseHandle:
@@ -96,7 +114,7 @@ def exercise(exercise_id: str) -> ExerciseHandle:
 
 def quiz(question_id: str) -> QuizView:
     """Show a quiz question as a form; your answer is saved when you press Check."""
-    return QuizView(get_question(question_id), Path(lessons.NOTEBOOK_DIR))
+    return QuizView(get_question(question_id), course_dir())
 
 
 def answer(question_id: str, value: Any) -> Text:
@@ -106,16 +124,23 @@ def answer(question_id: str, value: Any) -> Text:
         verdict = quizzes.judge(question, value)
     except quizzes.InvalidAnswer as problem:
         return Text(f"That answer cannot be judged: {problem}.")
-    progress.save(Path(lessons.NOTEBOOK_DIR), verdict)
+    progress.save(course_dir(), verdict)
     return Text(verdict_markdown(verdict))
 
 
 def save_answer(exercise_id: str, source: str) -> Path:
-    """Save an answer where ``check()`` reads it; returns the file's path."""
+    """Save an answer where ``check()`` and grading read it, with when and from which
+    notebook it was saved (beside it, in ``<id>.json``); returns the answer's path."""
     get_exercise(exercise_id)
     path = answer_path(exercise_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(source, encoding="utf-8")
+    record = {
+        "exercise": exercise_id,
+        "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notebook": os.environ.get("JPY_SESSION_NAME", ""),
+    }
+    path.with_suffix(".json").write_text(json.dumps(record), encoding="utf-8")
     return path
 
 
@@ -126,8 +151,14 @@ def answer_magic(line: str, cell: str) -> None:
         print(f"Unknown exercise {exercise_id!r}. The exercises are: {', '.join(EXERCISES)}.")
         return
     path = save_answer(exercise_id, cell)
-    shown = path.relative_to(lessons.NOTEBOOK_DIR).as_posix()
-    print(f"Saved your answer to {exercise_id} in {shown}. Check it with .check().")
+    shown = path.relative_to(course_dir()).as_posix()
+    print(f"Saved your answer to {exercise_id} in the course's {shown}. Check it with .check().")
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """Register ``%%answer`` in an IPython shell; the course's kernels load this at start
+    (``.ipython/profile_default/ipython_kernel_config.py``), so it works after a restart."""
+    shell.register_magic_function(answer_magic, "cell", MAGIC.lstrip("%"))
 
 
 def _register_magic() -> None:
@@ -137,7 +168,7 @@ def _register_magic() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.register_magic_function(answer_magic, "cell", MAGIC.lstrip("%"))
+        load_ipython_extension(shell)
 
 
 _register_magic()

@@ -27,7 +27,7 @@ def test_answer_magic_saves_the_cell_and_check_reads_it(notebook_dir, capsys):
     saved = notebook_dir / "workspace" / "answers" / f"{EXERCISE.id}.py"
     assert saved.read_text() == EXERCISE.solution
     assert capsys.readouterr().out == (
-        f"Saved your answer to {EXERCISE.id} in workspace/answers/{EXERCISE.id}.py. "
+        f"Saved your answer to {EXERCISE.id} in the course's workspace/answers/{EXERCISE.id}.py. "
         "Check it with .check().\n"
     )
     feedback = notebook.exercise(EXERCISE.id).check()

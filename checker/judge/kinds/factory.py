@@ -100,7 +100,22 @@ class FactoryExercise(Exercise):
         if database_version(url) != [self.first_revision.split("_", 1)[0]]:
             raise CheckFailed("after flask db upgrade, the database is not at the first revision.")
 
-    @check("same-db", hidden=True)
+    @check("module-extension")
+    def module_extension(self, trial: FactoryTrial) -> None:
+        """the extension is created once, at module level, and every app uses that one"""
+        facts = self.facts(trial)
+        if facts.get("module_extension") is not True:
+            raise CheckFailed(
+                "the module has no Migrate object named migrate: create it at module level, "
+                "migrate = Migrate(...), like db = SQLAlchemy() above it."
+            )
+        if facts.get("uses_module_extension") is not True:
+            raise CheckFailed(
+                "the app uses another Migrate object than the module's migrate: attach that "
+                "one with migrate.init_app(app, db) instead of creating a new one."
+            )
+
+    @check("same-db")
     def same_db(self, trial: FactoryTrial) -> None:
         """Flask-Migrate works with the module's db object"""
         if self.facts(trial).get("same_db") is not True:
@@ -109,17 +124,34 @@ class FactoryExercise(Exercise):
                 "db, so autogenerate would not see the models."
             )
 
-    @check("batch-mode", hidden=True)
+    @check("batch-mode")
     def batch_mode(self, trial: FactoryTrial) -> None:
         """migrations are rendered in batch mode, as SQLite needs"""
         if self.facts(trial).get("render_as_batch") is not True:
             raise CheckFailed("render_as_batch is off: pass render_as_batch=True to Migrate().")
 
-    @check("factory-twice", hidden=True)
+    @check("factory-twice")
     def factory_twice(self, trial: FactoryTrial) -> None:
         """every app the factory makes has the commands, not just the first"""
         if self.facts(trial).get("second_app_db_command") is not True:
             raise CheckFailed("a second app from create_app() has no 'db' command.")
+
+    @check("other-database", hidden=True)
+    def other_database(self, trial: FactoryTrial) -> None:
+        """an app made for another database upgrades that database"""
+        failure = self.facts(trial).get("other_upgrade")
+        if isinstance(failure, dict):
+            error = " ".join(str(failure.get("error")).split())[:300]
+            raise CheckFailed(f"flask db upgrade of a second app failed: {error}")
+        copy = trial.private / "other.db"
+        if not trial.session.scratch.copy_out("other.db", copy):
+            raise CheckFailed(
+                "an app made with create_app(another_url) did not create that database: "
+                "does create_app use its database_url?"
+            )
+        differences = schema_differences(f"sqlite:///{copy}", self.metadata(self.expected_layout))
+        if differences:
+            raise CheckFailed("after upgrading the second app, " + "; ".join(differences) + ".")
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> FactoryTrial:
         scratch = session.scratch
@@ -143,6 +175,7 @@ class FactoryExercise(Exercise):
                 scratch.child_path(self.package_name),
                 scratch.child_path("migrations"),
                 f"sqlite:///{scratch.child_path('app.db')}",
+                f"sqlite:///{scratch.child_path('other.db')}",
                 what="Your create_app()",
                 source=trial.source,
             ).get("facts")

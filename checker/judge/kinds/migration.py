@@ -7,8 +7,6 @@ what the exercise declares.
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,50 +21,11 @@ from ..outcomes import CheckFailed
 from ..rows import compare_rows, table_rows
 from ..schema import database_version, enum_type_differences, schema_differences
 from .base import Exercise
+from .migration_trial import Database, MigrationTrial
 from .source import history_heads, script_identity
 
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 CHILD_SOCKET_FOLDER = "/run/postgresql"
-
-
-@dataclass(frozen=True)
-class Database:
-    """A database the child migrates: its URL for the child, and either its file in the
-    scratch folder or (on PostgreSQL) the URL the checker inspects it through."""
-
-    child_url: str
-    scratch_file: str | None = None
-    inspect_url: str = ""
-
-
-@dataclass
-class MigrationTrial:
-    """One answer under judgement: its sandbox, its migrations folder and its revision.
-
-    ``private`` is the checker's own folder, out of the child's reach: databases are
-    seeded there and copied out there before they are inspected.
-    """
-
-    session: sandbox.Session
-    private: Path
-    source: str
-    location: str
-    answer_file: str
-    revision: str
-    down_revision: Any
-    visible_rows: dict[str, list[dict[str, Any]]]
-    visible_db: Database | None = None
-    hidden_db: Database | None = None
-    copies: itertools.count = field(default_factory=itertools.count)
-
-    def observe(self, database: Database, when: str) -> str:
-        """A URL the checker may inspect: the database as the child left it, copied out."""
-        if database.scratch_file is None:
-            return database.inspect_url
-        copy = self.private / f"observed-{next(self.copies)}.db"
-        if not self.session.scratch.copy_out(database.scratch_file, copy):
-            raise CheckFailed(f"{when}, the database file {database.scratch_file} is gone.")
-        return f"sqlite:///{copy}"
 
 
 class MigrationExercise(Exercise):
