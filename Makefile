@@ -15,8 +15,11 @@ export IPYTHONDIR := $(CURDIR)/.ipython
 
 .PHONY: lab test notebooks clean
 
+# Hidden from the file browser: build and cache folders learners have no use for.
+HIDDEN := "['__pycache__', '*.pyc', '*.egg-info', '.ipynb_checkpoints', 'build', 'dist']"
+
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb --ContentsManager.hide_globs=$(HIDDEN) $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -29,12 +32,16 @@ notebooks: $(INSTALLED)
 	$(BIN)/python -m checker notebooks
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb
 
-$(INSTALLED): pyproject.toml
+# JupyterLab as learners should get it (.jupyter/overrides.json): widget state saved with the
+# notebook, so a reopened quiz shows its form; no news pop-up.
+$(INSTALLED): pyproject.toml .jupyter/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
 	  echo "The course needs Python 3.10 or newer; '$(PYTHON)' is not. Try: make PYTHON=python3.12 $(MAKECMDGOALS)"; \
 	  exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp .jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 clean:

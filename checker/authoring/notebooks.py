@@ -54,7 +54,7 @@ that cell to save it, then run the check. It runs your answer on scratch databas
 More practice: [the exercises of this lesson](../exercises/{lesson}_exercises.ipynb)."""
 CHALLENGE_END = "challenge.check()"
 KERNEL_METADATA = {
-    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
     "language_info": {"name": "python", "pygments_lexer": "ipython3"},
 }
 

@@ -143,7 +143,10 @@ QUESTIONS = (
             "The model has a column the table lacks. Which of these happen? Select all that apply."
         ),
         kind="multiple",
-        keys=("15c2faaa0dbfecfd6b1e4469b72875310e19728b22c87469bcdaee8f1f8b4807",),
+        keys=(
+            "f228e8b35809936b94fb97072ef4c1ac83632ad51faf3331f5e34757d5c73226",
+            "1c26cab64d057c8087605ce11d4fd793d34901d15e1107d2ea11cf8d053de01f",
+        ),
         options=(
             Option(
                 "`db.create_all()` reports the difference",

@@ -81,6 +81,22 @@ QUESTIONS = (
         ),
         kind="text",
         keys=("e124284dc4f501f9048b7020411bf0f7e1d8a8bcc67d8aec94885a63ba31327c",),
+        options=(
+            Option(
+                "flask db migrate",
+                "`flask db migrate` writes a migration script; it needs `migrations/` to exist.",
+            ),
+            Option(
+                "flask db upgrade",
+                "`upgrade` applies migrations to the database; it needs `migrations/` first.",
+            ),
+            Option("db init", "Close: Flask-Migrate's commands run through `flask`."),
+            Option("flask init", "Flask-Migrate adds its commands under `flask db`."),
+            Option(
+                "flask init-db",
+                "That is the sample app's own command: it runs `db.create_all()`, no migrations.",
+            ),
+        ),
         explanation="It runs once per project; commit the folder it creates.",
     ),
 )

@@ -96,7 +96,10 @@ QUESTIONS = (
             "true? Select all that apply."
         ),
         kind="multiple",
-        keys=("71ccc0dc10be09c46660e99cedfd6d63d8c396f94a85388a9129d970f8dc3fc3",),
+        keys=(
+            "bce774370bf03afbae284a2a39a5ce3028cff6beadb00217cf59943e25e88710",
+            "ba41c104d3f64bcf2bd8b4cacfd76baf1eb78df9cfcac0f4318a836e16605634",
+        ),
         options=(
             Option(
                 "A migration script exists that the database has not had",

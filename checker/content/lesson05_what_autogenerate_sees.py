@@ -96,7 +96,11 @@ QUESTIONS = (
             "that apply."
         ),
         kind="multiple",
-        keys=("f08b2a630505ba8ab7fee1d7ef7e8223ac7fdbedade669133e4b4d87c0048a78",),
+        keys=(
+            "c29252291a0dad8898a827ff559a29967b4925ab867b27487f2bb2982cc3131a",
+            "ed46a1005138114c7535069516892e0adc71a2d70ffba013a0427b034eb86089",
+            "0d68ad67d4ece1a7ee357b3d30f0562bbd0b98970b1608380522ded46364dbd4",
+        ),
         options=(
             Option("A new nullable column", "Added and removed columns are always detected."),
             Option(

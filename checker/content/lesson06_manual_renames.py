@@ -79,10 +79,19 @@ QUESTIONS = (
         id="06-empty-revision",
         prompt=(
             "Which command creates a new, empty migration script for you to fill in by hand? Type "
-            "it with its -m option left out."
+            "it as you would in a terminal."
         ),
         kind="text",
         keys=("f3ea8bd631e54cf1b44c33687e3c1f54a38c4cf8f9701d8defa4a83b2c6ce1d2",),
+        options=(
+            Option(
+                "flask db migrate",
+                "`migrate` compares the models with the database and writes what it sees: for a "
+                "rename, the drop and add you want to avoid.",
+            ),
+            Option("flask db init", "That creates `migrations/`, once per project."),
+            Option("db revision", "Close: Flask-Migrate's commands run through `flask`."),
+        ),
         explanation=(
             "It writes a script with empty upgrade() and downgrade() functions and the right "
             "down_revision."

@@ -92,7 +92,10 @@ QUESTIONS = (
             "that apply."
         ),
         kind="multiple",
-        keys=("ecb1da19410c4145808a6723a947de693cfb7dc011ad065d1ef8e83d63ded111",),
+        keys=(
+            "b3664da96fe035496452006f62a84e1a782fc8addde6794cbbe67c1648ec9d5b",
+            "004d4b5cbc46754c1a7036d0f7feb96bd000f783d4f744366f708b7210cf70dd",
+        ),
         options=(
             Option(
                 "A naming convention on the app's MetaData, for constraints created from now on",

@@ -94,7 +94,11 @@ QUESTIONS = (
             "data. Which steps belong in the migration? Select all that apply."
         ),
         kind="multiple",
-        keys=("2faf3a355d29eee52c0b883a372f90f47dd0d0cce4cf7a9435be9a8125dee565",),
+        keys=(
+            "41871b47d9397d6fb6ce1a8339a1d3a66314ef9d9c69cd88fedac7c0e4fb2b4f",
+            "276661a35b0d19e252bb36136a06a1696cb17f0a7b04d7d0fe3381698598010d",
+            "116c2c6beacd1719befcb399ea145cbed2a51b0780860d47d93fb791b0285441",
+        ),
         options=(
             Option(
                 "Add the column as nullable",

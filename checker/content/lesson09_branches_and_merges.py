@@ -83,11 +83,20 @@ QUESTIONS = (
     Question(
         id="09-merge-command",
         prompt=(
-            "Type the command that writes a merge migration for all current heads (leave out the "
-            "-m option)."
+            "Type the command that writes a merge migration for all current heads, as you would in "
+            "a terminal."
         ),
         kind="text",
         keys=("dd704e56cd72399afe2096171548f41a2ce917f74678637edaef79f024cfde1a",),
+        options=(
+            Option("flask db merge", "Say what to merge: the current heads, `heads`."),
+            Option(
+                "flask db upgrade heads",
+                "That applies every head to the database; it does not join them into one.",
+            ),
+            Option("flask db heads", "That lists the heads; it does not merge them."),
+            Option("db merge heads", "Close: Flask-Migrate's commands run through `flask`."),
+        ),
         explanation=(
             "The merge script's down_revision names both heads, and its upgrade() is usually empty."
         ),

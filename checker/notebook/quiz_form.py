@@ -1,12 +1,16 @@
 """Quizzes on screen: an ipywidgets form in JupyterLab, the question as text elsewhere.
 
+The form renders the questions' Markdown (code, bold, emphasis) and wraps long options.
 The text form never shows a saved answer, so re-running a notebook prints the same thing
-whatever the learner answered; the form shows the saved answer and its verdict.
+whatever the learner answered; the form shows the saved answer and its verdict. A
+notebook reopened without its kernel shows the form as the notebook saved it (the
+course's JupyterLab saves widget state), or this text, never an error.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +20,51 @@ from ..judge import quizzes
 from ..judge.quizzes import InvalidAnswer, Question, Verdict
 from . import progress
 
+INLINE_MARKDOWN = (
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+    (re.compile(r"\*\*([^*]+)\*\*"), r"<b>\1</b>"),
+    (re.compile(r"\*([^*]+)\*"), r"<i>\1</i>"),
+)
+RIGHT, WRONG = "#1a7f37", "#cf222e"
+
+
+def inline_html(markdown: str) -> str:
+    """One line of the course's Markdown (code, bold, emphasis) as HTML, everything escaped."""
+    text = html.escape(markdown, quote=False)
+    for pattern, replacement in INLINE_MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text
+
 
 def question_text(question: Question) -> str:
     """A question as plain text, with how to answer it from code."""
     lines = [f"Quiz {question.id}: {question.prompt}"]
-    for option in question.options:
-        lines.append(f"  [ ] {option.text}")
+    if question.kind in ("single", "multiple"):
+        lines += [f"  [ ] {option.text}" for option in question.options]
     example = {
         "single": "'one option'",
         "multiple": "['option', 'other option']",
         "text": "'your answer'",
         "number": "42",
     }[question.kind]
-    lines.append(f"Answer here, or with answer({question.id!r}, {example}).")
+    lines.append(
+        f"Run this cell in JupyterLab to answer here, or answer({question.id!r}, {example})."
+    )
     return "\n".join(lines)
+
+
+def verdict_heading(verdict: Verdict) -> str:
+    """The verdict in words: right, right so far, or not yet."""
+    if verdict.correct:
+        return "Correct."
+    if verdict.incomplete:
+        return "Not complete: the options you chose are right, and another one is right too."
+    return "Not quite. Try again."
 
 
 def verdict_markdown(verdict: Verdict) -> str:
     """A verdict as Markdown: right or not, and the feedback of each chosen option."""
-    lines = ["**Correct.**" if verdict.correct else "**Not quite.** Try again."]
+    lines = [f"**{verdict_heading(verdict)}**"]
     lines.extend(f"- {feedback}" for feedback in verdict.feedback)
     if verdict.correct and verdict.explanation:
         lines.append(verdict.explanation)
@@ -43,53 +73,72 @@ def verdict_markdown(verdict: Verdict) -> str:
 
 def verdict_html(verdict: Verdict) -> str:
     """A verdict as HTML for the quiz form."""
-    colour = "#1a7f37" if verdict.correct else "#cf222e"
-    head = "Correct." if verdict.correct else "Not quite. Try again."
-    items = "".join(f"<li>{html.escape(text)}</li>" for text in verdict.feedback)
+    colour = RIGHT if verdict.correct else WRONG
+    items = "".join(f"<li>{inline_html(text)}</li>" for text in verdict.feedback)
     explanation = (
-        f"<p>{html.escape(verdict.explanation)}</p>"
+        f"<p>{inline_html(verdict.explanation)}</p>"
         if verdict.correct and verdict.explanation
         else ""
     )
-    return f'<b style="color: {colour}">{head}</b><ul>{items}</ul>{explanation}'
+    return f'<b style="color: {colour}">{verdict_heading(verdict)}</b><ul>{items}</ul>{explanation}'
 
 
 class QuizView:
     """One question as a form: choices or a text box, a Check button and the feedback."""
 
-    def __init__(self, question: Question, notebook_dir: Path) -> None:
+    def __init__(self, question: Question, course_dir: Path) -> None:
         self.question = question
-        self.notebook_dir = notebook_dir
-        saved = progress.saved_answer(notebook_dir, question.id)
+        self.course_dir = course_dir
+        saved = progress.saved_answer(course_dir, question.id)
+        self.boxes: list[widgets.Checkbox] = []
         self.input = self._make_input(saved)
         self.feedback = widgets.HTML()
         button = widgets.Button(description="Check", button_style="primary")
         button.on_click(lambda _: self.submit())
-        prompt = widgets.HTML(f"<b>{html.escape(question.prompt)}</b>")
+        prompt = widgets.HTML(f"<b>{inline_html(question.prompt)}</b>")
         self.widget = widgets.VBox([prompt, self.input, button, self.feedback])
         if saved is not None:
             self._show(saved, save=False)
 
     def _make_input(self, saved: Any) -> widgets.Widget:
-        texts = [option.text for option in self.question.options]
-        if self.question.kind == "single":
-            value = saved if saved in texts else None
-            return widgets.RadioButtons(
-                options=texts, value=value, layout=widgets.Layout(width="max-content")
-            )
-        if self.question.kind == "multiple":
-            chosen = set(saved) if isinstance(saved, list) else set()
-            return widgets.VBox(
-                [widgets.Checkbox(value=t in chosen, description=t, indent=False) for t in texts]
-            )
+        if self.question.kind in ("single", "multiple"):
+            chosen = set(saved) if isinstance(saved, list) else {saved}
+            rows = []
+            for option in self.question.options:
+                box = widgets.Checkbox(
+                    value=option.text in chosen, indent=False, layout=widgets.Layout(width="2em")
+                )
+                if self.question.kind == "single":
+                    box.observe(self._only_one, names="value")
+                self.boxes.append(box)
+                label = widgets.HTML(
+                    inline_html(option.text), layout=widgets.Layout(flex="1 1 auto", width="auto")
+                )
+                rows.append(widgets.HBox([box, label], layout=widgets.Layout(width="100%")))
+            return widgets.VBox(rows)
         return widgets.Text(value="" if saved is None else str(saved), placeholder="your answer")
 
+    def _only_one(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            for box in self.boxes:
+                if box is not change["owner"]:
+                    box.value = False
+
     def current_answer(self) -> Any:
-        if self.question.kind == "multiple":
-            return [box.description for box in self.input.children if box.value]
+        """What the form holds now: the chosen option(s), or the text typed."""
+        if self.question.kind in ("single", "multiple"):
+            chosen = [
+                option.text
+                for option, box in zip(self.question.options, self.boxes, strict=True)
+                if box.value
+            ]
+            if self.question.kind == "single":
+                return chosen[0] if chosen else None
+            return chosen
         return self.input.value
 
     def submit(self) -> None:
+        """Judge what the form holds, save it and show the verdict."""
         self._show(self.current_answer(), save=True)
 
     def _show(self, answer: Any, *, save: bool) -> None:
@@ -99,7 +148,7 @@ class QuizView:
             self.feedback.value = f"<i>{html.escape(str(problem))}</i>"
             return
         if save:
-            progress.save(self.notebook_dir, verdict)
+            progress.save(self.course_dir, verdict)
         self.feedback.value = verdict_html(verdict)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 
@@ -85,8 +86,11 @@ def test_rigged_answer_object_is_refused():
 
 def test_keys_are_not_in_the_package_in_plain_text():
     source = "\n".join(inspect.getsource(module) for module in LESSON_MODULES)
-    assert "flask db init" not in source
-    assert "Zmxhc2sgZGIgaW5pdA" not in source, "nor in base64"
+    for question in QUESTIONS.values():
+        if question.kind == "text":
+            right = str(RIGHT[question.id])
+            assert right not in repr(question), question.id
+            assert base64.b64encode(right.encode()).decode().rstrip("=") not in source
     assert all(len(key) == 64 for q in QUESTIONS.values() for key in q.keys)
 
 
@@ -96,7 +100,7 @@ def test_answer_saves_progress_and_the_form_reloads_it(notebook_dir):
     record = json.loads((notebook_dir / "workspace/progress/01-create-all.json").read_text())
     assert record["answer"] == RIGHT["01-create-all"] and record["correct"] is True
     view = notebook.quiz("01-create-all")
-    assert view.input.value == RIGHT["01-create-all"]
+    assert view.current_answer() == RIGHT["01-create-all"]
     assert "Correct." in view.feedback.value
 
 
@@ -108,12 +112,55 @@ def test_number_answered_from_code_is_saved_and_reloaded(notebook_dir):
 
 def test_form_submit_saves(notebook_dir):
     view = notebook.quiz("01-drift")
-    for box in view.input.children:
-        box.value = box.description in RIGHT["01-drift"]
+    texts = [option.text for option in view.question.options]
+    for text, box in zip(texts, view.boxes, strict=True):
+        box.value = text in RIGHT["01-drift"]
     view.submit()
-    assert progress.saved_answer(notebook_dir, "01-drift") == sorted(
-        RIGHT["01-drift"], key=[b.description for b in view.input.children].index
+    saved = progress.saved_answer(notebook_dir, "01-drift")
+    assert saved == sorted(RIGHT["01-drift"], key=texts.index)
+
+
+def test_a_single_choice_form_keeps_one_option_chosen(notebook_dir):
+    view = notebook.quiz("01-create-all")
+    view.boxes[0].value = True
+    view.boxes[2].value = True
+    assert [box.value for box in view.boxes] == [False, False, True, False]
+    assert view.current_answer() == view.question.options[2].text
+
+
+def test_the_form_renders_markdown_and_escapes_the_rest():
+    from checker.notebook.quiz_form import inline_html
+
+    assert inline_html("`db.create_all()` is **not** <b>") == (
+        "<code>db.create_all()</code> is <b>not</b> &lt;b&gt;"
     )
+
+
+def test_a_right_but_incomplete_selection_says_so():
+    question = QUESTIONS["01-drift"]
+    verdict = quizzes.judge(question, RIGHT["01-drift"][:1])
+    assert not verdict.correct and verdict.incomplete
+    shown = repr(notebook.answer("01-drift", RIGHT["01-drift"][:1]))
+    assert shown.startswith("**Not complete: the options you chose are right")
+    wrong = [o.text for o in question.options if o.text not in RIGHT["01-drift"]][:1]
+    assert not quizzes.judge(question, wrong).incomplete
+
+
+@pytest.mark.parametrize(
+    ("typed", "right"),
+    [
+        ("flask --app sample_app db init", True),
+        ("$ .venv/bin/flask db init", True),
+        ("flask -A sample_app db init", True),
+        ("`FLASK DB INIT`", True),
+        ("flask db migrate", False),
+        ("db init", False),
+    ],
+)
+def test_typed_commands_are_read_as_a_shell_reads_them(typed, right):
+    verdict = quizzes.judge(QUESTIONS["02-init-command"], typed)
+    assert verdict.correct is right
+    assert right or verdict.feedback, "a common wrong answer gets feedback of its own"
 
 
 def test_corrupt_progress_file_is_ignored(notebook_dir):
