@@ -168,3 +168,21 @@ def test_start_here_maps_every_lesson_and_exercise():
         assert f"]({path.name})" in markdown, f"00_start_here does not link {path.name}"
     listing = "".join(output_text(c) for c in read(START_HERE).cells if c.cell_type == "code")
     assert [line.split()[0] for line in listing.splitlines()] == list(EXERCISES)
+
+
+ALL_NOTEBOOKS = [START_HERE, *LESSONS, *EXERCISE_NOTEBOOKS, *SOLUTION_NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_names_its_kernel_so_opening_it_changes_nothing(path):
+    assert read(path).metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", EXERCISE_NOTEBOOKS + SOLUTION_NOTEBOOKS, ids=lambda p: p.name)
+def test_each_exercise_of_a_notebook_has_a_name_of_its_own(path):
+    names = [
+        match.group(1)
+        for cell in read(path).cells
+        if (match := re.match(r"(\w+) = exercise\(", cell.source))
+    ]
+    assert len(names) == len(set(names)) == len(answer_cell_ids([path]))

@@ -407,3 +407,26 @@ def test_wrong_use_is_a_clear_error(tmp_path, arguments, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "class" / "out").exists()
+
+
+def test_answers_are_graded_where_the_course_invites_them(tmp_path):
+    """A lesson's Challenge cell counts; the answer saved last wins, and the feedback says so."""
+    submissions = tmp_path / "class"
+    lesson = ROOT / "notebooks" / "03_first_migrations.ipynb"
+    challenge = learner_folder(submissions, "challenge-only", {}, notebooks=[])
+    (challenge / "notebooks").mkdir(exist_ok=True)
+    answered = with_answers(lesson, {SCRIPT: SOLUTIONS[SCRIPT]})
+    nbformat.write(answered, challenge / "notebooks" / lesson.name)
+    saved = learner_folder(submissions, "saved-wins", {SCRIPT: WRONG_HISTORY})
+    store = saved / "workspace" / "answers"
+    store.mkdir(parents=True)
+    (store / f"{SCRIPT}.py").write_text(SOLUTIONS[SCRIPT])
+    assert grade(submissions, tmp_path / "out").returncode == 0
+    found = items(tmp_path / "out")
+    for learner, origin in (
+        ("challenge-only", "notebooks/03_first_migrations.ipynb"),
+        ("saved-wins", f"workspace/answers/{SCRIPT}.py"),
+    ):
+        item = found[(learner, SCRIPT)]
+        assert item["points"] == POINTS[SCRIPT] and item["graded_from"] == origin, item
+    assert "saved last" in " ".join(found[("saved-wins", SCRIPT)]["notes"])

@@ -92,3 +92,34 @@ def test_every_exercise_is_tried_with_right_and_wrong_answers():
     for exercise_id in EXERCISES:
         assert any(r.exercise_id == exercise_id for r in RIGHT_ANSWERS), exercise_id
         assert any(w.exercise_id == exercise_id for w in WRONG_ANSWERS), exercise_id
+
+
+HIDDEN_DATA_CHECKS = {
+    "other-data",
+    "upgrade-again",
+    "other-database",
+    "several-tables",
+    "database-only-columns",
+}
+
+
+def test_hidden_checks_only_try_other_data():
+    """Every requirement a statement states has a visible check; hidden ones add data."""
+    for exercise in EXERCISES.values():
+        hidden = {check.name for check in exercise.checks() if check.hidden}
+        assert hidden and hidden <= HIDDEN_DATA_CHECKS, exercise.id
+
+
+def test_an_error_in_a_later_case_keeps_the_points_of_earlier_ones():
+    exercise = EXERCISES["01-missing-columns"]
+    source = exercise.solution.replace(
+        "    inspector = inspect(engine)\n",
+        "    inspector = inspect(engine)\n"
+        "    if 'order' in metadata.tables:\n"
+        "        raise RuntimeError('not ready for shops')\n",
+    )
+    report = exercise.judge(source, hidden=True)
+    statuses = {check.name: check.status for check in report.checks}
+    assert statuses["finds-new-column"] is statuses["nothing-missing"] is Status.PASSED
+    assert statuses["missing-tables"] is Status.FAILED
+    assert report.outcome is Outcome.ERROR and "not ready for shops" in report.detail

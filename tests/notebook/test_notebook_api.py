@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from checker import lessons, notebook
 from checker.content.catalogue import EXERCISES
@@ -60,3 +64,30 @@ def test_task_and_solution_render_as_markdown():
 def test_unknown_exercise_lists_the_known_ones():
     with pytest.raises(KeyError, match="the exercises are: 01-missing-columns"):
         notebook.exercise("99-nope")
+
+
+def test_one_store_for_the_whole_course(tmp_path, monkeypatch):
+    course = tmp_path / "course"
+    for folder in ("notebooks", "exercises"):
+        (course / folder).mkdir(parents=True)
+    monkeypatch.setattr(lessons, "NOTEBOOK_DIR", course / "notebooks")
+    notebook.answer_magic(EXERCISE.id, EXERCISE.solution)
+    monkeypatch.setattr(lessons, "NOTEBOOK_DIR", course / "exercises")
+    assert notebook.exercise(EXERCISE.id).check().report.passed
+    record = json.loads((course / "workspace/answers" / f"{EXERCISE.id}.json").read_text())
+    assert record["exercise"] == EXERCISE.id and record["saved"]
+
+
+def test_the_solution_is_a_whole_cell_ready_to_paste():
+    shown = repr(notebook.exercise(EXERCISE.id).solution())
+    cell = shown.split("```python\n", 1)[1].rsplit("```", 1)[0]
+    assert cell == f"%%answer {EXERCISE.id}\n{EXERCISE.solution}"
+
+
+def test_the_answer_magic_works_in_a_fresh_course_kernel_before_any_import(tmp_path):
+    book = nbformat.v4.new_notebook()
+    book.cells = [nbformat.v4.new_code_cell(f"%%answer {EXERCISE.id}\n{EXERCISE.starter}")]
+    client = NotebookClient(book, timeout=60, resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    output = book.cells[0].outputs[0]
+    assert output.output_type == "stream" and output.text.startswith("Saved your answer")
