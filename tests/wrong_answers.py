@@ -605,3 +605,31 @@ WRONG_ANSWERS += [
         "it should be named uq_user_username",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "04-restore-lost-revision",
+        "a new id instead of the lost one",
+        edit("04-restore-lost-revision", "revision = '6a2b1d3c8e02'", "revision = 'abcdef123456'"),
+        "failed",
+        "but the next migration follows '6a2b1d3c8e02'",
+    ),
+    WrongAnswer(
+        "04-restore-lost-revision",
+        "placed after the head",
+        edit(
+            "04-restore-lost-revision",
+            "down_revision = '5e1f0c2a9b01'",
+            "down_revision = '9e8d7c6b5a40'",
+        ),
+        "failed",
+        "but this migration comes right after the last one, '5e1f0c2a9b01'",
+    ),
+    WrongAnswer(
+        "04-restore-lost-revision",
+        "an empty migration with the right id",
+        body("04-restore-lost-revision", "upgrade", "    pass\n"),
+        "error",
+        "after upgrade, column user.password_hash is missing",
+    ),
+]

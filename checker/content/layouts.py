@@ -79,6 +79,7 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
         m, extra=(Column("display_name", String(80), nullable=False),)
     ),
     "user+password": lambda m: _user(m, extra=(_password(),)),
+    "user+password+phone": lambda m: _user(m, extra=(_password(), Column("phone", String(20)))),
     "user(no email)+password": lambda m: _user(m, with_email=False, extra=(_password(),)),
     "user+bio": lambda m: _user(m, extra=(_bio(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),

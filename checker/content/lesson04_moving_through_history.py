@@ -10,59 +10,51 @@ from .kinds import MigrationExercise
 TITLE = "Moving through history"
 
 
-class RenameUsername(MigrationExercise):
-    """Rename a column that carries a unique constraint, keeping its data."""
+class RestoreLostRevision(MigrationExercise):
+    """Write back a revision whose file was deleted, so that the history loads again."""
 
-    id = "04-rename-username"
-    title = "Rename a column without losing its data"
+    id = "04-restore-lost-revision"
+    title = "Restore a migration whose file was deleted"
     lesson = "04"
-    base_revisions = (
-        "5e1f0c2a9b01_create_user_table.py",
-        "6a2b1d3c8e02_add_password_hash_to_user.py",
-    )
-    start_layout = "user+password"
-    target_layout = "user(login)+password"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    followers = ("9e8d7c6b5a40_add_phone_to_user.py",)
+    start_layout = "user"
+    target_layout = "user+password+phone"
     task = """\
-**Start:** two migrations applied, `5e1f0c2a9b01` (create user table) and `6a2b1d3c8e02` (add
-`password_hash`). The `user` table has `id`, `username` (VARCHAR(80), NOT NULL, unique constraint
-`uq_user_username`), `email` and `password_hash`, and holds users.
+**Start:** a teammate deleted a migration file by mistake. The history was `5e1f0c2a9b01` (create
+user table), then `6a2b1d3c8e02`, then `9e8d7c6b5a40` (add `phone`, VARCHAR(20), nullable, whose
+script says `down_revision = '6a2b1d3c8e02'`). Every `flask db` command that reads the history now
+stops with "Can't locate revision identified by '6a2b1d3c8e02'", and databases at `5e1f0c2a9b01`
+cannot be upgraded. The lost migration added `password_hash`, VARCHAR(128), nullable, to `user`.
 
-**Write** the next migration, revision `9d5e4a6f1b05`, which renames `username` to `login`:
-- after `upgrade()`: a column `login`, VARCHAR(80), NOT NULL, whose unique constraint is named
-  `uq_user_login` (the app's naming convention); no `username` column; every user's `login` is
-  their old `username`;
-- `downgrade()` renames it back, with its constraint named `uq_user_username` again.
+**Write** the lost migration again:
+- its revision id is the one the next migration names, and it follows `5e1f0c2a9b01`, so that the
+  history has one head again, `9e8d7c6b5a40`;
+- `upgrade()` adds `password_hash` as it was; `downgrade()` removes it.
 
-**Preserve:** every user and every value, both ways. `flask db migrate` writes this change as
-"drop `username`, add `login`", which loses every name: write it by hand.
+**Preserve:** every user and all their values, through the upgrade to the head and the downgrade
+back to `5e1f0c2a9b01`. The check upgrades a database at `5e1f0c2a9b01` through your migration and
+the next one, then back.
 """
     hints = (
+        "Alembic finds a migration by the id in its `revision` variable, not by its file name.",
         (
-            "A rename is `alter_column` with `new_column_name`: inside `with "
-            "op.batch_alter_table('user') as batch_op:` call `batch_op.alter_column('username', "
-            "new_column_name='login', existing_type=sa.String(length=80), "
-            "existing_nullable=False)`."
+            "`flask db revision` cannot help while the history is broken: start from the starter "
+            "(any migration's shape) and set `revision` to the id the next migration's "
+            "`down_revision` names."
         ),
         (
-            "The unique constraint keeps its old name through a rename. Drop it in the same batch "
-            "with `batch_op.drop_constraint('uq_user_username', type_='unique')`, then create "
-            "`batch_op.create_unique_constraint('uq_user_login', ['login'])` in a second `with "
-            "op.batch_alter_table('user')` block: a constraint on a column renamed in the same "
-            "batch is lost."
-        ),
-        (
-            "downgrade() is the mirror image: drop `uq_user_login`, rename `login` back to "
-            "`username`, create `uq_user_username`."
+            "`down_revision = '5e1f0c2a9b01'`; the body is a `batch_op.add_column(...)` of "
+            "`password_hash` in `upgrade()` and a `batch_op.drop_column(...)` in `downgrade()`."
         ),
     )
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
-        renamed = {"login" if key == "username" else key: value for key, value in row.items()}
-        return renamed
+        return {**row, "password_hash": None, "phone": None}
 
 
-EXERCISES = (RenameUsername,)
+EXERCISES = (RestoreLostRevision,)
 
 QUESTIONS = (
     Question(

@@ -51,7 +51,59 @@ change ("add `about`, drop `bio`") runs without an error and empties every bio: 
         return {"about" if key == "bio" else key: value for key, value in row.items()}
 
 
-EXERCISES = (RenameBio,)
+class RenameUsername(MigrationExercise):
+    """Rename a column that carries a unique constraint, keeping its data."""
+
+    id = "04-rename-username"
+    title = "Rename a column without losing its data"
+    lesson = "06"
+    base_revisions = (
+        "5e1f0c2a9b01_create_user_table.py",
+        "6a2b1d3c8e02_add_password_hash_to_user.py",
+    )
+    start_layout = "user+password"
+    target_layout = "user(login)+password"
+    task = """\
+**Start:** two migrations applied, `5e1f0c2a9b01` (create user table) and `6a2b1d3c8e02` (add
+`password_hash`). The `user` table has `id`, `username` (VARCHAR(80), NOT NULL, unique constraint
+`uq_user_username`), `email` and `password_hash`, and holds users.
+
+**Write** the next migration, revision `9d5e4a6f1b05`, which renames `username` to `login`:
+- after `upgrade()`: a column `login`, VARCHAR(80), NOT NULL, whose unique constraint is named
+  `uq_user_login` (the app's naming convention); no `username` column; every user's `login` is
+  their old `username`;
+- `downgrade()` renames it back, with its constraint named `uq_user_username` again.
+
+**Preserve:** every user and every value, both ways. `flask db migrate` writes this change as
+"drop `username`, add `login`", which loses every name: write it by hand.
+"""
+    hints = (
+        (
+            "A rename is `alter_column` with `new_column_name`: inside `with "
+            "op.batch_alter_table('user') as batch_op:` call `batch_op.alter_column('username', "
+            "new_column_name='login', existing_type=sa.String(length=80), "
+            "existing_nullable=False)`."
+        ),
+        (
+            "The unique constraint keeps its old name through a rename. Drop it in the same batch "
+            "with `batch_op.drop_constraint('uq_user_username', type_='unique')`, then create "
+            "`batch_op.create_unique_constraint('uq_user_login', ['login'])` in a second `with "
+            "op.batch_alter_table('user')` block: a constraint on a column renamed in the same "
+            "batch is lost."
+        ),
+        (
+            "downgrade() is the mirror image: drop `uq_user_login`, rename `login` back to "
+            "`username`, create `uq_user_username`."
+        ),
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        renamed = {"login" if key == "username" else key: value for key, value in row.items()}
+        return renamed
+
+
+EXERCISES = (RenameBio, RenameUsername)
 
 QUESTIONS = (
     Question(

@@ -22,7 +22,7 @@ from ..rows import compare_rows, table_rows
 from ..schema import database_version, enum_type_differences, schema_differences
 from .base import Exercise
 from .migration_trial import Database, MigrationTrial
-from .source import history_heads, script_identity
+from .source import history_heads, module_assignments, script_identity
 
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 CHILD_SOCKET_FOLDER = "/run/postgresql"
@@ -34,6 +34,9 @@ class MigrationExercise(Exercise):
     The script runs in the environment the lessons give the learner: the app's constraint
     ``naming_convention`` on the target metadata, batch mode.
 
+    ``followers`` are revisions that come after the answer (an answer that restores a lost
+    revision in the middle of a history); the upgrade then goes to the last of them.
+
     Declared by subclasses: the history the script continues (``base_revisions``, files
     of ``files/migrations``), the layouts before and after (``start_layout``,
     ``target_layout``, built by ``metadata``), the rows seeded in every table of the start
@@ -42,6 +45,7 @@ class MigrationExercise(Exercise):
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
+    followers: ClassVar[tuple[str, ...]] = ()
     merges: ClassVar[tuple[str, ...]] = ()
     start_layout: ClassVar[str]
     target_layout: ClassVar[str]
@@ -112,10 +116,16 @@ class MigrationExercise(Exercise):
                 f"revision {trial.revision!r} is already the id of an earlier "
                 "migration; give this one an id of its own."
             )
-        heads = self.heads_with(trial.revision, down)
-        if heads != [trial.revision]:
+        lost = self.awaited_revision()
+        if lost is not None and trial.revision != lost:
             raise CheckFailed(
-                f"the history should have one head, {trial.revision!r}; it has {heads!r}."
+                f"revision is {trial.revision!r}, but the next migration follows {lost!r}: the "
+                f"script must have that id, revision = {lost!r}."
+            )
+        heads = self.heads_with(trial.revision, down)
+        if heads != [self.head(trial)]:
+            raise CheckFailed(
+                f"the history should have one head, {self.head(trial)!r}; it has {heads!r}."
             )
         self.run_step(
             trial.session,
@@ -130,8 +140,8 @@ class MigrationExercise(Exercise):
     def upgrade_schema(self, trial: MigrationTrial) -> None:
         """after upgrade, the schema is the target schema"""
         trial.visible_db = self.seeded_database(trial, trial.visible_rows, tag="visible")
-        self.migrate(trial, trial.visible_db, "upgrade", trial.revision)
-        self.verify_schema(trial, trial.visible_db, "upgrade", trial.revision)
+        self.migrate(trial, trial.visible_db, "upgrade", self.head(trial))
+        self.verify_schema(trial, trial.visible_db, "upgrade", self.head(trial))
 
     @check("upgrade-data", needs="history")
     def upgrade_data(self, trial: MigrationTrial) -> None:
@@ -155,7 +165,7 @@ class MigrationExercise(Exercise):
         """a round trip keeps other data (unusual names, more rows)"""
         tables = self.seed_tables(self.hidden_users)
         trial.hidden_db = self.seeded_database(trial, tables, tag="hidden")
-        self.migrate(trial, trial.hidden_db, "upgrade", trial.revision)
+        self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
         expected = self.upgraded(tables)
         self.verify_rows(trial, trial.hidden_db, "with other data, after upgrade", expected)
         self.migrate(trial, trial.hidden_db, "downgrade", self.parents[0])
@@ -164,15 +174,15 @@ class MigrationExercise(Exercise):
     @check("upgrade-again", hidden=True, needs="history")
     def upgrade_again(self, trial: MigrationTrial) -> None:
         """upgrade, downgrade, then upgrade again reaches the target schema"""
-        self.migrate(trial, trial.hidden_db, "upgrade", trial.revision)
-        self.verify_schema(trial, trial.hidden_db, "upgrade after a downgrade", trial.revision)
+        self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
+        self.verify_schema(trial, trial.hidden_db, "upgrade after a downgrade", self.head(trial))
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> MigrationTrial:
         """Read the script's identity, and lay out the history with it in the scratch folder."""
         revision, down_revision = script_identity(source)
         scratch = session.scratch
         scratch.write("migrations/env.py", inside.env_py(self.naming_convention).encode())
-        for name in self.base_revisions:
+        for name in (*self.base_revisions, *self.followers):
             script = (self.files / "migrations" / name).read_bytes()
             scratch.write(f"migrations/versions/{name}", script)
         scratch.write("migrations/versions/answer.py", source.encode("utf-8"))
@@ -189,8 +199,20 @@ class MigrationExercise(Exercise):
 
     def heads_with(self, revision: str, down_revision: Any) -> list[str]:
         """The heads of the base history once a script ``revision`` follows ``down_revision``."""
-        scripts = [(self.files / "migrations" / name).read_text() for name in self.base_revisions]
+        names = (*self.base_revisions, *self.followers)
+        scripts = [(self.files / "migrations" / name).read_text() for name in names]
         return history_heads(scripts, {revision: down_revision})
+
+    def awaited_revision(self) -> str | None:
+        """The id the answer must have when revisions follow it: their first one's parent."""
+        if not self.followers:
+            return None
+        first = (self.files / "migrations" / self.followers[0]).read_text()
+        return module_assignments(first).get("down_revision")
+
+    def head(self, trial: MigrationTrial) -> str:
+        """Where an upgrade ends: the answer, or the last revision that follows it."""
+        return self.followers[-1].split("_", 1)[0] if self.followers else trial.revision
 
     def migrate(self, trial: MigrationTrial, db: Database, direction: str, target: str) -> None:
         """Run the learner's upgrade or downgrade to ``target`` in the sandbox."""
