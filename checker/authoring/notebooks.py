@@ -108,9 +108,15 @@ def challenge_cells(module: ModuleType) -> list[NotebookNode]:
 
 
 def with_challenge(lesson: NotebookNode, module: ModuleType) -> list[NotebookNode]:
-    """The lesson's cells with its Challenge section (heading to ``challenge.check()``) replaced."""
+    """The lesson's cells with its Challenge section (heading to ``challenge.check()``)
+    replaced, or inserted before the key points when the lesson has none yet."""
     cells = lesson.cells
-    start = next(i for i, c in enumerate(cells) if c.source.startswith("## Challenge"))
+    if not module.EXERCISES:
+        return list(cells)
+    start = next((i for i, c in enumerate(cells) if c.source.startswith("## Challenge")), None)
+    if start is None:
+        at = next(i for i, c in enumerate(cells) if c.source.startswith("## Key points"))
+        return cells[:at] + challenge_cells(module) + cells[at:]
     end = next(i for i, c in enumerate(cells) if i > start and c.source == CHALLENGE_END)
     return cells[:start] + challenge_cells(module) + cells[end + 1 :]
 
@@ -134,6 +140,8 @@ def planned_notebooks(root: Path) -> dict[Path, NotebookNode]:
     planned = {}
     for module in LESSON_MODULES:
         lesson = lesson_name(module)
+        if not module.EXERCISES:
+            continue
         for folder, solved in (("exercises", False), ("solutions", True)):
             path = root / folder / f"{lesson}_{folder}.ipynb"
             planned[path] = merged(read(path), exercise_cells(module, solved=solved))

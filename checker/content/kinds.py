@@ -57,3 +57,11 @@ class FactoryExercise(kinds.FactoryExercise):
 
     def metadata(self, layout: str) -> MetaData:
         return layouts.build_metadata(layout)
+
+
+class HistoryTestExercise(kinds.HistoryTestExercise):
+    """A test of migration histories, run on the course's revisions and layouts."""
+
+    files = CONTENT_DIR
+    metadata_source = f"{layouts.__name__}:build_metadata"
+    naming_convention = NAMING_CONVENTION

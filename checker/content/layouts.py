@@ -80,6 +80,10 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     ),
     "user+password": lambda m: _user(m, extra=(_password(),)),
     "user+password+phone": lambda m: _user(m, extra=(_password(), Column("phone", String(20)))),
+    "user+password+phone+bio": lambda m: _user(
+        m, extra=(_password(), Column("phone", String(20)), _bio())
+    ),
+    "user+password(64)": lambda m: _user(m, extra=(Column("password_hash", String(64)),)),
     "user(no email)+password": lambda m: _user(m, with_email=False, extra=(_password(),)),
     "user+bio": lambda m: _user(m, extra=(_bio(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),

@@ -34,15 +34,18 @@ and through the downgrade.
 """
     hints = (
         (
-            "SQLite changes tables in batch mode: `with op.batch_alter_table('user') as "
-            "batch_op:` and then call the operations on `batch_op`."
+            "SQLite cannot alter most things in place: in this app every change to a table goes "
+            "through batch mode."
         ),
         (
-            "The column is `sa.Column('password_hash', sa.String(length=128), nullable=True)`, "
-            "added with `batch_op.add_column(...)`; `batch_op.drop_column('password_hash')` "
-            "removes it."
+            "Look up `op.batch_alter_table` and the `add_column` and `drop_column` of the "
+            "`batch_op` it gives; the column is an `sa.Column` with a type and `nullable`."
         ),
-        "It is the script `flask db migrate` wrote in lesson 03, second migration.",
+        (
+            "`batch_op.add_column(sa.Column('password_hash', sa.String(length=128), "
+            "nullable=True))` inside `with op.batch_alter_table('user') as batch_op:`; "
+            "`batch_op.drop_column('password_hash')` in `downgrade()`."
+        ),
     )
 
     @staticmethod
@@ -77,13 +80,16 @@ be NOT NULL, and no user may be left without a role.
             "to put in the existing rows."
         ),
         (
-            "A server default fills the existing rows as the column is added: `sa.Column('role', "
-            "sa.String(length=20), nullable=False, server_default='member')`."
+            "Lesson 03's `default=` versus `server_default=`: only a *server* default is known to "
+            "the database, so only it fills existing rows. Another way: add the column nullable, "
+            "fill it with an `UPDATE`, then make it NOT NULL with `alter_column`."
         ),
         (
-            'Another way: add the column nullable, fill it with `op.execute("UPDATE user SET '
-            "role = 'member'\")`, then make it NOT NULL with `batch_op.alter_column('role', "
-            "existing_type=sa.String(length=20), nullable=False)`."
+            "`sa.Column('role', sa.String(length=20), nullable=False, server_default='member')` "
+            "added in a batch; or, step by step, `op.execute(\"UPDATE \\\"user\\\" SET role = "
+            "'member'\")` (quote `user`: PostgreSQL reserves the word) between adding the column "
+            "nullable and `batch_op.alter_column('role', existing_type=sa.String(length=20), "
+            "nullable=False)`."
         ),
     )
 

@@ -44,11 +44,14 @@ undoes it.
             "I wanted?"
         ),
         (
-            "`op.drop_table('post')` is autogenerate's reaction to a model it could not see. "
-            "Delete it, and in `downgrade()` delete the `op.create_table('post', ...)` that would "
-            "undo it."
+            "Autogenerate compares the models it can see with the database: a table whose model "
+            "was not imported looks like a table to drop. Its `downgrade()` mirrors every "
+            "operation."
         ),
-        "What remains is one `add_column` in `upgrade()` and one `drop_column` in `downgrade()`.",
+        (
+            "Delete `op.drop_table('post')` from `upgrade()` and the `op.create_table('post', "
+            "...)` from `downgrade()`; what remains is one `add_column` and one `drop_column`."
+        ),
     )
 
     @staticmethod

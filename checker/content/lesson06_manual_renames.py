@@ -37,13 +37,16 @@ bio.
 change ("add `about`, drop `bio`") runs without an error and empties every bio: that is the trap.
 """
     hints = (
-        "A rename is one operation, not two: `alter_column` with `new_column_name`.",
+        "A rename is one operation, not two: the values stay in the column while its name changes.",
         (
-            "Inside `with op.batch_alter_table('user') as batch_op:` call "
-            "`batch_op.alter_column('bio', new_column_name='about', "
-            "existing_type=sa.String(length=200))`."
+            "Look up `alter_column` and its `new_column_name` argument, inside a batch; "
+            "`existing_type` tells batch mode the column's type."
         ),
-        "`downgrade()` is the same call the other way round: from `about` back to `bio`.",
+        (
+            "`batch_op.alter_column('bio', new_column_name='about', "
+            "existing_type=sa.String(length=200))`, and the same call from `about` back to `bio` "
+            "in `downgrade()`."
+        ),
     )
 
     @staticmethod
@@ -79,21 +82,20 @@ class RenameUsername(MigrationExercise):
 """
     hints = (
         (
-            "A rename is `alter_column` with `new_column_name`: inside `with "
-            "op.batch_alter_table('user') as batch_op:` call `batch_op.alter_column('username', "
-            "new_column_name='login', existing_type=sa.String(length=80), "
-            "existing_nullable=False)`."
+            "A rename is one operation (`alter_column` with `new_column_name`); here the column "
+            "also carries a unique constraint, whose name includes the column's."
         ),
         (
-            "The unique constraint keeps its old name through a rename. Drop it in the same batch "
-            "with `batch_op.drop_constraint('uq_user_username', type_='unique')`, then create "
-            "`batch_op.create_unique_constraint('uq_user_login', ['login'])` in a second `with "
-            "op.batch_alter_table('user')` block: a constraint on a column renamed in the same "
-            "batch is lost."
+            "A constraint keeps its old name through a rename, and on SQLite a constraint on a "
+            "column renamed in the same batch is lost: drop the old constraint, rename, then "
+            "create the new one in a second batch."
         ),
         (
-            "downgrade() is the mirror image: drop `uq_user_login`, rename `login` back to "
-            "`username`, create `uq_user_username`."
+            "`batch_op.drop_constraint('uq_user_username', type_='unique')` and "
+            "`batch_op.alter_column('username', new_column_name='login', "
+            "existing_type=sa.String(length=80), existing_nullable=False)` in one batch; "
+            "`batch_op.create_unique_constraint('uq_user_login', ['login'])` in a second; "
+            "`downgrade()` is the mirror image."
         ),
     )
 

@@ -36,17 +36,18 @@ unnamed unique constraint should go, and `drop_constraint(None, ...)` has no nam
 """
     hints = (
         (
-            "Batch mode rebuilds the table from what it reflects, and a constraint without a name "
-            "cannot be named in `drop_constraint`. Give the reflected constraints names first."
+            "Batch mode rebuilds the table from what it reflects, and `drop_constraint` needs the "
+            "name of what to drop."
         ),
         (
-            "`op.batch_alter_table('user', naming_convention={'uq': "
-            "'uq_%(table_name)s_%(column_0_name)s'})` names every unnamed unique constraint it "
-            "reflects by that pattern."
+            "The app's naming convention, which `migrations/env.py` hands Alembic, names the "
+            "unnamed constraints batch mode reflects (`uq_%(table_name)s_%(column_0_name)s`); "
+            "`batch_alter_table(..., naming_convention=...)` does the same for an app without one."
         ),
         (
-            "Inside that batch, `batch_op.drop_constraint('uq_user_email', type_='unique')`. In "
-            "`downgrade()`, `batch_op.create_unique_constraint('uq_user_email', ['email'])`."
+            "Inside `with op.batch_alter_table('user') as batch_op:`, "
+            "`batch_op.drop_constraint('uq_user_email', type_='unique')`; in `downgrade()`, "
+            "`batch_op.create_unique_constraint('uq_user_email', ['email'])`."
         ),
     )
 

@@ -38,16 +38,17 @@ the migration: describe the table you need inside the script.
             "make it NOT NULL (contract)."
         ),
         (
-            "Describe the table locally: `user = sa.table('user', sa.column('id', sa.Integer), "
-            "sa.column('username', sa.String), sa.column('display_name', sa.String))`. Read the "
-            "rows with `op.get_bind().execute(sa.select(user.c.id, user.c.username))` and write "
-            "each one with `op.execute(user.update().where(user.c.id == "
-            "id_).values(display_name=...))`."
+            "A migration describes the table it needs itself, with `sa.table(...)` and "
+            "`sa.column(...)`, reads rows through `op.get_bind()` and writes them with an "
+            "`update()`; Python's `str` methods compute each value (mind what `capitalize()` does "
+            "to the rest of a name)."
         ),
         (
-            "Finish with `batch_op.alter_column('display_name', "
-            "existing_type=sa.String(length=80), nullable=False)` in a second batch; "
-            "`downgrade()` drops the column."
+            "`rows = op.get_bind().execute(sa.select(user.c.id, user.c.username)).all()`, then "
+            "for each, `op.execute(user.update().where(user.c.id == "
+            "id_).values(display_name=name[:1].upper() + name[1:]))`; finish with "
+            "`batch_op.alter_column('display_name', existing_type=sa.String(length=80), "
+            "nullable=False)` in a second batch."
         ),
     )
 
@@ -90,8 +91,9 @@ QUESTIONS = (
     Question(
         id="08-expand-contract",
         prompt=(
-            "A NOT NULL column must be added to a table that has rows, and filled from existing "
-            "data. Which steps belong in the migration? Select all that apply."
+            "A NOT NULL column must be added to a table that has rows, each row's value computed "
+            "from its other columns (no server default can compute it). Which steps belong in the "
+            "migration? Select all that apply."
         ),
         kind="multiple",
         keys=(

@@ -37,14 +37,11 @@ database has both migrations applied and holds users.
 **Preserve:** every user and every value; both columns.
 """
     hints = (
+        "A merge revision is an ordinary script that follows more than one revision.",
+        "`down_revision` can be a tuple; `flask db heads` lists what to put in it.",
         (
-            "A merge revision is an ordinary script whose `down_revision` is a tuple of the "
-            "revisions it joins."
-        ),
-        "`down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')`; both functions can stay `pass`.",
-        (
-            'On the command line, `flask db merge heads -m "merge phone and bio"` writes this '
-            "script for you."
+            "`down_revision = ('1b2c3d4e5f60', '2c3d4e5f6a71')`, and both functions stay `pass`: "
+            "`flask db merge heads` writes exactly this."
         ),
     )
 
@@ -71,7 +68,8 @@ QUESTIONS = (
             ),
             Option(
                 "It applies them in alphabetical order",
-                "Alembic never guesses an order between branches.",
+                "Names play no part: the default target `head` names one revision, and with two "
+                "heads there is none to pick. `flask db upgrade heads` applies both branches.",
             ),
             Option(
                 "It applies the newest file only",

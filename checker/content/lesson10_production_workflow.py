@@ -43,8 +43,8 @@ INTO user (username, email) VALUES (...)`.
             "does not mention, the database itself must supply a value."
         ),
         (
-            "A *server* default is the database's value for an omitted column: "
-            "`server_default=sa.true()`. It also fills the existing rows when the column is added."
+            "Lesson 03's `server_default`: the database's own value for an omitted column, which "
+            "also fills the existing rows when the column is added."
         ),
         (
             "`batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=False, "
@@ -105,7 +105,10 @@ QUESTIONS = (
     ),
     Question(
         id="10-deploy-order",
-        prompt="A release adds a migration. In which order do you deploy it?",
+        prompt=(
+            "A release adds a migration that only adds to the schema (a nullable column the new "
+            "code uses and the old code ignores). In which order do you deploy it?"
+        ),
         kind="single",
         keys=("76d7c5556e7a3c5f5711b20ccbd2e558899d3dd15268e066f2ad9075e93a5d62",),
         options=(

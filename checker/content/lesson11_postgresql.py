@@ -34,17 +34,18 @@ this model change fails on PostgreSQL: `type "user_role" does not exist`.
 """
     hints = (
         (
-            "On PostgreSQL an enum is a type of its own, and `add_column` does not create it. "
-            "Create it before the column and drop it after the column."
+            "On PostgreSQL an enum is a type of its own, and the type must exist before a column "
+            "uses it and go after the column does."
         ),
         (
-            "At module level: `user_role = sa.Enum('member', 'admin', name='user_role')`. In "
-            "`upgrade()`: `user_role.create(op.get_bind(), checkfirst=True)` first; in "
-            "`downgrade()`: `user_role.drop(op.get_bind(), checkfirst=True)` last."
+            "Look up `sa.Enum(..., name=...)` and its `create(bind, checkfirst=True)` and "
+            "`drop(...)`; `op.get_bind()` is the migration's connection."
         ),
         (
-            "The column: `sa.Column('role', user_role, nullable=False, server_default='member')`; "
-            "`server_default` fills the existing rows."
+            "At module level `user_role = sa.Enum('member', 'admin', name='user_role')`; in "
+            "`upgrade()` `user_role.create(op.get_bind(), checkfirst=True)` before adding "
+            "`sa.Column('role', user_role, nullable=False, server_default='member')`; in "
+            "`downgrade()` drop the column, then `user_role.drop(op.get_bind(), checkfirst=True)`."
         ),
     )
 

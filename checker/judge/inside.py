@@ -132,6 +132,31 @@ def call_function(
     return {"value": sorted(value)}
 
 
+def run_history_test(
+    module_file: str,
+    function_name: str,
+    script_location: str,
+    database_url: str,
+    metadata_source: str,
+    layout: str,
+) -> dict[str, Any]:
+    """Run a learner's ``test_history(config, metadata)`` on one history: passed, or how
+    it failed (a test failing is its answer, not an error of the step)."""
+    try:
+        module = _LEARNER_MODULES.get(module_file) or _import_file(module_file, "learner_test")
+        _LEARNER_MODULES[module_file] = module
+        function = getattr(module, function_name)
+    except BaseException as error:
+        return describe_error(error, module_file)
+    module_name, builder_name = metadata_source.split(":")
+    build_metadata = getattr(importlib.import_module(module_name), builder_name)
+    try:
+        function(alembic_config(script_location, database_url), build_metadata(layout))
+    except BaseException as error:
+        return {"failure": describe_error(error, module_file)}
+    return {"failure": None}
+
+
 def wire_app(
     package_dir: str, migrations_dir: str, database_url: str, other_url: str
 ) -> dict[str, Any]:

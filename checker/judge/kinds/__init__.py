@@ -3,6 +3,7 @@
 from .base import Exercise, SolutionNotShipped
 from .factory import FactoryExercise
 from .function import FunctionCase, FunctionExercise
+from .history_test import HistoryCase, HistoryTestExercise
 from .migration import MigrationExercise
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "FactoryExercise",
     "FunctionCase",
     "FunctionExercise",
+    "HistoryCase",
+    "HistoryTestExercise",
     "MigrationExercise",
     "SolutionNotShipped",
 ]

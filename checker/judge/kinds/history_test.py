@@ -1,0 +1,107 @@
+"""History-test exercises: the answer is a test of a migration history, judged by running it.
+
+The learner writes ``test_history(config, metadata)``: a test of the history in
+``config`` (an Alembic ``Config`` whose database is empty) against the models' ``metadata``.
+Each case is a history the checker lays out; the test must pass on a sound one and fail on
+each broken one. A test that passes everything, or fails the sound history, earns nothing:
+the sound case is worth no points of its own, and the broken cases need it to pass first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .. import inside, sandbox
+from ..checks import Check, with_points
+from ..outcomes import CheckFailed
+from .base import Exercise, format_learner_error
+
+SOUND = "accepts-a-sound-history"
+
+
+@dataclass(frozen=True)
+class HistoryCase:
+    """A check: a history made of revision files, the models it should reach, and whether
+    it is broken (the learner's test must then fail)."""
+
+    name: str
+    description: str
+    revisions: tuple[str, ...]
+    models_layout: str
+    broken: bool = True
+    hidden: bool = False
+    points: int = 1
+
+
+@dataclass(frozen=True)
+class HistoryTrial:
+    """The learner's test module, saved in the scratch folder, and the sandbox that runs it."""
+
+    session: sandbox.Session
+    module: str
+    source: str
+
+
+class HistoryTestExercise(Exercise):
+    """The answer defines ``test_history(config, metadata)``; each case is a history it runs on.
+
+    ``cases`` are the checks, declared as data; the first must be the sound history.
+    ``metadata_source`` names the function (``module:function``) that builds a layout's
+    MetaData in the sandbox; ``naming_convention`` is the app's, for the histories' env.py.
+    """
+
+    function_name: ClassVar[str] = "test_history"
+    cases: ClassVar[tuple[HistoryCase, ...]]
+    metadata_source: ClassVar[str]
+    naming_convention: ClassVar[dict[str, str]] = {}
+
+    def checks(self) -> list[Check]:
+        declared = [
+            Check(c.name, c.description, c.points, c.hidden, None if c.name == SOUND else SOUND)
+            for c in self.cases
+        ]
+        return with_points(declared, self.points)
+
+    def prepare(self, source: str, private: Path, session: sandbox.Session) -> HistoryTrial:
+        session.scratch.write("test_answer.py", source.encode("utf-8"))
+        for case in self.cases:
+            session.scratch.write(
+                f"{case.name}/env.py", inside.env_py(self.naming_convention).encode()
+            )
+            for name in case.revisions:
+                script = (self.files / "migrations" / name).read_bytes()
+                session.scratch.write(f"{case.name}/versions/{name}", script)
+        return HistoryTrial(session, session.scratch.child_path("test_answer.py"), source)
+
+    def run_check(self, check: Check, trial: HistoryTrial) -> None:
+        case = next(case for case in self.cases if case.name == check.name)
+        scratch = trial.session.scratch
+        result = self.run_step(
+            trial.session,
+            "run_history_test",
+            trial.module,
+            self.function_name,
+            scratch.child_path(case.name),
+            f"sqlite:///{scratch.child_path(case.name)}.db",
+            self.metadata_source,
+            case.models_layout,
+            what=f"Loading your {self.function_name}()",
+            source=trial.source,
+        )
+        self.verify_case(case, result, trial.source)
+
+    def verify_case(self, case: HistoryCase, result: dict[str, Any], source: str) -> None:
+        """A sound history passes the learner's test; a broken one fails it."""
+        failure = result.get("failure")
+        if not case.broken and failure is not None:
+            raise CheckFailed(
+                f"{self.function_name}() fails on a sound history, so it would fail every build: "
+                + format_learner_error(failure, source.splitlines()).replace("\n", " ")
+            )
+        if case.broken and failure is None:
+            raise CheckFailed(
+                f"{self.function_name}() passes on this history, which is broken: a test that "
+                "passes here would let the broken migration through."
+            )
