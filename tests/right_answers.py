@@ -91,12 +91,15 @@ RIGHT_ANSWERS = [
     ),
     RightAnswer(
         "06-rename-bio",
-        "a rename without restating the type (batch mode reflects it)",
+        "renamed and widened in two steps, without restating the old type",
         edit(
             "06-rename-bio",
             "        batch_op.alter_column('bio', new_column_name='about',\n"
-            "                              existing_type=sa.String(length=200))\n",
-            "        batch_op.alter_column('bio', new_column_name='about')\n",
+            "                              existing_type=sa.String(length=200),\n"
+            "                              type_=sa.String(length=500))\n",
+            "        batch_op.alter_column('bio', new_column_name='about')\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.alter_column('about', type_=sa.String(length=500))\n",
         ),
     ),
     RightAnswer(

@@ -288,13 +288,14 @@ WRONG_ANSWERS += [
             "06-rename-bio",
             "upgrade",
             "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
-            "        batch_op.add_column(sa.Column('about', sa.String(length=200)))\n"
+            "        batch_op.add_column(sa.Column('about', sa.String(length=500)))\n"
             "    op.execute('UPDATE user SET about = bio')\n"
             "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
             "        batch_op.drop_column('bio')\n",
         ).replace(
             "        batch_op.alter_column('about', new_column_name='bio',\n"
-            "                              existing_type=sa.String(length=200))\n",
+            "                              existing_type=sa.String(length=500),\n"
+            "                              type_=sa.String(length=200))\n",
             "        batch_op.add_column(sa.Column('bio', sa.String(length=200)))\n"
             "        batch_op.drop_column('about')\n",
         ),
@@ -607,6 +608,18 @@ WRONG_ANSWERS += [
 ]
 
 WRONG_ANSWERS += [
+    WrongAnswer(
+        "06-rename-bio",
+        "renamed but not widened",
+        edit(
+            "06-rename-bio",
+            "                              existing_type=sa.String(length=200),\n"
+            "                              type_=sa.String(length=500))\n",
+            "                              existing_type=sa.String(length=200))\n",
+        ),
+        "failed",
+        "after upgrade, column user.about has type VARCHAR(200); it should be VARCHAR(500)",
+    ),
     WrongAnswer(
         "04-restore-lost-revision",
         "a new id instead of the lost one",

@@ -87,7 +87,7 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user(no email)+password": lambda m: _user(m, with_email=False, extra=(_password(),)),
     "user+bio": lambda m: _user(m, extra=(_bio(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
-    "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(200)))),
+    "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(500)))),
     "user+password+post": lambda m: (_user(m, extra=(_password(),)), _post(m)),
     "user+password+bio+post": lambda m: (_user(m, extra=(_password(), _bio())), _post(m)),
     "user+role": lambda m: _user(m, extra=(Column("role", String(20), nullable=False),)),

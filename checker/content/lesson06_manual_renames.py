@@ -14,7 +14,7 @@ class RenameBio(MigrationExercise):
     """Rename a nullable column by hand where autogenerate would drop and add it."""
 
     id = "06-rename-bio"
-    title = "Rename a nullable column by hand, keeping its values both ways"
+    title = "Rename a column and widen it, keeping its values both ways"
     lesson = "06"
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
@@ -28,24 +28,28 @@ class RenameBio(MigrationExercise):
 `password_hash`) and `8b5f3d2e0a14` (add `bio`, VARCHAR(200), nullable). Most users have written a
 bio.
 
-**Write** the next migration, revision `c4a7e9b1d2f3`, which renames the column `bio` to `about`:
-- after `upgrade()`: a nullable column `about`, VARCHAR(200), holding each user's old `bio`; no
+**Write** the next migration, revision `c4a7e9b1d2f3`, which renames the column `bio` to `about`
+and makes room for longer texts:
+- after `upgrade()`: a nullable column `about`, VARCHAR(500), holding each user's old `bio`; no
   `bio` column;
-- `downgrade()` renames it back to `bio`, values included.
+- `downgrade()` makes it `bio`, VARCHAR(200), again, values included.
 
 **Preserve:** every user and every value, both ways. The script `flask db migrate` writes for this
 change ("add `about`, drop `bio`") runs without an error and empties every bio: that is the trap.
 """
     hints = (
-        "A rename is one operation, not two: the values stay in the column while its name changes.",
         (
-            "Look up `alter_column` and its `new_column_name` argument, inside a batch; "
-            "`existing_type` tells batch mode the column's type."
+            "A rename is one operation, not two: the values stay in the column while its name "
+            "changes, and the same operation can change its type."
+        ),
+        (
+            "Look up `alter_column` and its `new_column_name`, `type_` and `existing_type` "
+            "arguments, inside a batch."
         ),
         (
             "`batch_op.alter_column('bio', new_column_name='about', "
-            "existing_type=sa.String(length=200))`, and the same call from `about` back to `bio` "
-            "in `downgrade()`."
+            "existing_type=sa.String(length=200), type_=sa.String(length=500))`, and the mirror "
+            "call in `downgrade()`."
         ),
     )
 

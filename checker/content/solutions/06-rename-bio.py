@@ -17,10 +17,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.alter_column('bio', new_column_name='about',
-                              existing_type=sa.String(length=200))
+                              existing_type=sa.String(length=200),
+                              type_=sa.String(length=500))
 
 
 def downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.alter_column('about', new_column_name='bio',
-                              existing_type=sa.String(length=200))
+                              existing_type=sa.String(length=500),
+                              type_=sa.String(length=200))
