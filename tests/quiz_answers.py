@@ -53,6 +53,26 @@ RIGHT: dict[str, Any] = {
         "A column type change from VARCHAR(80) to VARCHAR(100)",
         "A new index",
     ],
+    "14-no-changes": [
+        "Nothing differs: the models and the database agree",
+        "The only change is a server default, and `compare_server_default` is off",
+        "The only change is to a table that `include_name` leaves out",
+    ],
+    "14-custom-type": "A `render_item` hook that writes the type as `sa.String(length=120)`",
+    "13-lock-queue": "They wait too, queued behind the migration",
+    "13-concurrently": (
+        "The upgrade fails: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"
+    ),
+    "13-rewrites": [
+        "`ALTER COLUMN id TYPE BIGINT`",
+        "`ADD COLUMN joined TIMESTAMP NOT NULL DEFAULT clock_timestamp()`",
+    ],
+    "12-stairway": "The stairway test: each revision up, down, and up again",
+    "12-what-fails": [
+        "The same test, on a database built by upgrading to head",
+        "`flask db check` after `flask db upgrade` on an empty database",
+    ],
+    "12-db-check": "The migrations create a `nickname` column that the model does not have",
 }
 
 

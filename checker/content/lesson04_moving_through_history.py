@@ -24,8 +24,9 @@ class RestoreLostRevision(MigrationExercise):
 **Start:** a teammate deleted a migration file by mistake. The history was `5e1f0c2a9b01` (create
 user table), then `6a2b1d3c8e02`, then `9e8d7c6b5a40` (add `phone`, VARCHAR(20), nullable, whose
 script says `down_revision = '6a2b1d3c8e02'`). Every `flask db` command that reads the history now
-stops with "Can't locate revision identified by '6a2b1d3c8e02'", and databases at `5e1f0c2a9b01`
-cannot be upgraded. The lost migration added `password_hash`, VARCHAR(128), nullable, to `user`.
+warns "Revision 6a2b1d3c8e02 referenced from ... is not present" and stops with `KeyError:
+'6a2b1d3c8e02'`, so databases at `5e1f0c2a9b01` cannot be upgraded. The lost migration added
+`password_hash`, VARCHAR(128), nullable, to `user`.
 
 **Write** the lost migration again:
 - its revision id is the one the next migration names, and it follows `5e1f0c2a9b01`, so that the
