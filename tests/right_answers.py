@@ -188,11 +188,8 @@ RIGHT_ANSWERS = [
             "from alembic.autogenerate import compare_metadata\n",
             "from alembic.autogenerate import produce_migrations\n",
         )
-        .replace(
-            "        differences = compare_metadata(MigrationContext.configure(connection), metadata)\n",
-            "        script = produce_migrations(MigrationContext.configure(connection), metadata)\n"
-            "        differences = script.upgrade_ops.as_diffs()\n",
-        )
+        .replace("differences = compare_metadata(", "differences = produce_migrations(")
+        .replace(", metadata)\n", ", metadata).upgrade_ops.as_diffs()\n")
         .replace("    assert len(heads) == 1,", "    assert heads and not heads[1:],"),
     ),
 ]
