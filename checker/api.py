@@ -7,13 +7,19 @@ argument at fault.
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import getpass
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .authoring.notebooks import write_notebooks
+from .authoring.release import ReleaseError, build_release
 from .content.catalogue import EXERCISES
-from .grading import batch, outputs
+from .grading import batch, cache, handins, lms, outputs, overview, scoring
+from .grading.gradescope import build_autograder
 from .judge import answers, boundary
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
@@ -44,6 +50,9 @@ class GradingRun:
     written: list[Path]
     seconds: float
     isolation: str
+    judged: int = 0
+    reused: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def items(self) -> int:
@@ -102,6 +111,10 @@ def grade(
     formats: tuple[str, ...] = outputs.DEFAULT_FORMATS,
     progress: bool | None = None,
     trusted_submissions: bool = False,
+    settings: Path | None = None,
+    overrides: Path | None = None,
+    learners: tuple[str, ...] = (),
+    fresh: bool = False,
 ) -> GradingRun:
     """Grade every learner folder in ``submissions`` and write ``formats`` into ``out``.
 
@@ -111,6 +124,12 @@ def grade(
     ``trusted_submissions`` says every submission is trusted. ``jobs`` answers are graded
     at once (all cores by default), learner code may run ``timeout`` seconds per step, and
     a progress bar shows on a terminal unless ``progress`` says otherwise.
+
+    What was judged is kept in ``out``: a later run judges again only the answers that
+    changed (all of them with ``fresh``), and ``learners`` grades just those learners,
+    keeping everyone else as the last run left them. Points come from the ``settings``
+    file (TOML, ``checker.grading.scoring``) and the ``overrides`` file (CSV: learner,
+    item, points, comment).
     """
     unknown = sorted(set(formats) - set(outputs.FORMATS))
     if unknown or not formats:
@@ -129,20 +148,129 @@ def grade(
             "--out",
             "the output folder must not be inside SUBMISSIONS (it would be graded as a learner)",
         )
-    if not batch.learner_folders(submissions):
-        raise UsageError("SUBMISSIONS", f"{submissions} holds no learner folders")
-    isolation = ISOLATED
+    try:
+        scoring_settings = scoring.load_settings(settings)
+    except scoring.SettingsError as error:
+        raise UsageError("--settings", str(error)) from None
+    try:
+        override_list = scoring.load_overrides(overrides)
+    except scoring.SettingsError as error:
+        raise UsageError("--overrides", str(error)) from None
+    with unpacked_submissions(submissions) as unpacked:
+        names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
+        if not names:
+            raise UsageError("SUBMISSIONS", f"{submissions} holds no learner folders or hand-ins")
+        missing = sorted(set(learners) - names)
+        if missing:
+            raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
+        isolation = check_isolation(trusted_submissions)
+        started = time.perf_counter()
+        graded = batch.grade_class(
+            unpacked.folder,
+            jobs=jobs,
+            timeout=timeout,
+            progress=progress,
+            isolated=not trusted_submissions,
+            previous=None if fresh else cache.load(out),
+            only=set(learners) or None,
+            notes=unpacked.notes,
+        )
+    cache.save(graded.cache, out)
+    records = copy.deepcopy(graded.learners)
+    warnings = scoring.score(records, scoring_settings, override_list)
+    written = outputs.write(records, out, tuple(formats), isolation=isolation)
+    seconds = time.perf_counter() - started
+    return GradingRun(records, written, seconds, isolation, graded.judged, graded.reused, warnings)
+
+
+def release(destination: Path, course: Path = Path("."), *, solutions: bool = False) -> Path:
+    """Build the folder learners receive (lessons, exercises, sample app, checker), with
+    the solutions only when asked: without them, no solution text is in any file."""
+    try:
+        return build_release(Path(course), Path(destination), solutions=solutions)
+    except ReleaseError as error:
+        raise UsageError("DESTINATION", str(error)) from None
+
+
+def gradescope(
+    out: Path = Path("."), *, settings: Path | None = None, trusted_submissions: bool = False
+) -> Path:
+    """Write a Gradescope autograder, ``autograder.zip``: each upload graded in its own
+    container with the same checks and ``settings`` as local grading."""
+    try:
+        return build_autograder(Path(out), settings, trusted_submissions=trusted_submissions)
+    except scoring.SettingsError as error:
+        raise UsageError("--settings", str(error)) from None
+
+
+def export_canvas(
+    grades: Path,
+    roster: Path,
+    out: Path = Path("canvas.csv"),
+    *,
+    assignment: str = "Migrations course",
+) -> lms.Export:
+    """Write the totals of a grading run (its output folder) as a Canvas grade import for
+    the learners of a roster (CSV: learner, lms_id, name), and say who is on one side only."""
+    try:
+        return lms.export_canvas(Path(grades), Path(roster), Path(out), assignment)
+    except lms.RosterError as error:
+        raise UsageError("--roster", str(error)) from None
+    except lms.GradesError as error:
+        raise UsageError("GRADES", str(error)) from None
+
+
+def progress(course: Path = Path(".")) -> overview.Overview:
+    """Check every exercise in a course folder and list, per lesson, which pass, fail or are
+    not attempted and which quiz questions are answered."""
+    return overview.overview(require_course(course))
+
+
+def handin(
+    course: Path = Path("."), learner: str | None = None, out: Path | None = None
+) -> tuple[Path, overview.Overview]:
+    """Check every exercise, then pack exactly what grading reads into ``<learner>.zip``.
+
+    The archive goes into ``out`` (the course's ``handin/`` folder by default); the
+    learner's name is the login name unless given.
+    """
+    course = require_course(course)
+    name = learner or getpass.getuser()
+    try:
+        handins.require_learner_name(name)
+    except handins.HandinError as error:
+        raise UsageError("--learner", str(error)) from None
+    summary = overview.overview(course)
+    archive, _ = handins.pack(course, name, Path(out) if out else course / "handin")
+    return archive, summary
+
+
+def require_course(course: Path) -> Path:
+    """A course folder: one holding ``notebooks/`` (a learner's copy of the course)."""
+    course = Path(course).resolve()
+    if not (course / "notebooks").is_dir():
+        raise UsageError("COURSE", f"{course} is not a course folder (it has no notebooks/)")
+    return course
+
+
+@contextlib.contextmanager
+def unpacked_submissions(submissions: Path) -> Iterator[handins.Unpacked]:
+    """The submissions as learner folders, hand-in archives unpacked."""
+    try:
+        with handins.unpacked(submissions) as unpacked:
+            yield unpacked
+    except handins.HandinError as error:
+        raise UsageError("SUBMISSIONS", str(error)) from None
+
+
+def check_isolation(trusted_submissions: bool) -> str:
+    """What will stand between learner code and the grader; an error if nothing can."""
     if trusted_submissions:
-        isolation = TRUSTED
-    elif (reason := boundary.probe()) is not None:
+        return TRUSTED
+    if (reason := boundary.probe()) is not None:
         raise BoundaryUnavailable(
             f"grading isolates learner code with Linux namespaces, and this machine cannot "
             f"({reason}). Grade on Linux, or in a container that allows namespaces; or pass "
             "--trusted-submissions if you trust every submission."
         )
-    started = time.perf_counter()
-    learners = batch.grade_class(
-        submissions, jobs=jobs, timeout=timeout, progress=progress, isolated=not trusted_submissions
-    )
-    written = outputs.write(learners, out, tuple(formats), isolation=isolation)
-    return GradingRun(learners, written, time.perf_counter() - started, isolation)
+    return ISOLATED

@@ -121,6 +121,23 @@ def notebooks_command(course: Path) -> None:
     default=GRADE_DEFAULTS["trusted_submissions"],
     help="Grade without the Linux boundary around learner code (recorded in results.json).",
 )
+@click.option(
+    "--settings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Grading settings (TOML): points per exercise, check and quiz question; what counts.",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Points set by hand (CSV: learner,item,points,comment).",
+)
+@click.option(
+    "--learner",
+    "learners",
+    multiple=True,
+    help="Grade just this learner (repeatable); the others stay as the last run left them.",
+)
+@click.option("--fresh", is_flag=True, help="Judge every answer again, ignoring earlier runs.")
 @usage_errors
 def grade_command(
     submissions: Path,
@@ -129,6 +146,10 @@ def grade_command(
     timeout: float,
     formats: str,
     trusted_submissions: bool,
+    settings: Path | None,
+    overrides: Path | None,
+    learners: tuple[str, ...],
+    fresh: bool,
 ) -> None:
     chosen = tuple(name.strip() for name in formats.split(",") if name.strip())
     signal.signal(signal.SIGTERM, stop_on_terminate)
@@ -140,6 +161,10 @@ def grade_command(
             timeout=timeout,
             formats=chosen,
             trusted_submissions=trusted_submissions,
+            settings=settings,
+            overrides=overrides,
+            learners=learners,
+            fresh=fresh,
         )
     except KeyboardInterrupt:
         click.echo("Interrupted: grading stopped, and nothing was written.", err=True)
@@ -147,7 +172,109 @@ def grade_command(
     plural = "" if len(run.learners) == 1 else "s"
     click.echo(
         f"Graded {len(run.learners)} learner{plural} ({run.items} exercises and quiz "
-        f"questions) in {run.seconds:.1f} s; learner code isolated by: {run.isolation}."
+        f"questions) in {run.seconds:.1f} s: {run.judged} judged, {run.reused} unchanged "
+        f"since the last run; learner code isolated by: {run.isolation}."
     )
+    for warning in run.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     for path in run.written:
         click.echo(f"Wrote {path}")
+
+
+@cli.command("handin", help=help_of(api.handin))
+@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--learner", help="Your name as your instructor knows it [default: login name].")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the archive [default: COURSE/handin].",
+)
+@usage_errors
+def handin_command(course: Path, learner: str | None, out: Path | None) -> None:
+    archive, summary = api.handin(course, learner, out)
+    click.echo(summary.to_text())
+    click.echo(f"Wrote {archive}: hand this file in.")
+
+
+@cli.command("progress", help=help_of(api.progress))
+@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@usage_errors
+def progress_command(course: Path) -> None:
+    click.echo(api.progress(course).to_text())
+
+
+@cli.command("release", help=help_of(api.release))
+@click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--course",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The course folder to release from.",
+)
+@click.option(
+    "--solutions/--no-solutions",
+    default=False,
+    show_default=True,
+    help="Include the solutions (for self-study), or leave them out (for graded work).",
+)
+@usage_errors
+def release_command(destination: Path, course: Path, solutions: bool) -> None:
+    folder = api.release(destination, course, solutions=solutions)
+    which = "with" if solutions else "without"
+    click.echo(f"Wrote the course, {which} solutions, to {folder}")
+
+
+@cli.command("gradescope", help=help_of(api.gradescope))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for autograder.zip.",
+)
+@click.option(
+    "--settings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Grading settings (TOML), as for grade.",
+)
+@click.option(
+    "--trusted-submissions",
+    is_flag=True,
+    help="Grade without the Linux boundary (for containers without namespaces).",
+)
+@usage_errors
+def gradescope_command(out: Path, settings: Path | None, trusted_submissions: bool) -> None:
+    archive = api.gradescope(out, settings=settings, trusted_submissions=trusted_submissions)
+    click.echo(f"Wrote {archive}: upload it as the assignment's autograder on Gradescope.")
+
+
+@cli.command("export", help=help_of(api.export_canvas))
+@click.argument("grades", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV with the columns learner, lms_id, name (and section, sis_user_id, sis_login_id).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=api.export_canvas.__defaults__[0],
+    show_default=True,
+    help="The file to write.",
+)
+@click.option(
+    "--assignment",
+    default=api.export_canvas.__kwdefaults__["assignment"],
+    show_default=True,
+    help='The assignment\'s column; "Name (id)" updates an existing Canvas assignment.',
+)
+@usage_errors
+def export_command(grades: Path, roster: Path, out: Path, assignment: str) -> None:
+    export = api.export_canvas(grades, roster, out, assignment=assignment)
+    click.echo(f"Wrote {export.path}")
+    for learner in export.not_graded:
+        click.echo(f"Warning: {learner} is on the roster but was not graded.", err=True)
+    for learner in export.not_on_roster:
+        click.echo(f"Warning: {learner} was graded but is not on the roster.", err=True)

@@ -8,6 +8,19 @@ from checker.content.catalogue import QUESTIONS
 from checker.judge import quizzes
 
 RIGHT: dict[str, Any] = {
+    "01-what-is-a-migration": (
+        "A script that takes a database's schema (and its data, where needed) from one version "
+        "to the next, and back"
+    ),
+    "01-team": [
+        "Every database, from a laptop to production, gets the same changes in the same order",
+        "The schema's history is in version control, reviewed like code",
+        "Each database records which changes it has had",
+    ],
+    "02-wraps-alembic": (
+        "The flask db commands, and an env.py that takes the database URL and the metadata from "
+        "the Flask app; Alembic does the migrating"
+    ),
     "01-create-all": "It only creates tables that do not exist; it never alters an existing one",
     "01-drift": ["The app can still start", "Queries on the model fail with `no such column`"],
     "02-init-app": "`migrate.init_app(app, db)`",
@@ -26,6 +39,8 @@ RIGHT: dict[str, Any] = {
         "Creates a new table, copies the rows into it, drops the old table and renames the new one"
     ),
     "07-naming": [
+        "Naming the constraint in the script: create_unique_constraint('uq_user_email', ['email'])"
+        " instead of None",
         "A naming convention on the app's MetaData, for constraints created from now on",
         "A naming_convention passed to batch_alter_table, to name the old unnamed constraints "
         "it reflects",

@@ -103,11 +103,6 @@ RIGHT_ANSWERS = [
         ),
     ),
     RightAnswer(
-        "07-unnamed-constraint",
-        "the app's naming convention, which env.py gives Alembic, names what batch mode reflects",
-        edit("07-unnamed-constraint", ", naming_convention=naming_convention", ""),
-    ),
-    RightAnswer(
         "08-display-name",
         "all rows updated at once with executemany",
         edit(

@@ -812,3 +812,13 @@ WRONG_ANSWERS += [
         "passes on this history, which is broken",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "07-unnamed-constraint",
+        "relies on the app's naming convention, which batch mode's reflection does not use",
+        edit("07-unnamed-constraint", ", naming_convention=naming_convention", ""),
+        "error",
+        "No such constraint: 'uq_user_email'",
+    ),
+]

@@ -53,6 +53,37 @@ EXERCISES = (WireMigrate,)
 
 QUESTIONS = (
     Question(
+        id="02-wraps-alembic",
+        prompt="What does Flask-Migrate add to Alembic?",
+        kind="single",
+        keys=("84c1167d52f0d1372081554ffc594ec4f2ebdd1c6c6350009338d9131a31db49",),
+        options=(
+            Option(
+                (
+                    "The flask db commands, and an env.py that takes the database URL and the "
+                    "metadata from the Flask app; Alembic does the migrating"
+                ),
+                "Yes: each flask db command calls the Alembic command of the same name.",
+            ),
+            Option(
+                "A migration engine of its own, in place of Alembic's",
+                "No: the scripts, the history and the upgrade are Alembic's.",
+            ),
+            Option(
+                "Upgrades that run by themselves when the app starts",
+                "No: nothing changes the database until someone runs flask db upgrade.",
+            ),
+            Option(
+                "Support for databases that Alembic cannot migrate",
+                "No: it migrates what Alembic and SQLAlchemy support, no more.",
+            ),
+        ),
+        explanation=(
+            "Flask-Migrate is a thin layer: Flask CLI commands over Alembic's, configured from the"
+            " app."
+        ),
+    ),
+    Question(
         id="02-init-app",
         prompt="In an application factory, which line gives the app the `flask db` commands?",
         kind="single",

@@ -25,7 +25,7 @@ class DropUnnamedConstraint(MigrationExercise):
 `email` have no names in the database. The table holds users.
 
 **Write** the next migration, revision `d5b8f0c3e6a7`, for today's app, whose metadata has the
-naming convention (`migrations/env.py` hands it to Alembic):
+naming convention `uq_%(table_name)s_%(column_0_name)s` for unique constraints:
 - `upgrade()` removes the unique constraint on `email` (two users may now share an address); the
   one on `username` stays, and ends up named `uq_user_username`, as the convention names it;
 - `downgrade()` puts a unique constraint on `email` back, named `uq_user_email` as the convention
@@ -40,12 +40,13 @@ unnamed unique constraint should go, and `drop_constraint(None, ...)` has no nam
             "name of what to drop."
         ),
         (
-            "The app's naming convention, which `migrations/env.py` hands Alembic, names the "
-            "unnamed constraints batch mode reflects (`uq_%(table_name)s_%(column_0_name)s`); "
-            "`batch_alter_table(..., naming_convention=...)` does the same for an app without one."
+            "Batch mode reflects the table into a `MetaData` of its own, without the app's naming "
+            "convention: give `batch_alter_table(..., naming_convention={'uq': "
+            "'uq_%(table_name)s_%(column_0_name)s'})` so the unnamed constraints it reflects get "
+            "the names the convention would give them."
         ),
         (
-            "Inside `with op.batch_alter_table('user') as batch_op:`, "
+            "Inside `with op.batch_alter_table('user', naming_convention=...) as batch_op:`, "
             "`batch_op.drop_constraint('uq_user_email', type_='unique')`; in `downgrade()`, "
             "`batch_op.create_unique_constraint('uq_user_email', ['email'])`."
         ),
@@ -89,15 +90,23 @@ QUESTIONS = (
     Question(
         id="07-naming",
         prompt=(
-            'A migration fails with "Constraint must have a name". What fixes it? Select all '
-            "that apply."
+            'On SQLite, a batch migration fails with "Constraint must have a name". What fixes '
+            "it? Select all that apply."
         ),
         kind="multiple",
         keys=(
+            "2177cfe93ee23f9c32a8d90ba26325706d99e3b43f986491cd8d37405c759c4d",
             "b3664da96fe035496452006f62a84e1a782fc8addde6794cbbe67c1648ec9d5b",
             "004d4b5cbc46754c1a7036d0f7feb96bd000f783d4f744366f708b7210cf70dd",
         ),
         options=(
+            Option(
+                (
+                    "Naming the constraint in the script: create_unique_constraint('uq_user_email',"
+                    " ['email']) instead of None"
+                ),
+                "The direct fix: batch mode needs a name to create or drop a constraint.",
+            ),
             Option(
                 "A naming convention on the app's MetaData, for constraints created from now on",
                 "New constraints then always get predictable names.",
@@ -122,8 +131,8 @@ QUESTIONS = (
             ),
         ),
         explanation=(
-            "Name constraints from the start; repair old ones with a naming convention in the "
-            "batch."
+            "Give every constraint a name: in the script, through the app's naming convention "
+            "from the start, and for old unnamed ones through a naming convention in the batch."
         ),
     ),
 )

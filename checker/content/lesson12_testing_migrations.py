@@ -152,8 +152,8 @@ broken ones, each in a fresh, empty database.
         (
             "`ScriptDirectory.from_config(config)` gives `.get_heads()` and `.walk_revisions()` "
             "(newest first); `alembic.command.upgrade(config, rev)` and `downgrade(config, rev)` "
-            "move the database; `compare_metadata(MigrationContext.configure(connection), metadata)` "
-            "lists the differences."
+            "move the database; `compare_metadata(MigrationContext.configure(connection), "
+            "metadata)` lists the differences."
         ),
         (
             "For each script from the oldest: upgrade to `script.revision`, downgrade to "
@@ -183,7 +183,10 @@ broken ones, each in a fresh, empty database.
         HistoryCase(
             "catches-a-failing-downgrade",
             "fails on a history whose downgrade raises",
-            ("5e1f0c2a9b01_create_user_table.py", "3d4e5f6a7b82_add_password_hash_bad_downgrade.py"),
+            (
+                "5e1f0c2a9b01_create_user_table.py",
+                "3d4e5f6a7b82_add_password_hash_bad_downgrade.py",
+            ),
             "user+password",
         ),
         HistoryCase(

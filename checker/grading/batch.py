@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
@@ -21,6 +22,7 @@ from ..content.catalogue import EXERCISES, QUESTIONS
 from ..db import postgres
 from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.records import ItemRecord, LearnerRecord
+from .cache import GradingCache, LearnerEntry, item_key
 from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
 from .pool import Failure, GradingPool
 from .submission import Answer, Submission, read_submission, shared_files
@@ -45,6 +47,18 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass
+class ClassGrading:
+    """What grading a class gave: the learners' records as judged (before the grading
+    settings set their points), the updated cache, and how many items were judged anew
+    and how many were taken from earlier runs."""
+
+    learners: list[LearnerRecord]
+    cache: GradingCache
+    judged: int
+    reused: int
+
+
 def grade_class(
     submissions: Path,
     *,
@@ -52,54 +66,82 @@ def grade_class(
     timeout: float = 10.0,
     progress: bool | None = None,
     isolated: bool = True,
-) -> list[LearnerRecord]:
-    """Grade every learner folder in ``submissions``; one record per learner, by name.
+    previous: GradingCache | None = None,
+    only: Collection[str] | None = None,
+    notes: dict[str, list[str]] | None = None,
+) -> ClassGrading:
+    """Grade the learner folders in ``submissions``; one record per learner, by name.
 
-    ``isolated`` runs learner code behind the Linux boundary (``checker.judge.boundary``);
-    ``progress`` None shows a progress bar only when standard error is a terminal.
+    Items whose key (``cache.item_key``) is in ``previous`` are taken from it, not judged
+    again. ``only`` grades just those learners and keeps every other learner of
+    ``previous`` as it was. ``isolated`` runs learner code behind the Linux boundary
+    (``checker.judge.boundary``); ``progress`` None shows a progress bar only when
+    standard error is a terminal. ``notes`` are added to a learner's refusals (a hand-in
+    that could not be unpacked, say).
     """
-    learners = learner_folders(submissions)
-    postgres_first = sorted(
-        EXERCISES, key=lambda i: getattr(EXERCISES[i], "database_kind", "") != "postgresql"
-    )
-    items = [*postgres_first, QUIZZES]
+    previous = previous or GradingCache()
+    notes = notes or {}
+    folders = [f for f in learner_folders(submissions) if only is None or f.name in only]
+    isolation = "namespaces" if isolated else "none"
+    tasks_in_order = [*EXERCISES, QUIZZES]
     task_seconds = timeout * STEPS_PER_EXERCISE + 30
-    records: dict[tuple[str, str], list[ItemRecord]] = {}
-    with (
-        _postgres_for_workers(),
-        GradingPool(jobs or default_jobs(), task_seconds, isolated=isolated) as pool,
-        tqdm(
-            total=len(learners) * len(items),
-            desc="grading",
-            unit="item",
-            disable=None if progress is None else not progress,
-            file=sys.stderr,
-        ) as bar,
-    ):
-        readings = [(learner.name, (learner,)) for learner in learners]
+    updated = GradingCache(
+        {}
+        if only is None
+        else {name: entry for name, entry in previous.learners.items() if name not in only}
+    )
+    with GradingPool(jobs or default_jobs(), task_seconds, isolated=isolated) as pool:
+        readings = [(folder.name, (folder,)) for folder in folders]
         read: dict[str, Submission | Failure] = dict(pool.run(read_submission, readings))
-        tasks = []
+        to_judge = []
         for name, submission in read.items():
-            for item in items:
-                tasks.append(((name, item), (item, _answer_for(submission, item), timeout)))
-        for key, result in pool.run(grade_item, tasks):
-            failed = isinstance(result, Failure)
-            records[key] = failure_records(key[1], result.reason) if failed else result
-            bar.update()
-    in_course_order = [*EXERCISES, QUIZZES]
-    readable = {name: found for name, found in read.items() if isinstance(found, Submission)}
-    shared = shared_files(readable)
-    return [
-        LearnerRecord(
-            learner.name,
-            [record for item in in_course_order for record in records[(learner.name, item)]],
-            refused=[
-                *getattr(read[learner.name], "refused", []),
-                *shared.get(learner.name, []),
-            ],
-        )
-        for learner in learners
-    ]
+            entry = updated.learners.setdefault(name, LearnerEntry())
+            entry.refused = list(notes.get(name, []))
+            if isinstance(submission, Submission):
+                entry.refused += submission.refused
+                entry.hard_links = submission.hard_links
+            for task in tasks_in_order:
+                answer = _answer_for(submission, task)
+                key = item_key(task, answer, timeout=timeout, isolation=isolation)
+                found = previous.lookup(name, task, key)
+                if found is None or isinstance(submission, Failure):
+                    to_judge.append(((name, task, key), (task, answer, timeout)))
+                else:
+                    updated.record(name, task, key, found)
+        needs_postgres = any(_uses_postgres(task) for (_, task, _), _ in to_judge)
+        with (
+            _postgres_for_workers(pool, needs_postgres),
+            tqdm(
+                total=len(to_judge),
+                desc="grading",
+                unit="item",
+                disable=None if progress is None else not progress,
+                file=sys.stderr,
+            ) as bar,
+        ):
+            to_judge.sort(key=lambda task: not _uses_postgres(task[0][1]))
+            for (name, task, key), result in pool.run(grade_item, to_judge):
+                if isinstance(result, Failure):  # kept for this run only, never cached
+                    result = failure_records(task, result.reason)
+                    updated.learners[name].items[task] = ("", result)
+                else:
+                    updated.record(name, task, key, result)
+                bar.update()
+    shared = shared_files({n: e.hard_links for n, e in updated.learners.items()})
+    learners = []
+    for name in sorted(updated.learners):
+        record = updated.learner_record(name, tasks_in_order)
+        if isinstance(read.get(name), Failure):
+            record.refused.append(f"The folder could not be read ({read[name].reason}).")
+        record.refused += shared.get(name, [])
+        learners.append(record)
+    judged = len(to_judge)
+    reused = len(read) * len(tasks_in_order) - judged
+    return ClassGrading(learners, updated, judged, reused)
+
+
+def _uses_postgres(task: str) -> bool:
+    return task in EXERCISES and getattr(EXERCISES[task], "database_kind", "") == "postgresql"
 
 
 def _answer_for(submission: Submission | Failure, item: str) -> object:
@@ -132,10 +174,10 @@ def failure_records(item: str, reason: str) -> list[ItemRecord]:
 
 
 @contextlib.contextmanager
-def _postgres_for_workers() -> Iterator[None]:
+def _postgres_for_workers(pool: GradingPool, needed: bool) -> Iterator[None]:
     """One PostgreSQL server for every worker (each would start its own otherwise)."""
     variable = postgres.EXISTING_SERVER_VARIABLE
-    if os.environ.get(variable):
+    if not needed or os.environ.get(variable):
         yield
         return
     try:
@@ -144,9 +186,9 @@ def _postgres_for_workers() -> Iterator[None]:
     except postgres.PostgresUnavailable:
         yield  # the PostgreSQL exercises report it, item by item
         return
-    os.environ[variable] = url
+    pool.environment[variable] = url
     try:
         yield
     finally:
-        del os.environ[variable]
+        del pool.environment[variable]
         postgres.stop()

@@ -50,10 +50,12 @@ def feedback_markdown(learner: LearnerRecord) -> str:
         "|---|---|---|",
     ]
     for item in exercises:
+        counted = "" if item.counts else " (not counted)"
         lines.append(
             f"| {MARKS[item.outcome]} | `{item.id}` {plain(item.title)} "
-            f"| {item.points} / {item.max_points} |"
+            f"| {item.points} / {item.max_points}{counted} |"
         )
+    lines += instructor_comments(learner)
     if learner.refused:
         lines += ["", "## Files not read", ""]
         lines += [f"- {plain(reason)}" for reason in learner.refused]
@@ -66,6 +68,20 @@ def feedback_markdown(learner: LearnerRecord) -> str:
     for item in quizzes:
         lines.append(f"- {MARKS[item.outcome]} `{item.id}`: {plain(item.message)}")
     return "\n".join(lines) + "\n"
+
+
+def instructor_comments(learner: LearnerRecord) -> list[str]:
+    """The items whose points the instructor set, with the points the checks gave and why."""
+    overridden = [item for item in learner.items if item.automatic_points != item.points]
+    if not overridden:
+        return []
+    lines = ["", "## From your instructor", ""]
+    for item in overridden:
+        reason = f": {plain(item.comment)}" if item.comment else ""
+        lines.append(
+            f"- `{item.id}`: {item.points} points (the checks gave {item.automatic_points}){reason}"
+        )
+    return lines
 
 
 def exercise_section(item: ExerciseRecord) -> list[str]:

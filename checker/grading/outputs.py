@@ -21,6 +21,7 @@ from .feedback import feedback_markdown
 
 FORMATS = ("csv", "json", "feedback", "gradescope")
 DEFAULT_FORMATS = ("csv", "json", "feedback")
+POSSIBLE_ROW = "(points possible)"
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -48,17 +49,31 @@ def write(
 
 
 def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
-    """One row per learner: points per exercise and quiz question, total and maximum."""
-    item_ids = [item.id for item in learners[0].items] if learners else []
-    rows = [["learner", *item_ids, "total", "max"]]
+    """One row per learner: points per exercise and quiz question, total and maximum, and
+    the items whose points an instructor set. The row after the header, ``(points
+    possible)``, holds each column's maximum ("not counted" for items left out of totals)."""
+    items = learners[0].items if learners else []
+    item_ids = [item.id for item in items]
+    possible = [item.max_points if item.counts else "not counted" for item in items]
+    maximum = learners[0].max_points if learners else 0
+    rows = [
+        ["learner", *item_ids, "total", "max", "overridden"],
+        [POSSIBLE_ROW, *possible, maximum, maximum, ""],
+    ]
     for learner in learners:
         points = {item.id: item.points for item in learner.items}
+        overridden = "; ".join(
+            f"{item.id}: {item.automatic_points} -> {item.points}"
+            for item in learner.items
+            if item.automatic_points != item.points
+        )
         rows.append(
             [
                 spreadsheet_safe(learner.learner),
                 *(points[i] for i in item_ids),
                 learner.points,
                 learner.max_points,
+                overridden,
             ]
         )
 

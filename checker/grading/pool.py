@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
@@ -37,12 +38,14 @@ class Failure:
 class GradingPool:
     """``jobs`` worker processes running ``function(*arguments)`` tasks, each for at most
     ``task_seconds``; with ``isolated``, each worker confines learner code behind the
-    boundary, from a clean helper of its own."""
+    boundary, from a clean helper of its own. ``environment`` is added to the workers'
+    environment; workers start afresh for each ``run``, so a change applies to the next."""
 
     def __init__(self, jobs: int, task_seconds: float, *, isolated: bool) -> None:
         self.jobs = jobs
         self.task_seconds = task_seconds
         self.isolated = isolated
+        self.environment: dict[str, str] = {}
         self._executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> GradingPool:
@@ -95,7 +98,7 @@ class GradingPool:
                 max_workers=self.jobs,
                 mp_context=_worker_context(),
                 initializer=_start_worker,
-                initargs=(self.isolated,),
+                initargs=(self.isolated, dict(self.environment)),
             )
         return self._executor
 
@@ -118,9 +121,10 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _start_worker(isolated: bool) -> None:
+def _start_worker(isolated: bool, environment: dict[str, str]) -> None:
     """In each worker: learner code behind the boundary, from a clean helper of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    os.environ.update(environment)
     if isolated:
         sandbox.use_boundary(CHILD_PRELOAD)
 

@@ -56,13 +56,15 @@ class Answer:
 @dataclass
 class Submission:
     """Everything grading takes from one learner's folder: answers by exercise id, saved
-    quiz answers (or why one could not be read) by question id, and what was refused."""
+    quiz answers (or why one could not be read) by question id, what was refused, and
+    every file read (a hand-in packs exactly these)."""
 
     answers: dict[str, Answer]
     quiz_answers: dict[str, Any]
     quiz_problems: dict[str, str]
     refused: list[str]
     hard_links: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
 
 class LearnerFolder:
@@ -130,12 +132,12 @@ class LearnerFolder:
             raise Refused(shown, "not a folder or file that can be read") from None
 
 
-def shared_files(submissions: dict[str, Submission]) -> dict[str, list[str]]:
-    """Notes for learners whose refused hard-linked files are the same file as another
-    learner's: an instructor should look at both."""
+def shared_files(hard_links: dict[str, dict[str, tuple[int, int]]]) -> dict[str, list[str]]:
+    """Notes for learners whose refused hard-linked files (path to device and inode, by
+    learner) are the same file as another learner's: an instructor should look at both."""
     holders: dict[tuple[int, int], list[tuple[str, str]]] = {}
-    for learner, submission in submissions.items():
-        for relative, inode in submission.hard_links.items():
+    for learner, links in hard_links.items():
+        for relative, inode in links.items():
             holders.setdefault(inode, []).append((learner, relative))
     notes: dict[str, list[str]] = {}
     for sharing in holders.values():
@@ -173,7 +175,9 @@ def read_submission(learner: Path) -> Submission:
         exercise_id: find_answer(folder, exercise_id, cells, problems) for exercise_id in EXERCISES
     }
     quiz_answers, quiz_problems = read_quiz_answers(folder)
-    return Submission(answers, quiz_answers, quiz_problems, folder.refused, folder.hard_links)
+    return Submission(
+        answers, quiz_answers, quiz_problems, folder.refused, folder.hard_links, list(folder.mtimes)
+    )
 
 
 def find_answer(

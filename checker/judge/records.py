@@ -2,7 +2,12 @@
 
 A ``LearnerRecord`` holds one ``ExerciseRecord`` per exercise (with a ``CheckRecord`` per
 check, "not run" ones included) and one ``QuizRecord`` per quiz question. They are plain
-data, so they cross process boundaries and become JSON unchanged.
+data, so they cross process boundaries and become JSON unchanged, and are read back from
+it (``LearnerRecord.from_json``) when a later run regrades only some learners.
+
+An item's ``points`` are its final points: after the grading settings weighted its checks
+and an instructor's override, if any, replaced ``automatic_points`` (with a ``comment``).
+An item that does not ``count`` is graded and shown, but left out of the totals.
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ class CheckRecord:
     id: str
     description: str
     outcome: str
-    points: int
-    max_points: int
+    points: float
+    max_points: float
     visibility: str
     message: str
     duration: float = 0.0
@@ -29,25 +34,29 @@ class CheckRecord:
 
 @dataclass
 class GradedItem:
-    """What every graded item has: an id, a title, an outcome, points and a message."""
+    """What every graded item has: an id, a title, an outcome, points and a message; the
+    points before an override, the override's comment, and whether the item counts."""
 
     id: str
     title: str
     outcome: str
-    points: int
-    max_points: int
+    points: float
+    max_points: float
     message: str
+    automatic_points: float | None = None
+    comment: str = ""
+    counts: bool = True
 
 
 @dataclass
 class ExerciseRecord(GradedItem):
     """One exercise of one learner: outcome, points and every planned check."""
 
-    detail: str
-    graded_from: str
-    notes: list[str]
-    duration: float
-    checks: list[CheckRecord]
+    detail: str = ""
+    graded_from: str = ""
+    notes: list[str] = field(default_factory=list)
+    duration: float = 0.0
+    checks: list[CheckRecord] = field(default_factory=list)
     kind: str = "exercise"
     checker_version: str = __version__
 
@@ -70,6 +79,9 @@ ITEM_KEYS = (
     "points",
     "max_points",
     "message",
+    "automatic_points",
+    "comment",
+    "counts",
     "detail",
     "graded_from",
     "notes",
@@ -89,14 +101,23 @@ class LearnerRecord:
     refused: list[str] = field(default_factory=list)
 
     @property
-    def points(self) -> int:
-        """Points earned over every item."""
-        return sum(item.points for item in self.items)
+    def points(self) -> float:
+        """Points earned over every item that counts."""
+        return tidy(sum(item.points for item in self.items if item.counts))
 
     @property
-    def max_points(self) -> int:
-        """Points possible over every item."""
-        return sum(item.max_points for item in self.items)
+    def max_points(self) -> float:
+        """Points possible over every item that counts."""
+        return tidy(sum(item.max_points for item in self.items if item.counts))
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> LearnerRecord:
+        """A learner as ``results.json`` holds it (``to_json``), read back."""
+        return cls(
+            record["learner"],
+            [item_from_json(item) for item in record["items"]],
+            refused=list(record.get("refused", [])),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The learner as ``results.json`` holds it."""
@@ -109,7 +130,22 @@ class LearnerRecord:
         }
 
 
+def item_from_json(record: dict[str, Any]) -> ItemRecord:
+    """An item as ``results.json`` holds it, read back."""
+    fields = dict(record)
+    if fields.get("kind") == "quiz":
+        return QuizRecord(**fields)
+    fields["checks"] = [CheckRecord(**check) for check in fields.get("checks", [])]
+    return ExerciseRecord(**fields)
+
+
 def item_json(item: ItemRecord) -> dict[str, Any]:
     """An item as ``results.json`` holds it, keys in a fixed order."""
     record = asdict(item)
     return {key: record[key] for key in ITEM_KEYS if key in record}
+
+
+def tidy(points: float) -> float:
+    """Points rounded to hundredths, whole numbers as integers (``7``, not ``7.0``)."""
+    points = round(points, 2)
+    return int(points) if points == int(points) else points

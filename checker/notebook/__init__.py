@@ -11,6 +11,9 @@
     quiz("01-create-all")                  # a question, as a form
     answer("01-create-all", "...")         # or answered from code
 
+    progress()                             # where you stand, lesson by lesson
+    handin("ada")                          # pack your work into handin/ada.zip
+
 Nothing is added to the notebook's namespace: ``%%answer`` is a cell magic, registered
 when this module is imported in IPython. It saves the cell's text under
 ``workspace/answers/`` next to the notebook; the checks read that copy.
@@ -18,6 +21,7 @@ when this module is imported in IPython. It saves the cell's text under
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from datetime import datetime, timezone
@@ -26,10 +30,11 @@ from typing import Any
 
 from .. import lessons
 from ..content.catalogue import EXERCISES, get_exercise, get_question
+from ..grading import handins, overview
 from ..judge import quizzes
 from ..judge.answers import MAGIC
 from ..judge.kinds import Exercise, SolutionNotShipped
-from . import progress
+from . import quiz_store
 from .quiz_form import QuizView, verdict_markdown
 from .render import Feedback, Text
 
@@ -124,8 +129,28 @@ def answer(question_id: str, value: Any) -> Text:
         verdict = quizzes.judge(question, value)
     except quizzes.InvalidAnswer as problem:
         return Text(f"That answer cannot be judged: {problem}.")
-    progress.save(course_dir(), verdict)
+    quiz_store.save(course_dir(), verdict)
     return Text(verdict_markdown(verdict))
+
+
+def progress() -> Text:
+    """Where you stand, lesson by lesson: each exercise checked as ``check()`` does, and the
+    quiz questions answered; read from your files exactly as grading will read them."""
+    return Text(overview.overview(course_dir()).to_markdown())
+
+
+def handin(learner: str | None = None) -> Text:
+    """Check every exercise, then pack what grading reads into ``handin/<learner>.zip``
+    (``learner`` is your login name unless given): hand that file in."""
+    name = learner or getpass.getuser()
+    try:
+        handins.require_learner_name(name)
+    except handins.HandinError as error:
+        return Text(f"No hand-in written: {error}.")
+    summary = overview.overview(course_dir()).to_markdown()
+    archive, _ = handins.pack(course_dir(), name, course_dir() / "handin")
+    where = archive.relative_to(course_dir())
+    return Text(f"{summary}\n**Wrote `{where}`**: hand this file in.")
 
 
 def save_answer(exercise_id: str, source: str) -> Path:

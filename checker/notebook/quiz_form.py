@@ -18,7 +18,7 @@ import ipywidgets as widgets
 
 from ..judge import quizzes
 from ..judge.quizzes import InvalidAnswer, Question, Verdict
-from . import progress
+from . import quiz_store
 
 INLINE_MARKDOWN = (
     (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
@@ -89,7 +89,7 @@ class QuizView:
     def __init__(self, question: Question, course_dir: Path) -> None:
         self.question = question
         self.course_dir = course_dir
-        saved = progress.saved_answer(course_dir, question.id)
+        saved = quiz_store.saved_answer(course_dir, question.id)
         self.boxes: list[widgets.Checkbox] = []
         self.input = self._make_input(saved)
         self.feedback = widgets.HTML()
@@ -148,7 +148,7 @@ class QuizView:
             self.feedback.value = f"<i>{html.escape(str(problem))}</i>"
             return
         if save:
-            progress.save(self.course_dir, verdict)
+            quiz_store.save(self.course_dir, verdict)
         self.feedback.value = verdict_html(verdict)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:

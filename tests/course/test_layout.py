@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "judge": {"db"},
     "content": {"judge"},
     "lessons": {"db"},
-    "notebook": {"lessons", "content", "judge"},
+    "notebook": {"lessons", "content", "judge", "grading"},
     "grading": {"content", "judge", "db"},
     "authoring": {"content", "judge"},
     "api": {"authoring", "content", "grading", "judge"},

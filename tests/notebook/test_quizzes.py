@@ -12,7 +12,7 @@ from quiz_answers import RIGHT
 from checker import lessons, notebook
 from checker.content.catalogue import LESSON_MODULES, QUESTIONS
 from checker.judge import quizzes
-from checker.notebook import progress
+from checker.notebook import quiz_store
 from checker.notebook.quiz_form import QuizView
 
 
@@ -106,7 +106,7 @@ def test_answer_saves_progress_and_the_form_reloads_it(notebook_dir):
 
 def test_number_answered_from_code_is_saved_and_reloaded(notebook_dir):
     assert repr(notebook.answer("03-version-rows", 1)).startswith("**Correct.**")
-    assert progress.saved_answer(notebook_dir, "03-version-rows") == 1
+    assert quiz_store.saved_answer(notebook_dir, "03-version-rows") == 1
     assert notebook.quiz("03-version-rows").input.value == "1"
 
 
@@ -116,7 +116,7 @@ def test_form_submit_saves(notebook_dir):
     for text, box in zip(texts, view.boxes, strict=True):
         box.value = text in RIGHT["01-drift"]
     view.submit()
-    saved = progress.saved_answer(notebook_dir, "01-drift")
+    saved = quiz_store.saved_answer(notebook_dir, "01-drift")
     assert saved == sorted(RIGHT["01-drift"], key=texts.index)
 
 
@@ -167,7 +167,7 @@ def test_corrupt_progress_file_is_ignored(notebook_dir):
     folder = notebook_dir / "workspace" / "progress"
     folder.mkdir(parents=True)
     (folder / "01-drift.json").write_text("{broken")
-    assert progress.saved_answer(notebook_dir, "01-drift") is None
+    assert quiz_store.saved_answer(notebook_dir, "01-drift") is None
     assert isinstance(notebook.quiz("01-drift"), QuizView)
 
 

@@ -17,13 +17,16 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('user',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('username', sa.String(length=80), nullable=False),
-    sa.Column('email', sa.String(length=120), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('email'),
-    sa.UniqueConstraint('username')
+    # Written as SQL, as the app's first release did: the constraints get no names, whatever
+    # naming convention the app has today.
+    op.execute(
+        'CREATE TABLE "user" ('
+        'id INTEGER NOT NULL, '
+        'username VARCHAR(80) NOT NULL, '
+        'email VARCHAR(120) NOT NULL, '
+        'PRIMARY KEY (id), '
+        'UNIQUE (email), '
+        'UNIQUE (username))'
     )
 
 

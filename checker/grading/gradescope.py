@@ -1,0 +1,97 @@
+"""A Gradescope autograder for the course: each upload graded in its own container, by
+the same command and with the same settings as local grading.
+
+``autograder.zip`` holds ``setup.sh`` (run once when Gradescope builds the image: Python,
+a virtual environment, the course package at its pinned versions), ``run_autograder``
+(run for each upload), the course package itself and the grading settings. Gradescope
+puts an upload in ``/autograder/submission`` (a hand-in archive is unpacked there, or
+left as the archive) and reads ``/autograder/results/results.json``. ``run_autograder``
+takes its root from ``AUTOGRADER_ROOT`` and its Python from ``COURSE_PYTHON`` when they
+are set, so the round trip can be tried on any machine.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .scoring import load_settings
+
+COURSE_ROOT = Path(__file__).resolve().parents[2]
+PACKAGED = ("pyproject.toml", "README.md", "checker", "sample_app")
+SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+SETTINGS_NAME = "settings.toml"
+
+SETUP = """\
+#!/usr/bin/env bash
+# Run once by Gradescope when it builds the autograder's image (Ubuntu, as root).
+set -euo pipefail
+apt-get update -q
+apt-get install -y -q python3 python3-venv python3-pip util-linux
+python3 -m venv /autograder/venv
+/autograder/venv/bin/pip install --quiet /autograder/source/course
+"""
+
+RUN = """\
+#!/usr/bin/env bash
+# Run by Gradescope for each upload: grade it as `python -m checker grade` grades a class of one.
+set -euo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{COURSE_PYTHON:-$ROOT/venv/bin/python}}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/class" "$ROOT/results"
+shopt -s nullglob
+archives=("$ROOT"/submission/*.zip)
+if [ "${{#archives[@]}}" -eq 1 ]; then
+  cp "${{archives[0]}}" "$WORK/class/submission.zip"
+else
+  cp -r "$ROOT/submission" "$WORK/class/submission"
+fi
+cd "$ROOT/source/course"
+"$PYTHON" -m checker grade "$WORK/class" --out "$WORK/out" --format gradescope \\
+  --settings "$ROOT/source/{settings}" {isolation}>"$WORK/log" 2>&1 || {{
+  "$PYTHON" -c 'import json, sys; print(json.dumps({{"score": 0, "output": "The autograder \\
+could not grade this upload; your instructor has been told:\\n" + open(sys.argv[1]).read()}}))' \\
+    "$WORK/log" >"$ROOT/results/results.json"
+  exit 0
+}}
+cp "$WORK/out/gradescope/submission/results.json" "$ROOT/results/results.json"
+"""
+
+
+def build_autograder(
+    destination: Path, settings: Path | None = None, *, trusted_submissions: bool = False
+) -> Path:
+    """Write ``autograder.zip`` into ``destination``; returns its path.
+
+    ``settings`` (checked now, not at the first upload) sets the points, as in local
+    grading; ``trusted_submissions`` grades without the Linux boundary, for containers
+    that cannot create namespaces (each upload has its own container there, but learner
+    code could then write its own results).
+    """
+    settings_text = Path(settings).read_text(encoding="utf-8") if settings else ""
+    load_settings(settings)
+    destination.mkdir(parents=True, exist_ok=True)
+    archive = destination / "autograder.zip"
+    isolation = "--trusted-submissions " if trusted_submissions else ""
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+        executable(packed, "setup.sh", SETUP)
+        executable(
+            packed, "run_autograder", RUN.format(settings=SETTINGS_NAME, isolation=isolation)
+        )
+        packed.writestr(SETTINGS_NAME, settings_text)
+        for name in PACKAGED:
+            source = COURSE_ROOT / name
+            files = [source] if source.is_file() else sorted(source.rglob("*"))
+            for path in files:
+                if path.is_file() and not SKIPPED_PARTS & set(path.parts):
+                    packed.write(path, f"course/{path.relative_to(COURSE_ROOT)}")
+    return archive
+
+
+def executable(packed: zipfile.ZipFile, name: str, text: str) -> None:
+    """Add a script that unpacks as executable."""
+    entry = zipfile.ZipInfo(name)
+    entry.external_attr = 0o100755 << 16
+    packed.writestr(entry, text)

@@ -1,0 +1,182 @@
+"""Hand-ins: a learner packs exactly what grading reads into ``<learner>.zip``, and the
+grader unpacks a folder of them, safely, next to learner folders.
+
+Packing reads the learner's course folder with the grader's own reader
+(``submission.read_submission``), so the archive holds the same files grading would take
+from the folder, and nothing else. Unpacking trusts nothing in an archive: only the paths
+grading reads are taken (no absolute path, no ``..``, no link, no special file), each
+within grading's size limits, with a bound on the archive, its entries and their total
+size. An archive that breaks a rule is not read at all; the learner's feedback says why.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.catalogue import EXERCISES, QUESTIONS
+from ..judge.answers import MAX_NOTEBOOK_BYTES
+from .submission import (
+    ANSWER_STORES,
+    PROGRESS_STORES,
+    LearnerFolder,
+    answer_notebooks,
+    read_submission,
+)
+
+LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
+MAX_ARCHIVE_BYTES = 64 * 2**20
+MAX_TOTAL_BYTES = 128 * 2**20
+CHUNK = 2**16
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+class HandinError(ValueError):
+    """A hand-in that cannot be made or read; the message says why."""
+
+
+def graded_paths() -> set[str]:
+    """Every path, relative to a learner's folder, that grading may read."""
+    paths = set(answer_notebooks())
+    for store in ANSWER_STORES:
+        paths |= {f"{store}/{exercise_id}.py" for exercise_id in EXERCISES}
+    for store in PROGRESS_STORES:
+        paths |= {f"{store}/{question_id}.json" for question_id in QUESTIONS}
+    return paths
+
+
+def require_learner_name(name: str) -> str:
+    """A learner's name, usable as a file and folder name on every system."""
+    if not LEARNER_NAME.fullmatch(name):
+        raise HandinError(
+            f"{name!r} cannot name a hand-in: use letters, digits and . _ @ + - "
+            "(at most 100, starting with a letter or digit)"
+        )
+    return name
+
+
+def pack(course: Path, learner: str, destination: Path) -> tuple[Path, list[str]]:
+    """Write ``<learner>.zip`` into ``destination`` with every file grading reads from the
+    course folder; returns the archive and what grading would refuse (links and the like)."""
+    require_learner_name(learner)
+    submission = read_submission(Path(course))
+    folder = LearnerFolder(Path(course))
+    destination.mkdir(parents=True, exist_ok=True)
+    archive = destination / f"{learner}.zip"
+    partial = destination / f".{learner}.zip.partial"
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as packed:
+        for relative in sorted(submission.files):
+            data = folder.read(relative, MAX_NOTEBOOK_BYTES)
+            if data is None:
+                continue
+            modified = time.localtime(folder.mtimes[relative])[:6]
+            entry = zipfile.ZipInfo(relative, date_time=max(modified, ZIP_EPOCH))
+            entry.external_attr = (stat.S_IFREG | 0o644) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            packed.writestr(entry, data)
+    partial.replace(archive)
+    return archive, submission.refused
+
+
+@dataclass
+class Unpacked:
+    """Submissions as one folder of learner folders, and what unpacking had to say."""
+
+    folder: Path
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def unpacked(submissions: Path) -> Iterator[Unpacked]:
+    """``submissions`` as a folder of learner folders: itself when it holds no archive;
+    otherwise a private temporary folder with its learner folders linked and each
+    ``<learner>.zip`` unpacked, removed afterwards."""
+    archives = sorted(p for p in submissions.glob("*.zip") if not p.name.startswith((".", "_")))
+    if not archives:
+        yield Unpacked(submissions)
+        return
+    with tempfile.TemporaryDirectory(prefix="course-handins-") as temporary:
+        root = Path(temporary)
+        result = Unpacked(root)
+        for path in submissions.iterdir():
+            if path.is_dir() and not path.name.startswith((".", "_")):
+                (root / path.name).symlink_to(path, target_is_directory=True)
+        for archive in archives:
+            learner = archive.name[: -len(".zip")]
+            if not LEARNER_NAME.fullmatch(learner):
+                raise HandinError(f"{archive.name}: not a learner's name; rename the archive")
+            if (root / learner).exists():
+                raise HandinError(f"{learner} has both a folder and {archive.name}; keep one")
+            target = root / learner
+            target.mkdir()
+            try:
+                unpack(archive, target)
+            except HandinError as refusal:
+                shutil.rmtree(target)
+                target.mkdir()
+                result.notes[learner] = [f"{archive.name} was not read: {refusal}"]
+        yield result
+
+
+def unpack(archive: Path, target: Path) -> None:
+    """Unpack a hand-in into ``target``, or refuse it whole (``HandinError``)."""
+    if archive.is_symlink() or not archive.is_file():
+        raise HandinError("not a regular file")
+    if archive.stat().st_size > MAX_ARCHIVE_BYTES:
+        raise HandinError(f"larger than {MAX_ARCHIVE_BYTES // 2**20} MB")
+    allowed = graded_paths()
+    try:
+        with zipfile.ZipFile(archive) as packed:
+            entries = packed.infolist()
+            if len(entries) > len(allowed):
+                raise HandinError(f"{len(entries)} entries; a hand-in holds at most {len(allowed)}")
+            total = 0
+            for entry in entries:
+                total += extract(packed, entry, target, allowed, MAX_TOTAL_BYTES - total)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
+        raise HandinError(f"not a readable zip archive ({error})") from None
+
+
+def extract(
+    packed: zipfile.ZipFile, entry: zipfile.ZipInfo, target: Path, allowed: set[str], room: int
+) -> int:
+    """Extract one entry (a file grading reads, within the limits); returns its size."""
+    name = entry.filename
+    mode = entry.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise HandinError(f"{name!r} is a link")
+    if entry.is_dir():
+        folders = {p.rsplit("/", depth)[0] + "/" for p in allowed for depth in (1, 2, 3)}
+        if name not in folders:
+            raise HandinError(f"{name!r} is not part of a hand-in")
+        return 0
+    if name not in allowed:
+        raise HandinError(f"{name!r} is not part of a hand-in (only what grading reads is)")
+    if entry.flag_bits & 0x1:
+        raise HandinError(f"{name!r} is encrypted")
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # 0: made where files have no mode
+        raise HandinError(f"{name!r} is not a regular file")
+    limit = min(MAX_NOTEBOOK_BYTES, room)
+    path = target / name
+    if path.exists():
+        raise HandinError(f"{name!r} is in the archive twice")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    with packed.open(entry) as source, path.open("wb") as copy:
+        while chunk := source.read(CHUNK):
+            written += len(chunk)
+            if written > limit:
+                raise HandinError(f"{name!r} unpacks to more than {limit // 2**20} MB")
+            copy.write(chunk)
+    modified = time.mktime((*entry.date_time, 0, 0, -1))
+    os.utime(path, (modified, modified))
+    return written

@@ -1,0 +1,201 @@
+"""Points as the instructor sets them: a grading settings file and a list of overrides.
+
+The checks give each item its automatic result; scoring turns results into points. The
+settings file (TOML) may weight checks, set an exercise's or a quiz question's points,
+make an exercise all-or-nothing, and say which items count::
+
+    counted = ["0*", "1*"]          # ids (shell patterns) of the items in the totals
+
+    [exercises."03-add-role"]
+    points = 10                      # the exercise's points, shared by its checks' weights
+    all_or_nothing = true            # every check must pass, or no point
+
+    [exercises."08-display-name".checks]
+    upgrade-data = 3                 # a check's weight (default: the points it declares)
+
+    [quizzes]
+    points = 0.5                     # every quiz question...
+
+    [quizzes."01-create-all"]
+    points = 2                       # ...but this one
+
+An overrides file (CSV with ``learner,item,points,comment``) then replaces the points of a
+learner's item, keeping the automatic points and the comment beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content.catalogue import EXERCISES, QUESTIONS
+from ..judge.records import CheckRecord, ExerciseRecord, LearnerRecord, QuizRecord, tidy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+class SettingsError(ValueError):
+    """A settings or overrides file that cannot be used; the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The grading settings; the defaults are a point per check and per quiz question."""
+
+    counted: tuple[str, ...] = ("*",)
+    exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
+    quiz_points: float = 1
+    quizzes: dict[str, float] = field(default_factory=dict)
+
+    def counts(self, item_id: str) -> bool:
+        """Whether an item is in the totals."""
+        return any(fnmatch.fnmatchcase(item_id, pattern) for pattern in self.counted)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An instructor's points for one learner's item, and why."""
+
+    learner: str
+    item: str
+    points: float
+    comment: str
+
+
+def load_settings(path: Path | None) -> Settings:
+    """The settings in a TOML file (the defaults when ``path`` is None), checked against the
+    course: an unknown exercise, check or question is an error, not a silent no-op."""
+    if path is None:
+        return Settings()
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"{path}: {error}") from None
+    unknown = set(document) - {"counted", "exercises", "quizzes"}
+    if unknown:
+        raise SettingsError(f"{path}: unknown settings {sorted(unknown)}")
+    counted = document.get("counted", ["*"])
+    if not isinstance(counted, list) or not all(isinstance(p, str) for p in counted):
+        raise SettingsError(f"{path}: counted must be a list of item ids or patterns")
+    exercises = document.get("exercises", {})
+    for exercise_id, options in exercises.items():
+        exercise = EXERCISES.get(exercise_id)
+        if exercise is None:
+            raise SettingsError(f"{path}: no exercise {exercise_id!r}")
+        names = {check.name for check in exercise.checks()}
+        for check_name, weight in options.get("checks", {}).items():
+            if check_name not in names:
+                raise SettingsError(f"{path}: {exercise_id} has no check {check_name!r}")
+            require_points(path, f"{exercise_id}.{check_name}", weight)
+        if "points" in options:
+            require_points(path, exercise_id, options["points"])
+        extra = set(options) - {"points", "all_or_nothing", "checks"}
+        if extra:
+            raise SettingsError(f"{path}: unknown settings for {exercise_id}: {sorted(extra)}")
+    quizzes = dict(document.get("quizzes", {}))
+    quiz_points = quizzes.pop("points", 1)
+    require_points(path, "quizzes.points", quiz_points)
+    per_question = {}
+    for question_id, options in quizzes.items():
+        if question_id not in QUESTIONS:
+            raise SettingsError(f"{path}: no quiz question {question_id!r}")
+        require_points(path, question_id, options.get("points"))
+        per_question[question_id] = options["points"]
+    return Settings(tuple(counted), exercises, quiz_points, per_question)
+
+
+def require_points(path: Path, where: str, value: Any) -> None:
+    """Points are a number, zero or more."""
+    if type(value) not in (int, float) or value < 0:
+        raise SettingsError(f"{path}: the points of {where} must be a number, 0 or more")
+
+
+def load_overrides(path: Path | None) -> list[Override]:
+    """The overrides in a CSV file with the columns ``learner,item,points,comment``."""
+    if path is None:
+        return []
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: {error}") from None
+    rows = csv.DictReader(io.StringIO(text))
+    if not {"learner", "item", "points"} <= set(rows.fieldnames or []):
+        raise SettingsError(f"{path}: the columns must be learner,item,points,comment")
+    overrides = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            points = float(row["points"])
+        except (TypeError, ValueError):
+            raise SettingsError(f"{path}, line {number}: points {row['points']!r}") from None
+        if row["item"] not in EXERCISES and row["item"] not in QUESTIONS:
+            raise SettingsError(f"{path}, line {number}: no exercise or question {row['item']!r}")
+        overrides.append(Override(row["learner"], row["item"], points, row.get("comment") or ""))
+    return overrides
+
+
+def score(
+    learners: list[LearnerRecord], settings: Settings, overrides: list[Override]
+) -> list[str]:
+    """Set every item's points from its checks, the settings and the overrides (in place).
+
+    Returns a warning for each override naming a learner who is not in the class.
+    """
+    by_key = {(o.learner, o.item): o for o in overrides}
+    for learner in learners:
+        for item in learner.items:
+            if isinstance(item, ExerciseRecord):
+                score_exercise(item, settings.exercises.get(item.id, {}))
+            else:
+                score_quiz(item, settings.quizzes.get(item.id, settings.quiz_points))
+            item.counts = settings.counts(item.id)
+            item.automatic_points, item.comment = item.points, ""
+            override = by_key.get((learner.learner, item.id))
+            if override is not None:
+                item.points, item.comment = tidy(override.points), override.comment
+    names = {learner.learner for learner in learners}
+    return [
+        f"override for {o.learner!r} ({o.item}): no such learner in the class"
+        for o in overrides
+        if o.learner not in names
+    ]
+
+
+def score_exercise(item: ExerciseRecord, options: dict[str, Any]) -> None:
+    """Each check's points from its weight and the exercise's points; all-or-nothing aside."""
+    declared = {check.name: check.points for check in EXERCISES[item.id].checks()}
+    weights = {name: declared.get(name, 1) for name in (c.id.split("/", 1)[1] for c in item.checks)}
+    weights |= options.get("checks", {})
+    total_weight = sum(weights.values())
+    total = options.get("points", total_weight)
+    checks = []
+    for check in item.checks:
+        weight = weights[check.id.split("/", 1)[1]]
+        possible = tidy(total * weight / total_weight) if total_weight else 0
+        earned = possible if check.outcome == "passed" else 0
+        checks.append(replace_points(check, earned, possible))
+    item.checks = checks
+    item.max_points = tidy(total)
+    earned = tidy(sum(check.points for check in checks))
+    if options.get("all_or_nothing"):
+        earned = item.max_points if all(c.outcome == "passed" for c in checks) else 0
+    item.points = earned
+
+
+def score_quiz(item: QuizRecord, points: float) -> None:
+    """A quiz question is worth its points when right."""
+    item.max_points = tidy(points)
+    item.points = item.max_points if item.outcome == "passed" else 0
+
+
+def replace_points(check: CheckRecord, points: float, possible: float) -> CheckRecord:
+    """A check record with other points."""
+    fields = {**check.__dict__, "points": points, "max_points": possible}
+    return CheckRecord(**fields)
