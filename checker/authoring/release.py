@@ -40,6 +40,8 @@ NEVER_SHIPPED = (
     "instance",
     "*.db",
     "*.db-journal",
+    "*.sqlite",
+    "*.sqlite-journal",
 )
 SOLUTION_FOLDERS = ("solutions", "checker/content/solutions")
 WITHHELD_HINT = "The last hint shows the solution's code; it is not part of this release."
