@@ -128,7 +128,7 @@ def with_hostile_learners(submissions: Path, jobs: int, timeout: float) -> None:
     for name, (answers, _) in names.items():
         learner_folder(hostile, f"hostile-{name}", answers)
     started = time.perf_counter()
-    records = grade_class(hostile, jobs=jobs, timeout=timeout, progress=False)
+    records = grade_class(hostile, jobs=jobs, timeout=timeout, progress=False).learners
     wall = time.perf_counter() - started
     hit = sum(
         item.outcome == "timed out" for r in records if r.learner.startswith("hostile-")
@@ -229,7 +229,7 @@ def main() -> None:
         started = time.perf_counter()
         records = grade_class(
             submissions, jobs=args.jobs, timeout=HOSTILE_TIMEOUT, progress=False
-        )
+        ).learners
         wall = time.perf_counter() - started
         rate = gradings / wall
         own, largest = peak_memory_mb()

@@ -187,4 +187,22 @@ RIGHT_ANSWERS = [
         .replace(", metadata)\n", ", metadata).upgrade_ops.as_diffs()\n")
         .replace("    assert len(heads) == 1,", "    assert heads and not heads[1:],"),
     ),
+    RightAnswer(
+        "07-unnamed-constraint",
+        "the convention given inline, with a CHECK rule too, and the copy forced",
+        edit(
+            "07-unnamed-constraint",
+            "    naming_convention = {'uq': 'uq_%(table_name)s_%(column_0_name)s'}\n"
+            "    with op.batch_alter_table('user', naming_convention=naming_convention)"
+            " as batch_op:\n",
+            "    with op.batch_alter_table(\n"
+            "        'user',\n"
+            "        recreate='always',\n"
+            "        naming_convention={\n"
+            "            'uq': 'uq_%(table_name)s_%(column_0_name)s',\n"
+            "            'ck': 'ck_%(table_name)s_%(constraint_name)s',\n"
+            "        },\n"
+            "    ) as batch_op:\n",
+        ),
+    ),
 ]
