@@ -32,8 +32,8 @@ notebooks: $(INSTALLED)
 	$(BIN)/python -m checker notebooks
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb
 
-# JupyterLab as learners should get it (.jupyter/overrides.json): widget state saved with the
-# notebook, so a reopened quiz shows its form; no news pop-up.
+# JupyterLab as learners should get it (.jupyter/overrides.json): notebooks not marked modified
+# on opening (the widget manager's own state saving would), no news pop-up.
 $(INSTALLED): pyproject.toml .jupyter/overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
 	  echo "The course needs Python 3.10 or newer; '$(PYTHON)' is not. Try: make PYTHON=python3.12 $(MAKECMDGOALS)"; \

@@ -171,9 +171,10 @@ def grade(
             timeout=timeout,
             progress=progress,
             isolated=not trusted_submissions,
-            previous=None if fresh else cache.load(out),
+            previous=cache.load(out),
             only=set(learners) or None,
             notes=unpacked.notes,
+            fresh=fresh,
         )
     cache.save(graded.cache, out)
     records = copy.deepcopy(graded.learners)

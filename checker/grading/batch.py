@@ -69,15 +69,16 @@ def grade_class(
     previous: GradingCache | None = None,
     only: Collection[str] | None = None,
     notes: dict[str, list[str]] | None = None,
+    fresh: bool = False,
 ) -> ClassGrading:
     """Grade the learner folders in ``submissions``; one record per learner, by name.
 
     Items whose key (``cache.item_key``) is in ``previous`` are taken from it, not judged
-    again. ``only`` grades just those learners and keeps every other learner of
-    ``previous`` as it was. ``isolated`` runs learner code behind the Linux boundary
-    (``checker.judge.boundary``); ``progress`` None shows a progress bar only when
-    standard error is a terminal. ``notes`` are added to a learner's refusals (a hand-in
-    that could not be unpacked, say).
+    again, unless ``fresh`` says to judge everything graded in this run anew. ``only``
+    grades just those learners and keeps every other learner of ``previous`` as it was.
+    ``isolated`` runs learner code behind the Linux boundary (``checker.judge.boundary``);
+    ``progress`` None shows a progress bar only when standard error is a terminal.
+    ``notes`` are added to a learner's refusals (a hand-in that could not be unpacked, say).
     """
     previous = previous or GradingCache()
     notes = notes or {}
@@ -103,7 +104,7 @@ def grade_class(
             for task in tasks_in_order:
                 answer = _answer_for(submission, task)
                 key = item_key(task, answer, timeout=timeout, isolation=isolation)
-                found = previous.lookup(name, task, key)
+                found = None if fresh else previous.lookup(name, task, key)
                 if found is None or isinstance(submission, Failure):
                     to_judge.append(((name, task, key), (task, answer, timeout)))
                 else:

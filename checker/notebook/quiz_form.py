@@ -2,9 +2,14 @@
 
 The form renders the questions' Markdown (code, bold, emphasis) and wraps long options.
 The text form never shows a saved answer, so re-running a notebook prints the same thing
-whatever the learner answered; the form shows the saved answer and its verdict. A
-notebook reopened without its kernel shows the form as the notebook saved it (the
-course's JupyterLab saves widget state), or this text, never an error.
+whatever the learner answered; the form shows the saved answer and its verdict.
+
+A notebook reopened with a new kernel shows each form from the widget state stored in the
+notebook when it was executed for the course. The course's JupyterLab does not save widget
+state itself (its widget manager marks every notebook modified on opening, and a save from
+a new kernel empties the stored state), so each form has a model id of its own, the same in
+every kernel: an output saved after a learner re-ran the cell still finds its form in the
+stored state, never "Error displaying widget".
 """
 
 from __future__ import annotations
@@ -83,8 +88,15 @@ def verdict_html(verdict: Verdict) -> str:
     return f'<b style="color: {colour}">{verdict_heading(verdict)}</b><ul>{items}</ul>{explanation}'
 
 
+def form_model_id(question: Question) -> str:
+    """The widget model id of a question's form: the same in every kernel and every run."""
+    return f"course-quiz-{question.id}"
+
+
 class QuizView:
     """One question as a form: choices or a text box, a Check button and the feedback."""
+
+    live: dict[str, QuizView] = {}  # the form shown last for each question in this kernel
 
     def __init__(self, question: Question, course_dir: Path) -> None:
         self.question = question
@@ -96,7 +108,13 @@ class QuizView:
         button = widgets.Button(description="Check", button_style="primary")
         button.on_click(lambda _: self.submit())
         prompt = widgets.HTML(f"<b>{inline_html(question.prompt)}</b>")
-        self.widget = widgets.VBox([prompt, self.input, button, self.feedback])
+        earlier = QuizView.live.pop(question.id, None)
+        if earlier is not None:
+            earlier.widget.close()  # its model id is about to be this form's
+        self.widget = widgets.VBox(
+            [prompt, self.input, button, self.feedback], model_id=form_model_id(question)
+        )
+        QuizView.live[question.id] = self
         if saved is not None:
             self._show(saved, save=False)
 

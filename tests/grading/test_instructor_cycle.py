@@ -130,6 +130,11 @@ def test_one_learner_is_regraded_and_merged(graded_class, tmp_path):
     assert book["ada"] == earlier["ada"]
     assert book["ben"][SCRIPT] == str(EXERCISES[SCRIPT].max_points)
 
+    again = grade(submissions, out, "--learner", "ben", "--fresh")
+    assert judged(again) == TASKS_PER_LEARNER
+    assert gradebook(out) == book  # judged anew, and nobody else lost
+    assert judged(grade(submissions, out)) == 1  # cleo's change; the rest still cached
+
     missing = grade(submissions, out, "--learner", "nobody")
     assert missing.returncode == 2 and "no folder or hand-in of nobody" in missing.stderr
 

@@ -177,3 +177,16 @@ def test_text_form_is_the_same_whatever_was_saved(notebook_dir):
     after = notebook.quiz("01-create-all")._repr_mimebundle_()["text/plain"]
     assert before == after
     assert "answer('01-create-all', 'one option')" in after
+
+
+def test_a_form_has_the_same_model_id_in_every_kernel_and_run(notebook_dir):
+    """A reopened notebook finds the form of a re-run quiz cell in the widget state stored
+    in the notebook, because the id does not depend on the kernel; the earlier form of the
+    same question in this kernel is closed, so the id is never held twice."""
+    first = QuizView(QUESTIONS["01-drift"], notebook_dir)
+    second = QuizView(QUESTIONS["01-drift"], notebook_dir)
+    view = second._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == "course-quiz-01-drift"
+    assert first.widget.comm is None and second.widget.comm is not None
+    other = QuizView(QUESTIONS["01-create-all"], notebook_dir)
+    assert other.widget.model_id == "course-quiz-01-create-all"
