@@ -1,6 +1,9 @@
 # The two commands of the course; both set up .venv first if needed.
 #   make lab    open the course in JupyterLab (make lab LAB_ARGS=--no-browser on a server)
 #   make test   run the whole test suite: lint, unit tests and every notebook under nbval
+# and the course as a learner sees it:
+#   make test-browser   JupyterLab from `make lab` driven by a real Chromium (installed
+#                       from the distribution's packages when run as root on Debian/Ubuntu)
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +16,7 @@ PYTEST_ARGS ?=
 # Kernels load the course's %%answer magic at start (.ipython/profile_default/).
 export IPYTHONDIR := $(CURDIR)/.ipython
 
-.PHONY: lab test notebooks clean
+.PHONY: lab test test-browser notebooks clean
 
 # Hidden from the file browser: build and cache folders learners have no use for.
 HIDDEN := "['__pycache__', '*.pyc', '*.egg-info', '.ipynb_checkpoints', 'build', 'dist']"
@@ -24,6 +27,11 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# One JupyterLab and one browser, steps in order: no parallel workers.
+test-browser: $(INSTALLED)
+	bash tests/browser/install_chromium.sh
+	$(BIN)/python -m pytest tests/browser --numprocesses=0 $(PYTEST_ARGS)
 
 # After changing a lesson or an exercise: regenerate the exercise and solution notebooks and the
 # lessons' Challenge cells from checker/content, then re-execute every notebook in place, so

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -23,6 +24,15 @@ T = TypeVar("T")
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 PROMPT_NUMBER = re.compile(r"\[(\d+)\]")
 STDERR = "application/vnd.jupyter.stderr"
+# Marks a prompt once it has shown [*], however briefly: a cell that runs again in a new
+# kernel may end with the number it had before.
+WATCH_PROMPT = """
+const prompt = arguments[0];
+prompt.courseSawBusy = false;
+new MutationObserver(() => {
+  if (prompt.textContent.includes("*")) prompt.courseSawBusy = true;
+}).observe(prompt, {childList: true, characterData: true, subtree: true});
+"""
 
 
 def wait_for(condition: Callable[[], T], seconds: float, what: str) -> T:
@@ -71,7 +81,16 @@ class JupyterLab:
         return notebook
 
     def wait_until_ready(self) -> None:
-        wait_for(lambda: self.find_all(f"{NOTEBOOK} .jp-Cell"), 90, "a notebook to show")
+        """Wait until a notebook shows, all its cells rendered (their number holds for a
+        second)."""
+        counts = [0, 0]
+
+        def settled() -> bool:
+            time.sleep(0.5)
+            counts.append(len(self.find_all(f"{NOTEBOOK} .jp-Cell")))
+            return counts[-1] > 0 and counts[-1] == counts[-2] == counts[-3]
+
+        wait_for(settled, 90, "a notebook to show")
 
     def tab_titles(self) -> list[str]:
         return [tab.text for tab in self.find_all(".lm-DockPanel-tabBar .lm-TabBar-tab")]
@@ -121,6 +140,16 @@ class JupyterLab:
             f"a dialog with a {label!r} button",
         )
         button.click()
+
+    def keys(self, *keys: str) -> None:
+        """Press keys together, where the focus is (``keys(Keys.SHIFT, Keys.ENTER)``)."""
+        chord = ActionChains(self.driver)
+        for key in keys[:-1]:
+            chord.key_down(key)
+        chord.send_keys(keys[-1])
+        for key in reversed(keys[:-1]):
+            chord.key_up(key)
+        chord.perform()
 
     def page_text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text
@@ -199,13 +228,13 @@ class Notebook:
     def run_cell(self, index: int, seconds: float = 120) -> str:
         """Run one cell (Shift+Enter) and return what its output shows."""
         cell = self.select(index)
-        before = cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt").text
-        cell.find_element(By.CSS_SELECTOR, ".jp-InputPrompt").send_keys(Keys.SHIFT, Keys.ENTER)
+        prompt = cell.find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt")
+        self.lab.driver.execute_script(WATCH_PROMPT, prompt)
+        self.lab.keys(Keys.SHIFT, Keys.ENTER)
 
         def done() -> bool:
-            prompt = self.cells()[index].find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt")
-            text = prompt.get_attribute("textContent")
-            return bool(PROMPT_NUMBER.search(text)) and text != before
+            ran = self.lab.driver.execute_script("return arguments[0].courseSawBusy", prompt)
+            return ran and bool(PROMPT_NUMBER.search(prompt.get_attribute("textContent")))
 
         wait_for(done, seconds, f"cell {index} to run")
         self.wait_for_kernel(seconds)
@@ -218,10 +247,10 @@ class Notebook:
         editor = cell.find_element(By.CSS_SELECTOR, ".cm-content")
         self.lab.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", editor)
         editor.click()
-        editor.send_keys(Keys.CONTROL, "a")
+        self.lab.keys(Keys.CONTROL, "a")
         self.lab.driver.execute_cdp_cmd("Input.insertText", {"text": source})
         wait_for(lambda: self.source_text(index) == source, 10, f"cell {index} to hold the text")
-        cell.send_keys(Keys.ESCAPE)
+        self.lab.keys(Keys.ESCAPE)
 
     def source_text(self, index: int) -> str:
         lines = self.cells()[index].find_elements(By.CSS_SELECTOR, ".cm-content .cm-line")
