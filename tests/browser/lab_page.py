@@ -105,9 +105,7 @@ class JupyterLab:
     def menu(self, *labels: str) -> None:
         """Choose an item from the menu bar: ``menu("Run", "Run All Cells")``."""
         top = next(
-            item
-            for item in self.find_all(".lm-MenuBar-item")
-            if item.text.strip() == labels[0]
+            item for item in self.find_all(".lm-MenuBar-item") if item.text.strip() == labels[0]
         )
         top.click()
         for label in labels[1:]:
@@ -275,8 +273,10 @@ class Notebook:
     def shut_down_kernel(self) -> None:
         self.lab.menu("Kernel", "Shut Down Kernel")
         wait_for(
-            lambda: self.kernel_status() in ("", "unknown", "dead")
-            or "No Kernel" in self.lab.page_text(),
+            lambda: (
+                self.kernel_status() in ("", "unknown", "dead")
+                or "No Kernel" in self.lab.page_text()
+            ),
             30,
             "the kernel to shut down",
         )

@@ -51,7 +51,9 @@ def assert_errors_only_where_intended(notebook: Notebook, path: Path) -> None:
     assert shown <= intended, f"error output in cells {sorted(shown - intended)}"
     saved = nbformat.read(path, as_version=4).cells
     errors = {
-        i for i, c in enumerate(saved) if any(o.output_type == "error" for o in c.get("outputs", []))
+        i
+        for i, c in enumerate(saved)
+        if any(o.output_type == "error" for o in c.get("outputs", []))
     }
     assert errors <= intended, f"error outputs saved in cells {sorted(errors - intended)}"
 
@@ -90,7 +92,8 @@ def test_the_url_make_lab_prints_opens_start_here(lab: JupyterLab, course: Path)
     assert "Jupyter news" not in lab.page_text()
     lab.driver.find_element(By.CSS_SELECTOR, ".jp-BreadCrumbs-home").click()
     names = wait_for(
-        lambda: (found := lab.file_browser_names()) and "notebooks" in found and found, 20,
+        lambda: (found := lab.file_browser_names()) and "notebooks" in found and found,
+        20,
         "the file browser to list the course's folder",
     )
     lab.screenshot("file-browser")
@@ -184,9 +187,7 @@ def test_an_exercise_fails_with_what_is_wrong_then_passes_with_the_solution(
     notebook.save()
 
 
-def test_restart_and_run_all_then_a_new_kernel_shows_no_widget_error(
-    lab: JupyterLab, course: Path
-):
+def test_restart_and_run_all_then_a_new_kernel_shows_no_widget_error(lab: JupyterLab, course: Path):
     notebook = lab.open(LESSON_01)
     notebook.restart_and_run_all()
     lab.screenshot("lesson-01-restarted")
