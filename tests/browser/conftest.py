@@ -149,9 +149,9 @@ def console_problems(driver: webdriver.Chrome) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def console_stays_clean(request: pytest.FixtureRequest, lab: JupyterLab) -> Iterator[None]:
-    """Each step ends with no uncaught error in the console and no failed request; a
-    screenshot is kept when a step fails."""
-    console_problems(lab.driver)
+    """Each step ends with no uncaught error in the console and no failed request since
+    the step before (what a module's fixtures did counts for its first step); a screenshot
+    is kept when a step fails."""
     yield
     report = getattr(request.node, "outcome_of_call", None)
     if report is not None and report.failed:

@@ -29,6 +29,7 @@ LESSON_11 = "notebooks/11_postgresql.ipynb"
 EXERCISES_03 = "exercises/03_first_migrations_exercises.ipynb"
 INTENDED_ERRORS = {"expected-error", "raises-exception"}
 WIDGET_ERROR = "Error displaying widget"
+FORM_BUTTON = ".jp-OutputArea-output .widget-button"
 QUESTION = "01-create-all"
 EXERCISE = "03-add-password-hash"
 
@@ -195,9 +196,17 @@ def test_restart_and_run_all_then_a_new_kernel_shows_no_widget_error(lab: Jupyte
     notebook.save()  # as autosave would: outputs now name the forms of this kernel
     notebook.shut_down_kernel()
     reopened = lab.open(LESSON_01)  # a new kernel
-    wait_for(lambda: lab.find_all(".widget-checkbox"), 30, "the saved quiz forms to show")
+    quizzes = sum("quiz(" in c.source for c in nbformat.read(course / LESSON_01, 4).cells)
+    wait_for(
+        lambda: lab.find_all(FORM_BUTTON) or WIDGET_ERROR in lab.page_text(),
+        30,
+        "the quiz outputs to render",
+    )
+    time.sleep(3)  # a widget whose model is missing says so after two seconds
     lab.screenshot("lesson-01-reopened")
     assert WIDGET_ERROR not in lab.page_text()
+    forms = lab.find_all(FORM_BUTTON)
+    assert len(forms) == quizzes, f"{len(forms)} quiz forms shown for {quizzes} quiz cells"
     assert not lab.dirty_tabs()
     reopened.shut_down_kernel()
 
