@@ -1,12 +1,15 @@
-"""Reading lesson notebooks, and comparing outputs the way nbval does."""
+"""Reading lesson notebooks, comparing outputs the way nbval does, and re-running lessons."""
 
 from __future__ import annotations
 
 import configparser
+import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
@@ -40,3 +43,37 @@ def sanitized(text: str, patterns: list[tuple[re.Pattern, str]]) -> str:
     for pattern, replacement in patterns:
         text = pattern.sub(replacement, text)
     return text
+
+
+def tree_digest(folder: Path) -> str:
+    """A digest of every file under ``folder`` (caches left out)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def assert_reruns_twice(lesson: Path, scratch: Path) -> None:
+    """Run a lesson twice in a row in a scratch copy of its folder, as "Restart Kernel and
+    Run All" would: both runs print what the committed notebook shows, and the course's
+    ``sample_app/`` is left as it was."""
+    before = tree_digest(ROOT / "sample_app")
+    copies = scratch / "notebooks"
+    copies.mkdir()
+    shutil.copy(lesson, copies / lesson.name)
+    patterns = sanitize_patterns()
+    committed_code = [c for c in read(lesson).cells if c.cell_type == "code"]
+    for round_number in (1, 2):
+        fresh = nbformat.read(copies / lesson.name, as_version=4)
+        NotebookClient(
+            fresh, timeout=120, allow_errors=True, resources={"metadata": {"path": str(copies)}}
+        ).execute()
+        fresh_code = [c for c in fresh.cells if c.cell_type == "code"]
+        for index, (old, new) in enumerate(zip(committed_code, fresh_code, strict=True)):
+            assert sanitized(output_text(new), patterns) == sanitized(output_text(old), patterns), (
+                f"round {round_number}, {lesson.name}, code cell {index}"
+            )
+    assert (copies / "workspace" / lesson.stem).is_dir()
+    assert tree_digest(ROOT / "sample_app") == before

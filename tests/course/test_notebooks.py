@@ -1,28 +1,22 @@
 """The lesson notebooks: lesson shape, committed outputs, and honest error cells.
 
 nbval (run by the same test command) re-executes every notebook and compares its outputs;
-the last test here runs them again in a scratch copy, backwards and twice, as "Restart
-Kernel and Run All" would, and checks the original app is untouched.
+``test_rerun_lessons_*.py`` run each lesson again, twice, as "Restart Kernel and Run All"
+would.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 from notebook_tools import (
     LESSONS,
     ROOT,
     START_HERE,
     output_text,
     read,
-    sanitize_patterns,
-    sanitized,
 )
 
 ERROR_MARKERS = ("Error:", "ERROR ", "Traceback")
@@ -78,40 +72,6 @@ def test_errors_appear_only_in_cells_tagged_for_them(path):
         printed_error = any(marker in text for marker in ERROR_MARKERS)
         assert raised == ("raises-exception" in tags), f"cell {index}: raised={raised}, tags={tags}"
         assert printed_error == ("expected-error" in tags), f"cell {index}: {text[-300:]}"
-
-
-def tree_digest(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def test_restart_and_run_all_twice_in_any_order(tmp_path):
-    """Every lesson re-runs cleanly, newest first, twice, and leaves sample_app/ as it was."""
-    before = tree_digest(ROOT / "sample_app")
-    copies = tmp_path / "notebooks"
-    copies.mkdir()
-    for path in LESSONS:
-        shutil.copy(path, copies / path.name)
-    patterns = sanitize_patterns()
-    for round_number in (1, 2):
-        for path in reversed(LESSONS):
-            committed = read(path)
-            fresh = nbformat.read(copies / path.name, as_version=4)
-            NotebookClient(
-                fresh, timeout=120, allow_errors=True, resources={"metadata": {"path": str(copies)}}
-            ).execute()
-            committed_code = [c for c in committed.cells if c.cell_type == "code"]
-            fresh_code = [c for c in fresh.cells if c.cell_type == "code"]
-            for index, (old, new) in enumerate(zip(committed_code, fresh_code, strict=True)):
-                assert sanitized(output_text(new), patterns) == sanitized(
-                    output_text(old), patterns
-                ), f"round {round_number}, {path.name}, code cell {index}"
-    assert (copies / "workspace" / LESSONS[0].stem).is_dir()
-    assert tree_digest(ROOT / "sample_app") == before
 
 
 EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*.ipynb"))
