@@ -11,14 +11,16 @@ browser_ready() {
 }
 
 browser_ready && exit 0
-if [ "$(id -u)" = 0 ] && have apt-get; then
-  echo "Installing Chromium and ChromeDriver from the distribution's packages..."
+install_packages() {
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
+  apt-get update -qq >/dev/null || return 1
   # Debian names the driver chromium-driver; Ubuntu ships both in chromium-browser.
   apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 ||
-    apt-get install -y -qq chromium-browser >/dev/null
-  browser_ready && exit 0
+    apt-get install -y -qq chromium-browser >/dev/null 2>&1
+}
+if [ "$(id -u)" = 0 ] && have apt-get; then
+  echo "Installing Chromium and ChromeDriver from the distribution's packages..."
+  install_packages && browser_ready && exit 0
 fi
 echo "The browser test needs Chromium and ChromeDriver: install them (Debian: apt-get install chromium chromium-driver; Ubuntu: apt-get install chromium-browser; macOS: brew install --cask chromium chromedriver) and run make test-browser again." >&2
 exit 1
