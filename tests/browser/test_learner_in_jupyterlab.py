@@ -18,6 +18,7 @@ import pytest
 from lab_page import JupyterLab, Notebook, wait_for
 from quiz_answers import RIGHT
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from wrong_answers import WRONG_ANSWERS
 
 from checker.content.catalogue import EXERCISES, QUESTIONS
@@ -98,6 +99,7 @@ def test_the_url_make_lab_prints_opens_start_here(lab: JupyterLab, course: Path)
         "the file browser to list the course's folder",
     )
     lab.screenshot("file-browser")
+    assert list(course.glob("*.egg-info")), "the copy should hold the install's build folder"
     shown_hidden = [name for name in names if name.endswith(".egg-info") or name == "build"]
     assert not shown_hidden, f"build folders in the file browser: {shown_hidden}"
 
@@ -115,7 +117,7 @@ def test_lesson_01_runs_all_with_errors_only_where_intended(
     assert WIDGET_ERROR not in lab.page_text()
 
 
-def quiz_form(lab: JupyterLab, prompt: str):
+def quiz_form(lab: JupyterLab, prompt: str) -> WebElement:
     """The output showing the quiz form whose prompt is ``prompt``."""
     return wait_for(
         lambda: next(
@@ -131,7 +133,7 @@ def quiz_form(lab: JupyterLab, prompt: str):
     )
 
 
-def choose(lab: JupyterLab, form, option: str) -> str:
+def choose(lab: JupyterLab, form: WebElement, option: str) -> str:
     """Tick an option, press Check, and return the feedback shown."""
 
     def feedback() -> str:
