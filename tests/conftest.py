@@ -3,18 +3,14 @@ check at the end of the session that no course PostgreSQL server outlived it."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from checker.db import postgres
-from checker.db.postgres import FOLDER_PREFIX
-from checker.db.postgres_supervisor import OWNER_FILE
 from checker.lessons import workspace
 
 SERVERS_GONE_WITHIN = 30.0  # seconds for the last workers' servers to be stopped
@@ -47,19 +43,6 @@ def flask(space: workspace.Workspace):
     return run
 
 
-def course_servers_started_since(started: float) -> list[Path]:
-    """The course's PostgreSQL folders (servers) made since ``started``, still there."""
-    found = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
-        try:
-            marker = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if marker.get("started", 0) >= started:
-            found.append(folder)
-    return found
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[SESSION_STARTED] = time.time()
 
@@ -72,8 +55,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     postgres.stop()
     started = session.config.stash[SESSION_STARTED]
-    deadline = time.monotonic() + SERVERS_GONE_WITHIN
-    while (left := course_servers_started_since(started)) and time.monotonic() < deadline:
+    end = time.monotonic() + SERVERS_GONE_WITHIN
+    while (left := [f for f, _ in postgres.course_servers(started)]) and time.monotonic() < end:
         time.sleep(0.5)
     if left:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")

@@ -112,21 +112,32 @@ def _running_here() -> bool:
     )
 
 
+def course_servers(started_since: float = 0.0) -> list[tuple[Path, dict]]:
+    """The folders of this user's course servers (started at ``started_since`` or later, a
+    ``time.time()``), with what their marker records: owner, supervisor, when it started.
+    Folders without a readable marker are not the course's, or not finished being made."""
+    found = []
+    for folder in sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*")):
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            recorded = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
+            int(recorded["owner"]), int(recorded["supervisor"])
+            if float(recorded.get("started", 0)) < started_since:
+                continue
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        found.append((folder, recorded))
+    return found
+
+
 def remove_stale() -> list[Path]:
     """Stop the servers and delete the folders of earlier owners whose supervisors were
     killed before they could: only folders the course marked, of this user, whose owner and
     supervisor have both ended. Returns the folders removed."""
     removed = []
-    for folder in sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*")):
-        marker = folder / OWNER_FILE
-        try:
-            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
-                continue
-            recorded = json.loads(marker.read_text(encoding="utf-8"))
-            processes = [int(recorded["owner"]), int(recorded["supervisor"])]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # not the course's, or not finished being made
-        if any(running(pid) for pid in processes):
+    for folder, recorded in course_servers():
+        if any(running(int(recorded[pid])) for pid in ("owner", "supervisor")):
             continue
         stop_server_in(folder / "pgdata")
         shutil.rmtree(folder, ignore_errors=True)

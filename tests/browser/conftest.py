@@ -47,7 +47,7 @@ CHROMIUM_FLAGS = (
 
 
 def first_on_path(names: tuple[str, ...]) -> str:
-    found = next((shutil.which(name) for name in names if shutil.which(name)), None)
+    found = next((path for name in names if (path := shutil.which(name))), None)
     if found is None:
         pytest.exit(f"none of {', '.join(names)} is installed: run `make test-browser`", 2)
     return found

@@ -22,8 +22,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from wrong_answers import WRONG_ANSWERS
 
 from checker.content.catalogue import EXERCISES, QUESTIONS
-from checker.db.postgres import FOLDER_PREFIX
-from checker.db.postgres_supervisor import OWNER_FILE
+from checker.db import postgres
 
 LESSON_01 = "notebooks/01_why_migrations.ipynb"
 LESSON_11 = "notebooks/11_postgresql.ipynb"
@@ -58,18 +57,6 @@ def assert_errors_only_where_intended(notebook: Notebook, path: Path) -> None:
         if any(o.output_type == "error" for o in c.get("outputs", []))
     }
     assert errors <= intended, f"error outputs saved in cells {sorted(errors - intended)}"
-
-
-def servers_started_since(started: float) -> list[Path]:
-    """The course's PostgreSQL folders made since ``started`` that are still there."""
-    found = []
-    for marker in Path("/tmp").glob(f"{FOLDER_PREFIX}*/{OWNER_FILE}"):
-        try:
-            if json.loads(marker.read_text())["started"] >= started:
-                found.append(marker.parent)
-        except (OSError, ValueError, KeyError):
-            continue
-    return found
 
 
 def postgres_processes_in(folders: list[Path]) -> list[int]:
@@ -220,7 +207,7 @@ def test_lesson_11_runs_with_its_server_and_leaves_none(lab: JupyterLab, course:
     lab.screenshot("lesson-11-ran")
     notebook.save()
     assert_errors_only_where_intended(notebook, course / LESSON_11)
-    left = servers_started_since(started)
+    left = [f for f, _ in postgres.course_servers(started)]
     assert not left and not postgres_processes_in(left), f"servers left running: {left}"
 
     cells = nbformat.read(course / LESSON_11, as_version=4).cells
@@ -229,12 +216,12 @@ def test_lesson_11_runs_with_its_server_and_leaves_none(lab: JupyterLab, course:
     for index in range(starts + 1):
         if cells[index].cell_type == "code":
             notebook.run_cell(index)
-    running = servers_started_since(restarted)
+    running = [f for f, _ in postgres.course_servers(restarted)]
     assert running and postgres_processes_in(running), "the lesson started no server"
     notebook.shut_down_kernel()
     lab.screenshot("lesson-11-kernel-shut-down")
     wait_for(
-        lambda: not servers_started_since(restarted) and not postgres_processes_in(running),
+        lambda: not postgres.course_servers(restarted) and not postgres_processes_in(running),
         30,
         "the server to stop with the kernel",
     )
