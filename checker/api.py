@@ -18,7 +18,7 @@ from pathlib import Path
 from .authoring.notebooks import write_notebooks
 from .authoring.release import ReleaseError, build_release
 from .content.catalogue import EXERCISES
-from .grading import batch, cache, handins, lms, outputs, overview, scoring
+from .grading import answer_store, batch, cache, handins, lms, outputs, overview, scoring
 from .grading.gradescope import build_autograder
 from .judge import answers, boundary
 from .judge.kinds import Exercise
@@ -244,6 +244,27 @@ def handin(
     summary = overview.overview(course)
     archive, _ = handins.pack(course, name, Path(out) if out else course / "handin")
     return archive, summary
+
+
+def answer_versions(
+    course: Path = Path("."), exercise_id: str | None = None
+) -> dict[str, tuple[answer_store.Current | None, list[answer_store.Version]]]:
+    """List every saved version of each answer in a course folder (or of one exercise's),
+    and which one is current: what ``check()`` judges and grading takes."""
+    store = answer_store.course_store(require_course(course))
+    chosen = [find_exercise(exercise_id).id] if exercise_id else list(EXERCISES)
+    listed = {e: (store.current(e), store.versions(e)) for e in chosen}
+    return {e: found for e, found in listed.items() if found[1]}
+
+
+def restore_answer(exercise_id: str, number: int, course: Path = Path(".")) -> answer_store.Current:
+    """Make version ``number`` of an exercise's saved answer the current one again; no
+    version is deleted."""
+    store = answer_store.course_store(require_course(course))
+    try:
+        return store.restore(find_exercise(exercise_id).id, number)
+    except answer_store.StoreError as error:
+        raise UsageError("NUMBER", str(error)) from None
 
 
 def require_course(course: Path) -> Path:

@@ -203,6 +203,33 @@ def progress_command(course: Path) -> None:
     click.echo(api.progress(course).to_text())
 
 
+@cli.command("answers", help=help_of(api.answer_versions))
+@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--exercise", "exercise_id", help="Only this exercise's answer.")
+@usage_errors
+def answers_command(course: Path, exercise_id: str | None) -> None:
+    listed = api.answer_versions(course, exercise_id)
+    if not listed:
+        click.echo("No answer has been saved yet.")
+    for listed_id, (current, versions) in listed.items():
+        click.echo(listed_id)
+        for version in versions:
+            mark = "*" if current and current.version.number == version.number else " "
+            click.echo(f"  {mark} {version.describe()}")
+        if current:
+            click.echo(f"    current: {current.describe()}")
+
+
+@cli.command("restore", help=help_of(api.restore_answer))
+@click.argument("exercise_id")
+@click.argument("number", type=click.IntRange(min=1))
+@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@usage_errors
+def restore_command(exercise_id: str, number: int, course: Path) -> None:
+    current = api.restore_answer(exercise_id, number, course)
+    click.echo(f"The current answer to {exercise_id} is now {current.describe()}.")
+
+
 @cli.command("release", help=help_of(api.release))
 @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
 @click.option(

@@ -97,3 +97,28 @@ def test_bad_usage_exits_2(tmp_path):
     answer.write_text("x = 1\n")
     unknown = run("check", "99-nope", str(answer))
     assert unknown.returncode == 2 and "no exercise '99-nope'" in unknown.stderr
+
+
+def test_answers_lists_versions_and_restore_makes_one_current(tmp_path):
+    from checker.grading.answer_store import course_store
+
+    course = tmp_path / "course"
+    (course / "notebooks").mkdir(parents=True)
+    store = course_store(course)
+    wrong = EXERCISE.solution.replace("length=128", "length=64")
+    store.save(EXERCISE.id, wrong, EXERCISE.starter, "notebooks/03_first_migrations.ipynb")
+    store.save(EXERCISE.id, EXERCISE.solution, EXERCISE.starter, "exercises/03.ipynb")
+    listed = run("answers", str(course))
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0] == EXERCISE.id
+    assert lines[1].startswith("    version 1, saved ") and "03_first_migrations" in lines[1]
+    assert lines[2].startswith("  * version 2, saved ")
+    restored = run("restore", EXERCISE.id, "1", str(course))
+    assert restored.returncode == 0, restored.stderr
+    assert "is now version 1" in restored.stdout and "version 2 is newer" in restored.stdout
+    assert store.answer_path(EXERCISE.id).read_text() == wrong
+    missing = run("restore", EXERCISE.id, "9", str(course))
+    assert missing.returncode == 2 and "has no version 9" in missing.stderr
+    nothing = run("answers", str(course), "--exercise", "03-add-role")
+    assert nothing.stdout == "No answer has been saved yet.\n"

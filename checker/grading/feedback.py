@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import __version__
-from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord
+from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord, total_points
 
 MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
@@ -62,8 +62,8 @@ def feedback_markdown(learner: LearnerRecord) -> str:
     for item in exercises:
         if item.points < item.max_points or item.notes:
             lines += exercise_section(item)
-    quiz_points = sum(item.points for item in quizzes)
-    quiz_max = sum(item.max_points for item in quizzes)
+    quiz_points = total_points([item.points for item in quizzes])
+    quiz_max = total_points([item.max_points for item in quizzes])
     lines += ["", f"## Quizzes: {quiz_points} of {quiz_max} points", ""]
     for item in quizzes:
         lines.append(f"- {MARKS[item.outcome]} `{item.id}`: {plain(item.message)}")

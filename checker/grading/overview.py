@@ -40,10 +40,12 @@ class LessonOverview:
 
 @dataclass
 class Overview:
-    """Every lesson with an exercise or a quiz question, and the files grading would refuse."""
+    """Every lesson with an exercise or a quiz question, the files grading would refuse,
+    and notes on which answer grading would take (by exercise id)."""
 
     lessons: list[LessonOverview]
     refused: list[str]
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
     def to_markdown(self) -> str:
         """The overview as Markdown, one table row per lesson."""
@@ -52,6 +54,9 @@ class Overview:
             exercises = ", ".join(f"{MARKS[o]} `{e}`" for e, o, _ in lesson.exercises)
             lines.append(f"| {lesson.lesson} | {exercises or '-'} | {lesson.quiz_state('`')} |")
         lines += ["", LEGEND]
+        if self.notes:
+            lines += ["", "**Which answers grading will take:**", ""]
+            lines += [f"- `{e}`: {note}" for e, notes in self.notes.items() for note in notes]
         if self.refused:
             lines += ["", "**Grading will not read these files:**", ""]
             lines += [f"- {reason}" for reason in self.refused]
@@ -66,6 +71,9 @@ class Overview:
                 lines.append(f"  {MARKS[outcome]} {exercise_id:<26} {outcome}: {message}")
             lines.append(f"  quiz questions answered: {lesson.quiz_state('')}")
         lines += ["", LEGEND]
+        if self.notes:
+            lines += ["", "Which answers grading will take:"]
+            lines += [f"  {e}: {note}" for e, notes in self.notes.items() for note in notes]
         if self.refused:
             lines += ["", "Grading will not read these files:"]
             lines += [f"  {reason}" for reason in self.refused]
@@ -97,4 +105,5 @@ def overview(course: Path, *, on_check: Callable[[str], None] | None = None) -> 
             lesson.answered.append(question_id)
         else:
             lesson.unanswered.append(question_id)
-    return Overview([lessons[name] for name in sorted(lessons)], submission.refused)
+    notes = {e: answer.notes for e, answer in submission.answers.items() if answer.notes}
+    return Overview([lessons[name] for name in sorted(lessons)], submission.refused, notes)

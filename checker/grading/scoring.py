@@ -30,11 +30,19 @@ import fnmatch
 import io
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ..content.catalogue import EXERCISES, QUESTIONS
-from ..judge.records import CheckRecord, ExerciseRecord, LearnerRecord, QuizRecord, tidy
+from ..judge.records import (
+    CheckRecord,
+    ExerciseRecord,
+    LearnerRecord,
+    QuizRecord,
+    cents,
+    from_cents,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -159,7 +167,7 @@ def score(
             item.automatic_points, item.comment = item.points, ""
             override = by_key.get((learner.learner, item.id))
             if override is not None:
-                item.points, item.comment = tidy(override.points), override.comment
+                item.points, item.comment = from_cents(cents(override.points)), override.comment
     names = {learner.learner for learner in learners}
     return [
         f"override for {o.learner!r} ({o.item}): no such learner in the class"
@@ -169,29 +177,47 @@ def score(
 
 
 def score_exercise(item: ExerciseRecord, options: dict[str, Any]) -> None:
-    """Each check's points from its weight and the exercise's points; all-or-nothing aside."""
+    """Each check's points from its weight and the exercise's points; all-or-nothing aside.
+
+    Points are shared in hundredths so that they add up exactly: the exercise's points are
+    split over its checks by weight, and the hundredths left over by rounding go to the
+    checks with the largest remainders. Passing every check gives exactly the exercise's
+    points, failing every check exactly zero, and the checks always add up to the item.
+    """
     declared = {check.name: check.points for check in EXERCISES[item.id].checks()}
     weights = {name: declared.get(name, 1) for name in (c.id.split("/", 1)[1] for c in item.checks)}
     weights |= options.get("checks", {})
-    total_weight = sum(weights.values())
-    total = options.get("points", total_weight)
+    total = cents(options.get("points", sum(weights.values())))
+    shares = apportion(total, [weights[check.id.split("/", 1)[1]] for check in item.checks])
+    all_passed = all(check.outcome == "passed" for check in item.checks)
+    lost_all = options.get("all_or_nothing") and not all_passed
     checks = []
-    for check in item.checks:
-        weight = weights[check.id.split("/", 1)[1]]
-        possible = tidy(total * weight / total_weight) if total_weight else 0
-        earned = possible if check.outcome == "passed" else 0
-        checks.append(replace_points(check, earned, possible))
+    for check, share in zip(item.checks, shares, strict=True):
+        earned = share if check.outcome == "passed" and not lost_all else 0
+        checks.append(replace_points(check, from_cents(earned), from_cents(share)))
     item.checks = checks
-    item.max_points = tidy(total)
-    earned = tidy(sum(check.points for check in checks))
-    if options.get("all_or_nothing"):
-        earned = item.max_points if all(c.outcome == "passed" for c in checks) else 0
-    item.points = earned
+    item.max_points = from_cents(total)
+    item.points = from_cents(sum(cents(check.points) for check in checks))
+
+
+def apportion(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` hundredths in proportion to ``weights``: each share rounded down,
+    then the hundredths left go one each to the largest remainders (earliest first on a
+    tie), so the shares always add up to ``total``."""
+    weight_sum = sum(Fraction(w) for w in weights)
+    if not weight_sum:
+        return [0 for _ in weights]
+    exact = [total * Fraction(w) / weight_sum for w in weights]
+    shares = [int(share) for share in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for index in by_remainder[: total - sum(shares)]:
+        shares[index] += 1
+    return shares
 
 
 def score_quiz(item: QuizRecord, points: float) -> None:
     """A quiz question is worth its points when right."""
-    item.max_points = tidy(points)
+    item.max_points = from_cents(cents(points))
     item.points = item.max_points if item.outcome == "passed" else 0
 
 

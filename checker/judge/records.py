@@ -13,6 +13,7 @@ An item that does not ``count`` is graded and shown, but left out of the totals.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from .. import __version__
@@ -103,12 +104,12 @@ class LearnerRecord:
     @property
     def points(self) -> float:
         """Points earned over every item that counts."""
-        return tidy(sum(item.points for item in self.items if item.counts))
+        return total_points([item.points for item in self.items if item.counts])
 
     @property
     def max_points(self) -> float:
         """Points possible over every item that counts."""
-        return tidy(sum(item.max_points for item in self.items if item.counts))
+        return total_points([item.max_points for item in self.items if item.counts])
 
     @classmethod
     def from_json(cls, record: dict[str, Any]) -> LearnerRecord:
@@ -149,3 +150,18 @@ def tidy(points: float) -> float:
     """Points rounded to hundredths, whole numbers as integers (``7``, not ``7.0``)."""
     points = round(points, 2)
     return int(points) if points == int(points) else points
+
+
+def cents(points: float) -> int:
+    """Points in hundredths, the unit every total is added up in."""
+    return round(Fraction(points) * 100)
+
+
+def from_cents(hundredths: int) -> float:
+    """Hundredths back to points, as records hold them (``7``, not ``7.0``)."""
+    return tidy(hundredths / 100)
+
+
+def total_points(points: list[float]) -> float:
+    """The exact sum of points (each a whole number of hundredths)."""
+    return from_cents(sum(cents(p) for p in points))

@@ -13,24 +13,25 @@
 
     progress()                             # where you stand, lesson by lesson
     handin("ada")                          # pack your work into handin/ada.zip
+    ex.versions(), ex.restore(2)           # every saved version; make one current again
 
 Nothing is added to the notebook's namespace: ``%%answer`` is a cell magic, registered
-when this module is imported in IPython. It saves the cell's text under
-``workspace/answers/`` next to the notebook; the checks read that copy.
+when this module is imported in IPython. It saves the cell's text in the course's answer
+store (``checker.grading.answer_store``), which keeps every version and never lets the
+starter, or a version already saved, replace the current answer; the checks read that.
 """
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .. import lessons
 from ..content.catalogue import EXERCISES, get_exercise, get_question
 from ..grading import handins, overview
+from ..grading.answer_store import AnswerStore, SaveResult, StoreError, shown_time
 from ..judge import quizzes
 from ..judge.answers import MAGIC
 from ..judge.kinds import Exercise, SolutionNotShipped
@@ -38,10 +39,15 @@ from . import quiz_store
 from .quiz_form import QuizView, verdict_markdown
 from .render import Feedback, Text
 
+COURSE_DIR_VARIABLE = "COURSE_DIR"
+
 
 def course_dir() -> Path:
     """The course folder (the one holding ``notebooks/`` and ``exercises/``) above the
-    running notebook; the notebook's own folder when there is none."""
+    running notebook, the notebook's own folder when there is none, or the folder named by
+    the ``COURSE_DIR`` environment variable when it is set."""
+    if os.environ.get(COURSE_DIR_VARIABLE):
+        return Path(os.environ[COURSE_DIR_VARIABLE])
     here = Path(lessons.NOTEBOOK_DIR)
     for folder in (here, *list(here.parents)[:2]):
         if (folder / "notebooks").is_dir() and (folder / "exercises").is_dir():
@@ -51,13 +57,25 @@ def course_dir() -> Path:
 
 def answers_dir() -> Path:
     """The course's one answer store, ``workspace/answers/``: every ``%%answer`` cell, in a
-    lesson or an exercise notebook, saves there, and grading reads it first."""
-    return course_dir() / "workspace" / "answers"
+    lesson or an exercise notebook, saves there, and grading reads it first.
+
+    The solutions notebooks keep theirs apart, in ``workspace/solutions/answers/``, which
+    nothing grades: running a solution never replaces a learner's own answer.
+    """
+    workspace = course_dir() / "workspace"
+    if Path(lessons.NOTEBOOK_DIR).name == "solutions":
+        return workspace / "solutions" / "answers"
+    return workspace / "answers"
+
+
+def answer_store() -> AnswerStore:
+    """The answer store the running notebook saves into."""
+    return AnswerStore(answers_dir())
 
 
 def answer_path(exercise_id: str) -> Path:
-    """The file an exercise's saved answer is kept in."""
-    return answers_dir() / f"{exercise_id}.py"
+    """The file an exercise's current answer is kept in."""
+    return answer_store().answer_path(exercise_id)
 
 
 class ExerciseHandle:
@@ -70,7 +88,7 @@ class ExerciseHandle:
     def __repr__(self) -> str:
         return (
             f"Exercise {self._exercise.id}: {self._exercise.title}. "
-            "Use .task(), .check(), .hint() and .solution()."
+            "Use .task(), .check(), .hint(), .solution(), .versions() and .restore(n)."
         )
 
     def task(self) -> Text:
@@ -109,6 +127,21 @@ class ExerciseHandle:
         return Text(
             f"**Solution to `{self._exercise.id}`** (paste it over your answer cell, run it, "
             f"then check):\n\n```python\n{cell}```\n"
+        )
+
+    def versions(self) -> Text:
+        """Every version of your answer the course saved, and which one is current."""
+        return Text(versions_markdown(answer_store(), self._exercise.id))
+
+    def restore(self, number: int) -> Text:
+        """Make version ``number`` of your answer the current one (nothing is deleted)."""
+        try:
+            current = answer_store().restore(self._exercise.id, number)
+        except StoreError as error:
+            return Text(f"Nothing changed: {error}.")
+        return Text(
+            f"Your current answer to `{self._exercise.id}` is now {current.describe()}. "
+            "Check it with `.check()`; the other versions are kept."
         )
 
 
@@ -153,20 +186,66 @@ def handin(learner: str | None = None) -> Text:
     return Text(f"{summary}\n**Wrote `{where}`**: hand this file in.")
 
 
-def save_answer(exercise_id: str, source: str) -> Path:
-    """Save an answer where ``check()`` and grading read it, with when and from which
-    notebook it was saved (beside it, in ``<id>.json``); returns the answer's path."""
-    get_exercise(exercise_id)
-    path = answer_path(exercise_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(source, encoding="utf-8")
-    record = {
-        "exercise": exercise_id,
-        "saved": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "notebook": os.environ.get("JPY_SESSION_NAME", ""),
-    }
-    path.with_suffix(".json").write_text(json.dumps(record), encoding="utf-8")
-    return path
+def versions_markdown(store: AnswerStore, exercise_id: str) -> str:
+    """A table of an answer's versions, the current one marked."""
+    versions = store.versions(exercise_id)
+    if not versions:
+        return f"No answer to `{exercise_id}` has been saved yet."
+    current = store.current(exercise_id)
+    lines = [
+        f"**Versions of your answer to `{exercise_id}`**"
+        + (f" (current: {current.describe()})" if current else ""),
+        "",
+        "| version | saved | from | |",
+        "|---|---|---|---|",
+    ]
+    for version in versions:
+        mark = "current" if current and current.version.number == version.number else ""
+        saved, notebook = shown_time(version.saved), version.notebook or "-"
+        lines.append(f"| {version.number} | {saved} | {notebook} | {mark} |")
+    lines += ["", "Make an earlier one current with `.restore(NUMBER)`."]
+    return "\n".join(lines) + "\n"
+
+
+def save_answer(exercise_id: str, source: str) -> SaveResult:
+    """Save a cell as an answer where ``check()`` and grading read it, with when and from
+    which notebook; the starter, or a version already saved, changes nothing."""
+    exercise = get_exercise(exercise_id)
+    notebook = os.environ.get("JPY_SESSION_NAME", "")
+    return answer_store().save(exercise_id, source, exercise.starter, notebook)
+
+
+def save_message(exercise_id: str, result: SaveResult) -> str:
+    """What the ``%%answer`` cell prints: what it saved, or why not, and what it kept."""
+    current = result.current
+    kept = f"Your saved answer is kept: {current.describe()}." if current else ""
+    if result.action == "starter":
+        if current is None:
+            return (
+                f"Not saved: this cell still holds the starter of {exercise_id}. Write your "
+                "answer in it, run it again, then check it with .check()."
+            )
+        return f"Not saved: this cell still holds the starter. {kept} .check() checks it."
+    assert result.version is not None
+    if result.action == "unchanged":
+        return (
+            f"Already saved: this cell is your current answer to {exercise_id} "
+            f"({result.version.describe()}). Check it with .check()."
+        )
+    if result.action == "known":
+        return (
+            f"Not saved again: this cell is {result.version.describe()}. {kept} To make this "
+            f"cell your answer again, run .restore({result.version.number}) on the exercise."
+        )
+    shown = answers_dir().relative_to(course_dir()).as_posix()
+    earlier = result.version.number - 1
+    kept_versions = {0: "", 1: " Version 1 is kept."}.get(
+        earlier, f" Versions 1 to {earlier} are kept."
+    )
+    return (
+        f"Saved your answer to {exercise_id} as version {result.version.number}, in the "
+        f"course's {shown}/{exercise_id}.py.{kept_versions} Check it with .check()."
+    )
 
 
 def answer_magic(line: str, cell: str) -> None:
@@ -175,9 +254,7 @@ def answer_magic(line: str, cell: str) -> None:
     if exercise_id not in EXERCISES:
         print(f"Unknown exercise {exercise_id!r}. The exercises are: {', '.join(EXERCISES)}.")
         return
-    path = save_answer(exercise_id, cell)
-    shown = path.relative_to(course_dir()).as_posix()
-    print(f"Saved your answer to {exercise_id} in the course's {shown}. Check it with .check().")
+    print(save_message(exercise_id, save_answer(exercise_id, cell)))
 
 
 def load_ipython_extension(shell: Any) -> None:

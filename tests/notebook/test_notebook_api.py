@@ -17,6 +17,7 @@ EXERCISE = EXERCISES["03-add-role"]
 @pytest.fixture(autouse=True)
 def notebook_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(lessons, "NOTEBOOK_DIR", tmp_path)
+    monkeypatch.delenv(notebook.COURSE_DIR_VARIABLE, raising=False)
     return tmp_path
 
 
@@ -31,8 +32,8 @@ def test_answer_magic_saves_the_cell_and_check_reads_it(notebook_dir, capsys):
     saved = notebook_dir / "workspace" / "answers" / f"{EXERCISE.id}.py"
     assert saved.read_text() == EXERCISE.solution
     assert capsys.readouterr().out == (
-        f"Saved your answer to {EXERCISE.id} in the course's workspace/answers/{EXERCISE.id}.py. "
-        "Check it with .check().\n"
+        f"Saved your answer to {EXERCISE.id} as version 1, in the course's "
+        f"workspace/answers/{EXERCISE.id}.py. Check it with .check().\n"
     )
     feedback = notebook.exercise(EXERCISE.id).check()
     assert feedback.report.passed
@@ -75,7 +76,7 @@ def test_one_store_for_the_whole_course(tmp_path, monkeypatch):
     monkeypatch.setattr(lessons, "NOTEBOOK_DIR", course / "exercises")
     assert notebook.exercise(EXERCISE.id).check().report.passed
     record = json.loads((course / "workspace/answers" / f"{EXERCISE.id}.json").read_text())
-    assert record["exercise"] == EXERCISE.id and record["saved"]
+    assert record["exercise"] == EXERCISE.id and record["saved"] and record["version"] == 1
 
 
 def test_the_solution_is_a_whole_cell_ready_to_paste():
@@ -86,8 +87,11 @@ def test_the_solution_is_a_whole_cell_ready_to_paste():
 
 def test_the_answer_magic_works_in_a_fresh_course_kernel_before_any_import(tmp_path):
     book = nbformat.v4.new_notebook()
-    book.cells = [nbformat.v4.new_code_cell(f"%%answer {EXERCISE.id}\n{EXERCISE.starter}")]
+    book.cells = [nbformat.v4.new_code_cell(f"%%answer {EXERCISE.id}\n{EXERCISE.solution}")]
     client = NotebookClient(book, timeout=60, resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     output = book.cells[0].outputs[0]
     assert output.output_type == "stream" and output.text.startswith("Saved your answer")
+    assert (tmp_path / "workspace" / "answers" / f"{EXERCISE.id}.py").read_text() == (
+        EXERCISE.solution
+    )

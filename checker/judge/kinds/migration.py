@@ -22,7 +22,7 @@ from ..rows import compare_rows, table_rows
 from ..schema import database_version, enum_type_differences, schema_differences
 from .base import Exercise
 from .migration_trial import Database, MigrationTrial
-from .source import history_heads, module_assignments, script_identity
+from .source import ScriptIdentity, history_heads, script_identity
 
 SEEDED_SQLITE_FILES: dict[tuple[str, str], bytes] = {}  # (exercise id, tag) -> database file
 CHILD_SOCKET_FOLDER = "/run/postgresql"
@@ -99,8 +99,8 @@ class MigrationExercise(Exercise):
     @check("history")
     def history(self, trial: MigrationTrial) -> None:
         """the script continues the history: one head, right after the last migration"""
-        down = trial.down_revision
-        named = set(down) if isinstance(down, (tuple, list)) else {down}
+        down = trial.identity.down_revision
+        named = set(trial.identity.parents)
         if self.merges and named != set(self.merges):
             raise CheckFailed(
                 f"down_revision is {down!r}, but a merge must name both heads it joins: "
@@ -111,18 +111,19 @@ class MigrationExercise(Exercise):
                 f"down_revision is {down!r}, but this migration comes right after the last "
                 f"one, {self.parents[0]!r}: set down_revision = {self.parents[0]!r}."
             )
-        if trial.revision in {name.split("_", 1)[0] for name in self.base_revisions}:
+        revision = trial.identity.revision
+        if revision in {name.split("_", 1)[0] for name in self.base_revisions}:
             raise CheckFailed(
-                f"revision {trial.revision!r} is already the id of an earlier "
+                f"revision {revision!r} is already the id of an earlier "
                 "migration; give this one an id of its own."
             )
         lost = self.awaited_revision()
-        if lost is not None and trial.revision != lost:
+        if lost is not None and revision != lost:
             raise CheckFailed(
-                f"revision is {trial.revision!r}, but the next migration follows {lost!r}: the "
+                f"revision is {revision!r}, but the next migration follows {lost!r}: the "
                 f"script must have that id, revision = {lost!r}."
             )
-        heads = self.heads_with(trial.revision, down)
+        heads = self.heads_with(trial.identity)
         if heads != [self.head(trial)]:
             raise CheckFailed(
                 f"the history should have one head, {self.head(trial)!r}; it has {heads!r}."
@@ -179,7 +180,7 @@ class MigrationExercise(Exercise):
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> MigrationTrial:
         """Read the script's identity, and lay out the history with it in the scratch folder."""
-        revision, down_revision = script_identity(source)
+        identity = script_identity(source)
         scratch = session.scratch
         scratch.write("migrations/env.py", inside.env_py(self.naming_convention).encode())
         for name in (*self.base_revisions, *self.followers):
@@ -192,27 +193,27 @@ class MigrationExercise(Exercise):
             source,
             scratch.child_path("migrations"),
             scratch.child_path("migrations/versions/answer.py"),
-            revision,
-            down_revision,
+            identity,
             self.seed_tables(self.visible_users),
         )
 
-    def heads_with(self, revision: str, down_revision: Any) -> list[str]:
-        """The heads of the base history once a script ``revision`` follows ``down_revision``."""
+    def heads_with(self, answer: ScriptIdentity) -> list[str]:
+        """The heads of the base history once the answer joins it."""
         names = (*self.base_revisions, *self.followers)
         scripts = [(self.files / "migrations" / name).read_text() for name in names]
-        return history_heads(scripts, {revision: down_revision})
+        return history_heads(scripts, answer)
 
     def awaited_revision(self) -> str | None:
         """The id the answer must have when revisions follow it: their first one's parent."""
         if not self.followers:
             return None
         first = (self.files / "migrations" / self.followers[0]).read_text()
-        return module_assignments(first).get("down_revision")
+        down = script_identity(first).down_revision
+        return down if isinstance(down, str) else None
 
     def head(self, trial: MigrationTrial) -> str:
         """Where an upgrade ends: the answer, or the last revision that follows it."""
-        return self.followers[-1].split("_", 1)[0] if self.followers else trial.revision
+        return self.followers[-1].split("_", 1)[0] if self.followers else trial.identity.revision
 
     def migrate(self, trial: MigrationTrial, db: Database, direction: str, target: str) -> None:
         """Run the learner's upgrade or downgrade to ``target`` in the sandbox."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from .. import sandbox
 from ..outcomes import CheckFailed
+from .source import ScriptIdentity
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ class MigrationTrial:
     source: str
     location: str
     answer_file: str
-    revision: str
-    down_revision: Any
+    identity: ScriptIdentity
     visible_rows: dict[str, list[dict[str, Any]]]
     visible_db: Database | None = None
     hidden_db: Database | None = None
