@@ -35,10 +35,11 @@ test-browser: $(INSTALLED)
 
 # After changing a lesson or an exercise: regenerate the exercise and solution notebooks and the
 # lessons' Challenge cells from checker/content, then re-execute every notebook in place, so
-# that the committed outputs are fresh.
+# that the committed outputs are fresh. The notebooks save answers into an empty course store
+# (COURSE_DIR), never into yours, as they do under make test.
 notebooks: $(INSTALLED)
 	$(BIN)/python -m checker notebooks
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb
+	store=$$(mktemp -d) && COURSE_DIR=$$store $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb exercises/*.ipynb solutions/*.ipynb; status=$$?; rm -rf "$$store"; exit $$status
 
 # JupyterLab as learners should get it (.jupyter/overrides.json): notebooks not marked modified
 # on opening (the widget manager's own state saving would), no news pop-up.

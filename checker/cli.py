@@ -4,6 +4,9 @@ Each command declares its options, takes their defaults and its help from the AP
 function it calls, and prints the result. Exit status of ``check``: 0 the answer passed;
 1 it failed, was not attempted, raised an error or timed out. ``grade`` exits 0 once every
 output is written, whatever the grades. Both exit 2 when used wrongly.
+
+It is over 300 lines because it declares every command's options beside the one API call
+each makes; splitting it would part a command from its options.
 """
 
 from __future__ import annotations

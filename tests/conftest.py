@@ -4,9 +4,7 @@ check at the end of the session that no course PostgreSQL server outlived it."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -14,7 +12,6 @@ import pytest
 
 from checker.db import postgres
 from checker.lessons import workspace
-from checker.notebook import COURSE_DIR_VARIABLE
 
 SERVERS_GONE_WITHIN = 30.0  # seconds for the last workers' servers to be stopped
 
@@ -46,39 +43,6 @@ def flask(space: workspace.Workspace):
     return run
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item: pytest.Item):
-    """Every notebook nbval executes saves answers into an empty course store of its own
-    (``COURSE_DIR``, read by its kernel when it starts), never into the checkout's: what a
-    notebook prints cannot depend on the notebooks run before it, or on a developer's own
-    answers."""
-    if type(item).__name__ != "IPyNbCell":
-        yield
-        return
-    before = os.environ.get(COURSE_DIR_VARIABLE)
-    os.environ[COURSE_DIR_VARIABLE] = notebook_store(item.config, item.parent.nodeid)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(COURSE_DIR_VARIABLE, None)
-        else:
-            os.environ[COURSE_DIR_VARIABLE] = before
-
-
-def notebook_store(config: pytest.Config, notebook: str) -> str:
-    """An empty course folder for one notebook's answers, made once per test session."""
-    stores = config.stash.setdefault(NOTEBOOK_STORES, {})
-    if notebook not in stores:
-        stores[notebook] = tempfile.mkdtemp(prefix="course-store-")
-    return stores[notebook]
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    for store in config.stash.get(NOTEBOOK_STORES, {}).values():
-        shutil.rmtree(store, ignore_errors=True)
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[SESSION_STARTED] = time.time()
 
@@ -105,4 +69,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 SESSION_STARTED = pytest.StashKey[float]()
-NOTEBOOK_STORES = pytest.StashKey[dict]()

@@ -5,9 +5,12 @@ A check that failed one of these would be grading the solution's style, not the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wrong_answers import body, edit
+
+from checker.content.catalogue import EXERCISES
 
 
 @dataclass(frozen=True)
@@ -205,4 +208,63 @@ RIGHT_ANSWERS = [
             "    ) as batch_op:\n",
         ),
     ),
+]
+
+
+def alembic_template(exercise_id: str) -> str:
+    """The solution as Alembic's own script template (1.20) writes a revision: annotated
+    identifiers, a Create Date header, typed functions with docstrings."""
+    source = EXERCISES[exercise_id].solution
+    source = re.sub(
+        r"^(Revises: .*)$",
+        r"\1\nCreate Date: 2026-12-05 09:30:00.000000\n",
+        source,
+        count=1,
+        flags=re.M,
+    )
+    source = source.replace(
+        "from alembic import op\n",
+        "from typing import Sequence, Union\n\nfrom alembic import op\n",
+        1,
+    )
+    annotations = {
+        "revision": "str",
+        "down_revision": "Union[str, Sequence[str], None]",
+        "branch_labels": "Union[str, Sequence[str], None]",
+        "depends_on": "Union[str, Sequence[str], None]",
+    }
+    for name, annotation in annotations.items():
+        source = re.sub(rf"^{name} = ", f"{name}: {annotation} = ", source, count=1, flags=re.M)
+    for function in ("upgrade", "downgrade"):
+        source = source.replace(
+            f"def {function}():\n",
+            f'def {function}() -> None:\n    """{function.capitalize()} schema."""\n',
+        )
+    assert "revision: str = " in source, exercise_id
+    return source
+
+
+def one_parent_as_a_tuple(exercise_id: str) -> str:
+    """The solution with its one parent written as a one-element tuple."""
+    source = EXERCISES[exercise_id].solution
+    changed = re.sub(
+        r"^down_revision = ('[0-9a-f]+')$", r"down_revision = (\1,)", source, count=1, flags=re.M
+    )
+    assert changed != source, exercise_id
+    return changed
+
+
+MIGRATION_EXERCISES = [i for i, e in EXERCISES.items() if hasattr(e, "target_layout")]
+RIGHT_ANSWERS += [
+    RightAnswer(
+        exercise_id, "Alembic's own template: annotated identifiers", alembic_template(exercise_id)
+    )
+    for exercise_id in MIGRATION_EXERCISES
+]
+RIGHT_ANSWERS += [
+    RightAnswer(
+        exercise_id, "the one parent as a one-element tuple", one_parent_as_a_tuple(exercise_id)
+    )
+    for exercise_id in MIGRATION_EXERCISES
+    if exercise_id != "09-merge-heads"
 ]

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from ..content.catalogue import EXERCISES, QUESTIONS
 from ..judge.answers import MAX_NOTEBOOK_BYTES
+from .answer_choice import ANSWER_STORES
 from .submission import (
-    ANSWER_STORES,
     PROGRESS_STORES,
     LearnerFolder,
     answer_notebooks,
@@ -48,7 +48,11 @@ def graded_paths() -> set[str]:
     """Every path, relative to a learner's folder, that grading may read."""
     paths = set(answer_notebooks())
     for store in ANSWER_STORES:
-        paths |= {f"{store}/{exercise_id}.py" for exercise_id in EXERCISES}
+        paths |= {
+            f"{store}/{exercise_id}{suffix}"
+            for exercise_id in EXERCISES
+            for suffix in (".py", ".json")
+        }
     for store in PROGRESS_STORES:
         paths |= {f"{store}/{question_id}.json" for question_id in QUESTIONS}
     return paths

@@ -203,10 +203,12 @@ def score_exercise(item: ExerciseRecord, options: dict[str, Any]) -> None:
 def apportion(total: int, weights: list[float]) -> list[int]:
     """Split ``total`` hundredths in proportion to ``weights``: each share rounded down,
     then the hundredths left go one each to the largest remainders (earliest first on a
-    tie), so the shares always add up to ``total``."""
+    tie), so the shares always add up to ``total`` (equally when every weight is 0)."""
+    if not weights:
+        return []
+    if not any(weights):  # every check weighted 0: the points are shared equally
+        weights = [1 for _ in weights]
     weight_sum = sum(Fraction(w) for w in weights)
-    if not weight_sum:
-        return [0 for _ in weights]
     exact = [total * Fraction(w) / weight_sum for w in weights]
     shares = [int(share) for share in exact]
     by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))

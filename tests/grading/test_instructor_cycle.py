@@ -305,9 +305,25 @@ def run_autograder(source: Path, root: Path, upload: Path) -> dict:
     return json.loads((root / "results" / "results.json").read_text())
 
 
+def readme_settings() -> str:
+    """The grading settings the README shows by example."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    return readme.split("```toml\ncounted = ", 1)[1].split("```", 1)[0].join(["counted = ", ""])
+
+
+# Weights that do not divide the points: 12 over 3+1+1+1+1+1+1, and 8 over 7 checks.
+UNEVEN_SETTINGS = (
+    f'\n[exercises."{SCRIPT}"]\npoints = 12\n\n[exercises."{SCRIPT}".checks]\nhistory = 3\n'
+    '\n[exercises."06-rename-bio"]\npoints = 8\n'
+)
+
+
 def test_gradescope_grades_each_upload_as_local_grading_does(tmp_path):
+    """And a learner who passes everything gets exactly the maximum, in every output, under
+    the README's settings with weights that do not divide the points."""
     settings = tmp_path / "settings.toml"
-    settings.write_text(f'[exercises."{SCRIPT}"]\npoints = 10\n')
+    settings.write_text(readme_settings() + UNEVEN_SETTINGS)
+    assert len(EXERCISES[SCRIPT].checks()) == 7 == len(EXERCISES["06-rename-bio"].checks())
     assert checker("gradescope", "--out", str(tmp_path), f"--settings={settings}").returncode == 0
     source = tmp_path / "autograder"
     with zipfile.ZipFile(tmp_path / "autograder.zip") as packed:
@@ -331,8 +347,14 @@ def test_gradescope_grades_each_upload_as_local_grading_does(tmp_path):
     uploads = tmp_path / "uploads"
     for learner in ("right", "partly", "hostile"):
         handin(learners / learner, learner, uploads)
-    local = grade(uploads, tmp_path / "local", "--format=gradescope", f"--settings={settings}")
+    local = grade(
+        uploads,
+        tmp_path / "local",
+        "--format=csv,json,feedback,gradescope",
+        f"--settings={settings}",
+    )
     assert local.returncode == 0, local.stderr
+    assert_exact_points(tmp_path / "local", "right", tmp_path / "canvas.csv")
 
     scores = {}
     for learner in ("right", "partly", "hostile"):
@@ -348,6 +370,37 @@ def test_gradescope_grades_each_upload_as_local_grading_does(tmp_path):
             source / "run_autograder"
         ).read_bytes()
         scores[learner] = (remote["score"], sum(t["max_score"] for t in remote["tests"]))
-    assert scores["right"][0] == scores["right"][1]
+    assert str(scores["right"][0]) == gradebook(tmp_path / "local")["right"]["max"]
     assert 0 < scores["partly"][0] < scores["right"][0]
     assert scores["hostile"][0] < scores["right"][0]
+
+
+def assert_exact_points(out: Path, perfect: str, canvas: Path) -> None:
+    """Every item's checks add up to its points, and ``perfect`` has exactly the maximum in
+    the gradebook, results.json, the feedback, Gradescope's results and a Canvas export."""
+    learners = results(out)
+    for learner in learners.values():
+        for item in learner["items"]:
+            if item["kind"] == "exercise":
+                assert round(sum(c["points"] for c in item["checks"]), 2) == item["points"]
+                assert round(sum(c["max_points"] for c in item["checks"]), 2) == item["max_points"]
+    record = learners[perfect]
+    assert record["points"] == record["max_points"] > 0
+    assert all(item["points"] == item["max_points"] for item in record["items"])
+    book = gradebook(out)
+    possible = book.pop("(points possible)")
+    assert book[perfect]["total"] == book[perfect]["max"] == possible["max"]
+    counted = [k for k, v in possible.items() if k != "learner" and v not in ("not counted", "")]
+    assert [book[perfect][k] for k in counted] == [possible[k] for k in counted]
+    maximum = possible["max"]
+    feedback = (out / "feedback" / f"{perfect}.md").read_text()
+    assert f"**{maximum} of {maximum} points**" in feedback
+    gradescope = json.loads((out / "gradescope" / perfect / "results.json").read_text())
+    assert str(gradescope["score"]) == maximum
+    roster = canvas.with_suffix(".roster.csv")
+    roster.write_text(f"learner,lms_id,name\n{perfect},1,Perfect\n")
+    assert (
+        checker("export", str(out), "--roster", str(roster), "--out", str(canvas)).returncode == 0
+    )
+    rows = list(csv.reader(canvas.open(newline="")))
+    assert rows[1][-1] == rows[2][-1] == maximum

@@ -9,6 +9,9 @@ it: plain and annotated assignments (``revision: str = '...'``), several targets
 unpacking and ``del``, in order, the last one winning. A name that only running the script
 could tell (an expression, an assignment inside ``if``, a loop or a function called at
 import, ``globals()``) is refused with a message saying what Alembic would do.
+
+It is over 300 lines because it replays every way a module can bind a name at import, and
+the reading must stay in one place to agree with Alembic everywhere.
 """
 
 from __future__ import annotations

@@ -1,0 +1,58 @@
+"""Points are exact: shared in hundredths, adding up to the item, the maximum for a perfect
+answer and zero for a failed all-or-nothing one."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.content.catalogue import EXERCISES
+from checker.grading.scoring import apportion, score_exercise
+from checker.judge.records import CheckRecord, ExerciseRecord, total_points
+
+SCRIPT = "03-add-password-hash"
+
+
+def record(outcomes: list[str]) -> ExerciseRecord:
+    checks = [
+        CheckRecord(f"{SCRIPT}/{check.name}", check.description, outcome, 0, 1, "visible", "")
+        for check, outcome in zip(EXERCISES[SCRIPT].checks(), outcomes, strict=True)
+    ]
+    return ExerciseRecord(SCRIPT, "", "passed", 0, 0, "", checks=checks)
+
+
+@pytest.mark.parametrize(
+    ("options", "maximum"),
+    [
+        ({"points": 12, "checks": {"history": 3}}, 12),
+        ({"points": 8}, 8),
+        ({"points": 0.1}, 0.1),
+        ({"points": 100, "checks": {"history": 0.7, "upgrade-data": 2.9}}, 100),
+    ],
+)
+def test_passing_every_check_gives_exactly_the_maximum(options, maximum):
+    item = record(["passed"] * 7)
+    score_exercise(item, options)
+    assert item.points == item.max_points == maximum
+    assert total_points([c.points for c in item.checks]) == maximum
+    assert total_points([c.max_points for c in item.checks]) == maximum
+
+
+def test_the_checks_always_add_up_to_the_item():
+    item = record(["passed", "failed", "passed", "not run", "passed", "failed", "passed"])
+    score_exercise(item, {"points": 12, "checks": {"history": 3}})
+    assert item.points == total_points([c.points for c in item.checks]) == 4 + 1.34 + 1.33 + 1.33
+    assert [c.max_points for c in item.checks] == [4, 1.34, 1.34, 1.33, 1.33, 1.33, 1.33]
+
+
+def test_a_failed_all_or_nothing_item_shows_no_points_on_any_check():
+    item = record(["passed"] * 6 + ["failed"])
+    score_exercise(item, {"points": 10, "all_or_nothing": True})
+    assert item.points == 0 and all(c.points == 0 for c in item.checks)
+    assert item.max_points == 10
+
+
+def test_apportioning_never_loses_a_hundredth():
+    for total in (0, 1, 799, 1200, 11550):
+        for weights in ([1] * 7, [3, 1, 1, 1, 1, 1, 1], [0.5, 0.25, 2], [1, 0, 1]):
+            assert sum(apportion(total, weights)) == total
+    assert apportion(100, [0, 0]) == [50, 50] and apportion(5, []) == []
