@@ -117,7 +117,7 @@ RIGHT_ANSWERS = [
             "    op.get_bind().execute(\n"
             "        user.update().where(user.c.id == sa.bindparam('key'))"
             ".values(display_name=sa.bindparam('name')),\n"
-            "        [{'key': key, 'name': name[0].upper() + name[1:]} for key, name in rows],\n"
+            "        [{'key': key, 'name': name[:1].upper() + name[1:]} for key, name in rows],\n"
             "    )\n",
         ),
     ),

@@ -104,24 +104,50 @@ def build_metadata(layout: str) -> MetaData:
     return metadata
 
 
+def awkward_values(column: Column) -> list[Any]:
+    """The values a migration can damage, for one column: NULL where allowed, the empty
+    string, spaces at either end, quotes and non-ASCII text, the longest value the type
+    allows, and a plain one; numbers and booleans at their edges."""
+    kind = column.type
+    nullable = [None] if column.nullable else []
+    if isinstance(kind, Enum):
+        return [*kind.enums, *nullable]
+    if isinstance(kind, Boolean):
+        return [True, False, *nullable]
+    if isinstance(kind, Integer):
+        return [0, -1, 2**31 - 1, 7, *nullable]
+    longest = "x" * (kind.length or 2000)
+    return [
+        "plain text",
+        *nullable,
+        "",
+        "  spaces at both ends  ",
+        'O\'Brien says "hi" — Zoë',
+        longest,
+    ]
+
+
 def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, list[dict]]:
-    """Rows for every table of a start layout: the users (with a password hash for two in
-    three and a bio for three in four, where the layout has those columns) and, where there
-    is a post table, a post for every other user."""
-    columns = metadata.tables["user"].columns.keys()
+    """Rows for every table of a start layout: each user as given (id, name, email), every
+    other column cycling through its awkward values (``awkward_values``) so that every
+    column holds each of them; where there is a post table, a post for every other user."""
+    table = metadata.tables["user"]
     user_rows = []
     for number, user in enumerate(users):
-        row = {"id": user["id"], "username": user["username"], "email": user["email"]}
-        if "password_hash" in columns:
-            row["password_hash"] = None if number % 3 == 0 else f"hash-{user['id']}"
-        if "bio" in columns:
-            row["bio"] = None if number % 4 == 1 else f"{user['username']} writes here"
+        row = {"id": user["id"], table.columns.keys()[1]: user["username"]}
+        if "email" in table.columns:
+            row["email"] = user["email"]
+        for offset, column in enumerate(table.columns):
+            if column.name not in row:  # each column shifted, so no two hold the same value
+                values = awkward_values(column)
+                row[column.name] = values[(number + offset) % len(values)]
         user_rows.append(row)
     tables = {"user": user_rows}
     if "post" in metadata.tables:
+        titles = awkward_values(metadata.tables["post"].columns["title"])
         tables["post"] = [
-            {"id": 1000 + user["id"], "title": f"{user['username']} writes", "user_id": user["id"]}
-            for user in users[::2]
+            {"id": 1000 + user["id"], "title": titles[n % len(titles)], "user_id": user["id"]}
+            for n, user in enumerate(users[::2])
         ]
     return tables
 
@@ -134,6 +160,10 @@ VISIBLE_USERS = [
     {"id": 5, "username": "erin", "email": "erin@example.com"},
     {"id": 6, "username": "mcDonald", "email": "mcdonald@example.com"},
     {"id": 7, "username": "éva", "email": "eva@example.com"},
+    {"id": 8, "username": "  padded  ", "email": " padded@example.com "},
+    {"id": 9, "username": "", "email": ""},
+    {"id": 10, "username": 'o\'brien "ob"', "email": "o'brien@example.com"},
+    {"id": 11, "username": "ü" * 80, "email": "y" * 120},
 ]
 
 _HIDDEN_NAMES = ["zoë", "li_lei", "o'brien", "Ævar", "mañana", "dmitrïy", "x" * 80, "a b"]

@@ -76,7 +76,7 @@ class InactiveByDefault(MigrationExercise):
     task = """\
 **Start:** two migrations applied: `5e1f0c2a9b01` (create the `user` table: `id`, `username`,
 `email`) and `c3f5a7e9b2d4` (add `is_active`, BOOLEAN NOT NULL, server default true). The table
-holds users, every one of them active. The app inserts new users without naming `is_active`, so
+holds users, most of them active, some not. The app inserts new users without naming `is_active`, so
 the column's server default decides whether they are active.
 
 **Write** the next migration, revision `f4b6d8a0c2e5`. From now on, new users must confirm their
@@ -89,8 +89,8 @@ email before they are active:
 With `compare_server_default` off, `flask db migrate` writes nothing for this change: the script
 below starts empty.
 
-**Preserve:** every user and all their values, both ways. The users already there have
-confirmed: they stay active.
+**Preserve:** every user and all their values, both ways. The users already there keep their
+`is_active`, whatever it is: the default concerns only users inserted later.
 """
     hints = (
         (
@@ -113,7 +113,7 @@ confirmed: they stay active.
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
-        return {**row, "is_active": 1}
+        return dict(row)
 
     @check("new-users-inactive", after="upgrade-data", needs="history")
     def new_users_inactive(self, trial: MigrationTrial) -> None:

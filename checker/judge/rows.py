@@ -63,7 +63,11 @@ def compare_rows(
     expected: list[dict[str, Any]],
     actual: dict[Any, dict[str, Any]] | None,
 ) -> None:
-    """Raise CheckFailed describing how the rows of ``table`` differ from those expected."""
+    """Raise CheckFailed describing how the rows of ``table`` differ from those expected.
+
+    Every column of every row is compared, the table's own columns included: a column the
+    expected rows do not name must hold NULL (a new column without a default).
+    """
     one, many = NOUNS.get(table, (f"{table} row", f"{table} rows"))
     if actual is None:
         raise CheckFailed(f"{when}, the {table} table does not exist, so every row is lost.")
@@ -77,8 +81,10 @@ def compare_rows(
     if extra:
         raise CheckFailed(f"{when}, there are {len(extra)} unexpected new {many}.")
     problems = []
-    for column in expected[0] if expected else []:
-        wrong = [row for row in expected if actual[row["id"]].get(column, ...) != row[column]]
+    columns = list(expected[0]) if expected else []
+    columns += sorted({c for row in actual.values() for c in row} - set(columns))
+    for column in columns:
+        wrong = [row for row in expected if actual[row["id"]].get(column, ...) != row.get(column)]
         if not wrong:
             continue
         first = wrong[0]
@@ -86,11 +92,12 @@ def compare_rows(
         if found is ...:
             problems.append(f"the {column} column is missing, so no {one} has their {column}")
             continue
-        lost = found in (None, "") and first[column] not in (None, "")
+        wanted = first.get(column)
+        lost = found in (None, "") and wanted not in (None, "")
         verb = "lost their" if lost else "have a wrong"
         problems.append(
             f"{len(wrong)} of {total} {many} {verb} {column} "
-            f"({one} {first['id']} should have {shown(first[column])}, has {shown(found)})"
+            f"({one} {first['id']} should have {shown(wanted)}, has {shown(found)})"
         )
     if problems:
         raise CheckFailed(f"{when}, " + "; ".join(problems) + ".")
