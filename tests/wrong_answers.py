@@ -765,9 +765,11 @@ WRONG_ANSWERS += [
 
 _HISTORY = "12-test-the-history"
 _ROUND_TRIP = (
-    '        command.downgrade(config, script.down_revision or "base")\n'
+    '        command.downgrade(config, parent or "base")\n'
     "        command.upgrade(config, script.revision)\n"
 )
+_WALK = "    for script in reversed(list(scripts.walk_revisions())):\n"
+_HEADS_ASSERT = '    assert len(heads) == 1, f"the history has {len(heads)} heads: {heads}"\n'
 _MODELS_ASSERT = (
     '    assert not differences, f"the schema at the head differs from the models: {differences}"\n'
 )
@@ -799,10 +801,67 @@ WRONG_ANSWERS += [
         edit(
             _HISTORY,
             _ROUND_TRIP,
-            '        command.downgrade(config, script.down_revision or "base")\n',
+            '        command.downgrade(config, parent or "base")\n',
         ),
         "failed",
         "fails on a sound history",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "the stairway downgrades to down_revision, which is a tuple on a merge",
+        edit(
+            _HISTORY,
+            'command.downgrade(config, parent or "base")',
+            ('command.downgrade(config, script.down_revision or "base")'),
+        ),
+        "failed",
+        "fails on a sound history",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "the stairway skips the first revision",
+        edit(
+            _HISTORY,
+            _WALK,
+            "    for script in list(reversed(list(scripts.walk_revisions())))[1:]:\n",
+        ),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "the stairway round-trips only the newest revision",
+        edit(_HISTORY, _WALK, "    for script in list(scripts.walk_revisions())[:1]:\n"),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "never counts the heads",
+        edit(_HISTORY, _HEADS_ASSERT, ""),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "counts the bases instead of the heads",
+        edit(_HISTORY, "    heads = scripts.get_heads()\n", "    heads = scripts.get_bases()\n"),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "ignores columns the models do not have",
+        edit(
+            _HISTORY,
+            _MODELS_ASSERT,
+            (
+                "    missing = [d for d in differences if d[0] != 'remove_column']\n"
+                + _MODELS_ASSERT.replace("not differences", "not missing")
+            ),
+        ),
+        "failed",
+        "passes on this history, which is broken",
     ),
     WrongAnswer(
         _HISTORY,

@@ -8,6 +8,20 @@ from .kinds import HistoryTestExercise
 
 TITLE = "Testing migrations"
 
+USER = "5e1f0c2a9b01_create_user_table.py"
+USER_BAD_DOWNGRADE = "d1e2f3a4b5c6_create_user_table_bad_downgrade.py"
+USER_NO_DOWNGRADE = "d2e3f4a5b6c7_create_user_table_no_downgrade.py"
+PASSWORD = "6a2b1d3c8e02_add_password_hash_to_user.py"
+PASSWORD_BAD_DOWNGRADE = "3d4e5f6a7b82_add_password_hash_bad_downgrade.py"
+PASSWORD_NO_DOWNGRADE = "4e5f6a7b8c93_add_password_hash_no_downgrade.py"
+PHONE = "1b2c3d4e5f60_add_phone_to_user.py"
+PHONE_AFTER_PASSWORD = "9e8d7c6b5a40_add_phone_to_user.py"
+BIO = "2c3d4e5f6a71_add_bio_to_user.py"
+BIO_AFTER_PASSWORD = "8b5f3d2e0a14_add_bio_to_user.py"
+MERGE = "e3f4a5b6c7d8_merge_phone_and_bio.py"
+NOTE_A = "e1f2a3b4c5d6_note_for_release_a.py"
+NOTE_B = "e2f3a4b5c6d7_note_for_release_b.py"
+
 
 QUESTIONS = (
     Question(
@@ -133,12 +147,13 @@ class TestTheHistory(HistoryTestExercise):
 
 **Write** `test_history(config, metadata)`. `config` is an `alembic.config.Config` for a migrations
 folder whose database (`config.get_main_option("sqlalchemy.url")`) is empty; `metadata` is the
-models' `MetaData`. The test must pass on a sound history, and fail (raise, for example an
-`AssertionError`) when:
+models' `MetaData`. The test must pass on a sound history (one whose branches a merge revision
+joins included), and fail (raise, for example an `AssertionError`) when, wherever in the history:
 - the history has more than one head;
 - some revision's `downgrade()` raises;
 - some revision's `downgrade()` leaves something behind, so that upgrading again fails;
-- the schema at the head does not match the models.
+- the schema at the head does not match the models (a column missing or extra, a type that
+  differs).
 
 **Preserve:** a test that fails on a sound history would stop every build: it earns nothing, and
 neither does one that passes on everything. The check runs your test on a sound history and on
@@ -156,67 +171,98 @@ broken ones, each in a fresh, empty database.
             "metadata)` lists the differences."
         ),
         (
-            "For each script from the oldest: upgrade to `script.revision`, downgrade to "
-            "`script.down_revision or 'base'`, upgrade again; then, at the head, assert that "
+            "For each script from the oldest: upgrade to `script.revision`, downgrade to its "
+            "parent (`script.down_revision`, its first element on a merge, whose "
+            "`down_revision` is a tuple; `'base'` for the first), upgrade again; then, at the "
+            "head, assert that "
             "`compare_metadata(...)` is empty."
         ),
     )
     cases = (
         HistoryCase(
             "accepts-a-sound-history",
-            "passes on a sound history",
-            ("5e1f0c2a9b01_create_user_table.py", "6a2b1d3c8e02_add_password_hash_to_user.py"),
-            "user+password",
+            "passes on a sound history, with a merge of two branches in it",
+            (USER, PHONE, BIO, MERGE, PASSWORD),
+            "user+password+phone+bio",
             broken=False,
             points=0,
+            parents=((PASSWORD, "e3f4a5b6c7d8"),),
         ),
         HistoryCase(
             "catches-two-heads",
-            "fails on a history with two heads",
-            (
-                "5e1f0c2a9b01_create_user_table.py",
-                "1b2c3d4e5f60_add_phone_to_user.py",
-                "2c3d4e5f6a71_add_bio_to_user.py",
-            ),
-            "user+phone+bio",
+            "fails on a history with two heads, branching right after the first revision",
+            (USER, NOTE_A, NOTE_B),
+            "user",
         ),
         HistoryCase(
-            "catches-a-failing-downgrade",
-            "fails on a history whose downgrade raises",
-            (
-                "5e1f0c2a9b01_create_user_table.py",
-                "3d4e5f6a7b82_add_password_hash_bad_downgrade.py",
-            ),
+            "catches-two-heads-later",
+            "fails on a history with two heads, branching after the second revision",
+            (USER, PASSWORD, NOTE_A, NOTE_B),
+            "user+password",
+            parents=((NOTE_A, "6a2b1d3c8e02"), (NOTE_B, "6a2b1d3c8e02")),
+        ),
+        HistoryCase(
+            "catches-a-failing-first-downgrade",
+            "fails when the first revision's downgrade raises",
+            (USER_BAD_DOWNGRADE, PASSWORD, PHONE_AFTER_PASSWORD),
+            "user+password+phone",
+            parents=((PASSWORD, "d1e2f3a4b5c6"),),
+        ),
+        HistoryCase(
+            "catches-a-failing-downgrade-in-the-middle",
+            "fails when a revision in the middle has a downgrade that raises",
+            (USER, PASSWORD_BAD_DOWNGRADE, PHONE_AFTER_PASSWORD),
+            "user+password+phone",
+            parents=((PHONE_AFTER_PASSWORD, "3d4e5f6a7b82"),),
+        ),
+        HistoryCase(
+            "catches-a-failing-last-downgrade",
+            "fails when the last revision's downgrade raises",
+            (USER, PASSWORD_BAD_DOWNGRADE),
             "user+password",
         ),
         HistoryCase(
+            "catches-a-first-downgrade-that-leaves-a-table",
+            "fails when the first revision's downgrade leaves its table behind",
+            (USER_NO_DOWNGRADE, PASSWORD, PHONE_AFTER_PASSWORD),
+            "user+password+phone",
+            parents=((PASSWORD, "d2e3f4a5b6c7"),),
+        ),
+        HistoryCase(
+            "catches-a-downgrade-in-the-middle-that-leaves-a-column",
+            "fails when a revision in the middle has a downgrade that leaves a column behind",
+            (USER, PASSWORD_NO_DOWNGRADE, PHONE_AFTER_PASSWORD),
+            "user+password+phone",
+            parents=((PHONE_AFTER_PASSWORD, "4e5f6a7b8c93"),),
+        ),
+        HistoryCase(
             "catches-a-downgrade-that-leaves-a-column",
-            "fails on a history whose downgrade leaves a column behind",
-            ("5e1f0c2a9b01_create_user_table.py", "4e5f6a7b8c93_add_password_hash_no_downgrade.py"),
+            "fails when the last revision's downgrade leaves a column behind",
+            (USER, PASSWORD_NO_DOWNGRADE),
             "user+password",
         ),
         HistoryCase(
             "catches-models-drift",
-            "fails when the head does not match the models",
-            ("5e1f0c2a9b01_create_user_table.py", "6a2b1d3c8e02_add_password_hash_to_user.py"),
+            "fails when the models have a column the head does not",
+            (USER, PASSWORD),
             "user+password+bio",
+        ),
+        HistoryCase(
+            "catches-an-extra-column-at-the-head",
+            "fails when the head has a column the models do not",
+            (USER, PASSWORD, BIO_AFTER_PASSWORD),
+            "user+password",
         ),
         HistoryCase(
             "catches-drift-in-a-type",
             "fails when a column's type at the head differs from the models",
-            ("5e1f0c2a9b01_create_user_table.py", "6a2b1d3c8e02_add_password_hash_to_user.py"),
+            (USER, PASSWORD),
             "user+password(64)",
-            hidden=True,
         ),
         HistoryCase(
             "catches-a-longer-broken-history",
             "fails on a longer history whose last downgrade leaves a column behind",
-            (
-                "5e1f0c2a9b01_create_user_table.py",
-                "6a2b1d3c8e02_add_password_hash_to_user.py",
-                "9e8d7c6b5a40_add_phone_to_user.py",
-                "5f6a7b8c9d04_add_bio_no_downgrade.py",
-            ),
+            (USER, PASSWORD, PHONE_AFTER_PASSWORD, "5f6a7b8c9d04_add_bio_no_downgrade.py"),
             "user+password+phone+bio",
             hidden=True,
         ),

@@ -73,10 +73,28 @@ def declared_checks(cls: type) -> list[Check]:
             ordered = [c for c in ordered if c.name != declared.name]
             if declared.after is None:
                 ordered.append(declared)
-            else:
-                position = next(i for i, c in enumerate(ordered) if c.name == declared.after)
-                ordered.insert(position + 1, declared)
+                continue
+            position = next((i for i, c in enumerate(ordered) if c.name == declared.after), None)
+            if position is None:
+                raise TypeError(
+                    f"{cls.__name__}: check {declared.name!r} is declared after "
+                    f"{declared.after!r}, which is no check of it or of its kind"
+                )
+            ordered.insert(position + 1, declared)
     return ordered
+
+
+def require_known_needs(owner: str, checks: list[Check]) -> None:
+    """Every ``needs`` names a check that runs before it: a typo would otherwise silently
+    keep a check from ever running."""
+    earlier: set[str] = set()
+    for declared in checks:
+        if declared.needs is not None and declared.needs not in earlier:
+            raise TypeError(
+                f"{owner}: check {declared.name!r} needs {declared.needs!r}, which is no "
+                "check that runs before it"
+            )
+        earlier.add(declared.name)
 
 
 def with_points(checks: list[Check], points: dict[str, int]) -> list[Check]:

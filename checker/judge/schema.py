@@ -3,8 +3,9 @@
 Alembic's ``compare_metadata`` finds missing and extra tables, columns, constraints and
 indexes, and nullability. Types are compared here more strictly than it does: the type
 family, the length (``VARCHAR`` is not ``VARCHAR(128)``) and an enum's labels must all
-match. A constraint is named in the sentence, and a constraint that is there under
-another name is one difference, not two.
+match. Constraints and indexes are compared here too, named or not (``compare_metadata``
+skips what it cannot name): a constraint is named in the sentence, and one that is there
+under another name is one difference, not two.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Enum, MetaData, inspect, text
+from sqlalchemy import (
+    CheckConstraint,
+    Enum,
+    ForeignKeyConstraint,
+    MetaData,
+    UniqueConstraint,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeEngine
 
@@ -33,7 +42,7 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
     flat = [item for entry in found for item in (entry if isinstance(entry, list) else [entry])]
     typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
     sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
-    sentences += describe_constraints([item for item in flat if item[0] in CONSTRAINT_KINDS])
+    sentences += constraint_differences(engine, metadata)
     return sentences + type_differences(engine, metadata, skip=typed)
 
 
@@ -101,28 +110,95 @@ def describe(difference: Any) -> str:
     return f"schema difference: {kind}"
 
 
-def describe_constraints(differences: list[Any]) -> list[str]:
-    """Constraints and indexes missing or extra, named; a rename on the same columns is one
-    sentence ("... is named X; it should be named Y")."""
-    missing, extra = {}, {}
-    for kind, item in ((d[0], d[1]) for d in differences):
-        what = "unique constraint" if "constraint" in kind else "index"
-        columns = ", ".join(column.name for column in item.columns)
-        key = (what, item.table.name, columns)
-        (missing if kind.startswith("add") else extra)[key] = item.name
+def constraint_differences(engine: Engine, metadata: MetaData) -> list[str]:
+    """Unique constraints, indexes, foreign keys and check constraints missing or extra,
+    named or not: each table's are compared as sets of what they constrain, then by name.
+
+    Reflection reports a constraint SQLite keeps without a name (``UNIQUE (...)`` beside a
+    named one) with no name; it is compared all the same.
+    """
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
     sentences = []
-    for key in [*missing, *(k for k in extra if k not in missing)]:
-        what, table, columns = key
-        if key in missing and key in extra:
-            sentences.append(
-                f"the {what} on {table}({columns}) is named {extra[key] or '(no name)'}; "
-                f"it should be named {missing[key]}"
+    for table in metadata.tables.values():
+        if table.name not in present:
+            continue
+        expected = expected_constraints(table)
+        actual = reflected_constraints(inspector, table.name)
+        sentences += compare_constraints(table.name, expected, actual)
+    return sentences
+
+
+Constraint = tuple[str, str, str | None]  # (what, what it constrains, name)
+
+
+def expected_constraints(table: Any) -> list[Constraint]:
+    """A table's unique constraints, indexes, foreign keys and check constraints."""
+    found: list[Constraint] = []
+    for constraint in table.constraints:
+        columns = ", ".join(column.name for column in constraint.columns)
+        if isinstance(constraint, UniqueConstraint):
+            found.append(("unique constraint", columns, constraint.name))
+        elif isinstance(constraint, ForeignKeyConstraint):
+            target = constraint.elements[0].column.table.name
+            referred = ", ".join(element.column.name for element in constraint.elements)
+            found.append(("foreign key", f"{columns} -> {target}({referred})", constraint.name))
+        elif isinstance(constraint, CheckConstraint):
+            found.append(("check constraint", "", constraint.name))
+    for index in table.indexes:
+        what = "unique index" if index.unique else "index"
+        found.append((what, ", ".join(column.name for column in index.columns), index.name))
+    return found
+
+
+def reflected_constraints(inspector: Any, table: str) -> list[Constraint]:
+    """The same, as the database reports them (an index backing a constraint left out)."""
+    found: list[Constraint] = []
+    for unique in inspector.get_unique_constraints(table):
+        found.append(("unique constraint", ", ".join(unique["column_names"]), unique["name"]))
+    for key in inspector.get_foreign_keys(table):
+        columns = ", ".join(key["constrained_columns"])
+        referred = ", ".join(key["referred_columns"])
+        found.append(
+            ("foreign key", f"{columns} -> {key['referred_table']}({referred})", key["name"])
+        )
+    for check in inspector.get_check_constraints(table):
+        found.append(("check constraint", "", check["name"]))
+    for index in inspector.get_indexes(table):
+        if index.get("duplicates_constraint"):
+            continue
+        what = "unique index" if index["unique"] else "index"
+        columns = ", ".join(str(name) for name in index["column_names"])
+        found.append((what, columns, index["name"]))
+    return found
+
+
+def compare_constraints(
+    table: str, expected: list[Constraint], actual: list[Constraint]
+) -> list[str]:
+    """Sentences for what is missing, extra, or there under another name. A constraint the
+    models leave unnamed matches any name; foreign keys are matched by what they join
+    (reflection does not always keep their names)."""
+    left = list(actual)
+    sentences = []
+    renamed = []
+    for what, target, name in expected:
+        match = next((a for a in left if a[:2] == (what, target) and a[2] == name), None)
+        match = match or next((a for a in left if a[:2] == (what, target)), None)
+        if match is None:
+            sentences.append(f"{what} {name or ''} on {table}({target}) is missing")
+            continue
+        left.remove(match)
+        if name and match[2] != name and what != "foreign key":
+            renamed.append(
+                f"the {what} on {table}({target}) is named {match[2] or '(no name)'}; "
+                f"it should be named {name}"
             )
-        elif key in missing:
-            sentences.append(f"{what} {missing[key] or ''} on {table}({columns}) is missing")
-        else:
-            sentences.append(f"{what} {extra[key] or ''} on {table}({columns}) should not be there")
-    return [" ".join(sentence.split()) for sentence in sentences]
+    extra = [
+        f"{what} {name or '(no name)'} on {table}({target}) should not be there"
+        for what, target, name in left
+    ]
+    return [" ".join(s.replace("()", "").split()) for s in [*sentences, *renamed, *extra]]
 
 
 @bounded

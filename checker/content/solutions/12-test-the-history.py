@@ -11,8 +11,10 @@ def test_history(config, metadata):
     heads = scripts.get_heads()
     assert len(heads) == 1, f"the history has {len(heads)} heads: {heads}"
     for script in reversed(list(scripts.walk_revisions())):
+        parents = script.down_revision
+        parent = parents[0] if isinstance(parents, tuple) else parents  # a merge: one parent
         command.upgrade(config, script.revision)
-        command.downgrade(config, script.down_revision or "base")
+        command.downgrade(config, parent or "base")
         command.upgrade(config, script.revision)
     engine = create_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from ...db import postgres_scratch
 from .. import sandbox
 from ..answers import read_answer
-from ..checks import Check, Checks, declared_checks, with_points
+from ..checks import Check, Checks, declared_checks, require_known_needs, with_points
 from ..inspection import dispose_inspection_engines
 from ..outcomes import AnswerProblem, CheckResult, Outcome, Report, Status
 from ..scratch import ScratchTampered
@@ -47,6 +47,13 @@ class Exercise:
     points: ClassVar[dict[str, int]] = {}
     timeout: ClassVar[float] = 10.0
     forbidden_imports: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A declared check's ``needs`` and ``after`` must name checks that exist."""
+        super().__init_subclass__(**kwargs)
+        checks = declared_checks(cls)
+        require_known_needs(cls.__name__, checks)
+        with_points(checks, cls.points)
 
     @property
     def starter(self) -> str:

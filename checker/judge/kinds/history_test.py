@@ -9,6 +9,7 @@ the sound case is worth no points of its own, and the broken cases need it to pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -24,7 +25,9 @@ SOUND = "accepts-a-sound-history"
 @dataclass(frozen=True)
 class HistoryCase:
     """A check: a history made of revision files, the models it should reach, and whether
-    it is broken (the learner's test must then fail)."""
+    it is broken (the learner's test must then fail). ``parents`` puts a revision file
+    after another revision than its own (file name, parent id), so that one file can sit
+    at the start, in the middle or at the end of a history."""
 
     name: str
     description: str
@@ -33,6 +36,15 @@ class HistoryCase:
     broken: bool = True
     hidden: bool = False
     points: int = 1
+    parents: tuple[tuple[str, str], ...] = ()
+
+    def script(self, folder: Path, name: str) -> bytes:
+        """A revision file of the history, its parent changed where ``parents`` says."""
+        text = (folder / name).read_text(encoding="utf-8")
+        parent = dict(self.parents).get(name)
+        if parent is not None:
+            text = re.sub(r"^down_revision = .*$", f"down_revision = {parent!r}", text, flags=re.M)
+        return text.encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ class HistoryTestExercise(Exercise):
                 f"{case.name}/env.py", inside.env_py(self.naming_convention).encode()
             )
             for name in case.revisions:
-                script = (self.files / "migrations" / name).read_bytes()
+                script = case.script(self.files / "migrations", name)
                 session.scratch.write(f"{case.name}/versions/{name}", script)
         return HistoryTrial(session, session.scratch.child_path("test_answer.py"), source)
 

@@ -117,6 +117,12 @@ class MigrationExercise(Exercise):
                 f"revision {revision!r} is already the id of an earlier "
                 "migration; give this one an id of its own."
             )
+        stated = self.stated_revision()
+        if stated is not None and revision != stated:
+            raise CheckFailed(
+                f"revision is {revision!r}, but the statement asks for revision {stated!r} "
+                f"(the starter's id): set revision = {stated!r}."
+            )
         lost = self.awaited_revision()
         if lost is not None and revision != lost:
             raise CheckFailed(
@@ -147,18 +153,21 @@ class MigrationExercise(Exercise):
     @check("upgrade-data", needs="history")
     def upgrade_data(self, trial: MigrationTrial) -> None:
         """after upgrade, every row of every table is there with the right values"""
+        trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
         expected = self.upgraded(trial.visible_rows)
         self.verify_rows(trial, trial.visible_db, "after upgrade", expected)
 
     @check("downgrade-schema", needs="history")
     def downgrade_schema(self, trial: MigrationTrial) -> None:
         """after downgrade, the schema is back to the start"""
+        trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
         self.verify_schema(trial, trial.visible_db, "downgrade", None)
 
     @check("downgrade-data", needs="history")
     def downgrade_data(self, trial: MigrationTrial) -> None:
         """after downgrade, every row of every table is back as before"""
+        trial.require(trial.visible_db, "downgraded", "the downgrade of the first database")
         self.verify_rows(trial, trial.visible_db, "after downgrade", trial.visible_rows)
 
     @check("other-data", hidden=True, needs="history")
@@ -175,6 +184,13 @@ class MigrationExercise(Exercise):
     @check("upgrade-again", hidden=True, needs="history")
     def upgrade_again(self, trial: MigrationTrial) -> None:
         """upgrade, downgrade, then upgrade again reaches the target schema"""
+        if trial.state(trial.hidden_db) != "downgraded":  # other-data stopped half way
+            trial.hidden_db = trial.hidden_db or self.seeded_database(
+                trial, self.seed_tables(self.hidden_users), tag="hidden"
+            )
+            if trial.state(trial.hidden_db) != "upgraded":
+                self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
+            self.migrate(trial, trial.hidden_db, "downgrade", self.parents[0])
         self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
         self.verify_schema(trial, trial.hidden_db, "upgrade after a downgrade", self.head(trial))
 
@@ -203,6 +219,11 @@ class MigrationExercise(Exercise):
         scripts = [(self.files / "migrations" / name).read_text() for name in names]
         return history_heads(scripts, answer)
 
+    def stated_revision(self) -> str | None:
+        """The revision id the statement gives the answer (the starter's), if it names it."""
+        starter = script_identity(self.starter).revision
+        return starter if f"`{starter}`" in self.task else None
+
     def awaited_revision(self) -> str | None:
         """The id the answer must have when revisions follow it: their first one's parent."""
         if not self.followers:
@@ -228,6 +249,7 @@ class MigrationExercise(Exercise):
             what=f"Your {direction}()",
             source=trial.source,
         )
+        trial.states[db.child_url] = f"{direction}d"
 
     def verify_schema(
         self, trial: MigrationTrial, db: Database, when: str, revision: str | None

@@ -41,6 +41,16 @@ class MigrationTrial:
     visible_db: Database | None = None
     hidden_db: Database | None = None
     copies: itertools.count = field(default_factory=itertools.count)
+    states: dict[str, str] = field(default_factory=dict)
+
+    def state(self, database: Database | None) -> str:
+        """What was last done to a database: "upgraded", "downgraded", or "" (seeded, or none)."""
+        return self.states.get(database.child_url, "") if database else ""
+
+    def require(self, database: Database | None, state: str, what: str) -> None:
+        """A check that works on what an earlier step did fails (never passes) without it."""
+        if self.state(database) != state:
+            raise CheckFailed(f"this could not be judged: {what} did not complete.")
 
     def observe(self, database: Database, when: str) -> str:
         """A URL the checker may inspect: the database as the child left it, copied out."""

@@ -1,0 +1,54 @@
+"""Checks declare what they need, and one that could not do its work never passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.content.catalogue import EXERCISES
+from checker.judge.checks import check
+from checker.judge.kinds.migration import MigrationExercise
+from checker.judge.outcomes import Status
+
+SCRIPT = EXERCISES["03-add-password-hash"]
+
+
+def test_a_typo_in_needs_is_refused_when_the_exercise_is_defined():
+    with pytest.raises(TypeError, match="needs 'histroy', which is no check"):
+
+        class Misspelt(MigrationExercise):
+            @check("own", needs="histroy")
+            def own(self, trial):
+                """a check of its own"""
+
+
+def test_a_typo_in_after_is_refused_when_the_exercise_is_defined():
+    with pytest.raises(TypeError, match="after 'upgrade-dat', which is no check"):
+
+        class Misplaced(MigrationExercise):
+            @check("own", after="upgrade-dat")
+            def own(self, trial):
+                """a check of its own"""
+
+
+def test_upgrade_again_is_never_given_without_a_downgrade():
+    """The other data is damaged, so other-data stops before its downgrade; upgrade-again
+    must then run the downgrade itself, and this downgrade leaves the column behind."""
+    source = SCRIPT.solution.replace(
+        "def upgrade():\n",
+        "def upgrade():\n    op.execute('DELETE FROM \"user\" WHERE id >= 100')\n",
+    ).replace("        batch_op.drop_column('password_hash')\n", "        pass\n")
+    report = SCRIPT.judge(source, hidden=True)
+    statuses = {c.name: c.status for c in report.checks}
+    assert statuses["other-data"] is Status.FAILED
+    assert statuses["upgrade-again"] is Status.FAILED
+
+
+def test_data_checks_fail_when_the_step_they_judge_did_not_happen():
+    from checker.judge.kinds.migration_trial import Database, MigrationTrial
+    from checker.judge.outcomes import CheckFailed
+
+    trial = MigrationTrial(None, None, "", "", "", None, {})
+    with pytest.raises(CheckFailed, match="could not be judged"):
+        trial.require(Database("sqlite:///x"), "downgraded", "the downgrade")
+    trial.states["sqlite:///x"] = "downgraded"
+    trial.require(Database("sqlite:///x"), "downgraded", "the downgrade")
