@@ -658,7 +658,7 @@ WRONG_ANSWERS += [
             "        batch_op.create_unique_constraint(batch_op.f('uq_user_email'), ['email'])\n",
         ),
         "failed",
-        "the app could not add a user: its INSERT waited behind your upgrade's lock",
+        "your upgrade asked for an ACCESS EXCLUSIVE lock on user while another transaction",
     ),
     WrongAnswer(
         "13-unique-email-online",
@@ -699,7 +699,44 @@ WRONG_ANSWERS += [
         "the unique index built without CONCURRENTLY, then attached",
         edit("13-unique-email-online", ", postgresql_concurrently=True", ""),
         "failed",
-        "could not add a user",
+        "your upgrade asked for a SHARE lock on user while another transaction was writing",
+    ),
+    WrongAnswer(
+        "13-unique-email-online",
+        "a plain ADD CONSTRAINT retried under a very short lock_timeout",
+        body(
+            "13-unique-email-online",
+            "upgrade",
+            "    import time\n"
+            "    from sqlalchemy.exc import OperationalError\n"
+            "    while True:\n"
+            "        try:\n"
+            "            with op.get_context().autocommit_block():\n"
+            "                op.execute(\"SET lock_timeout = '5ms'\")\n"
+            "                op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email"
+            " UNIQUE (email)')\n"
+            "            break\n"
+            "        except OperationalError:\n"
+            "            time.sleep(0.2)\n",
+        ),
+        "failed",
+        "your upgrade asked for an ACCESS EXCLUSIVE lock on user while another transaction",
+    ),
+    WrongAnswer(
+        "13-unique-email-online",
+        "built concurrently, then dropped and built again by ADD CONSTRAINT ... UNIQUE",
+        edit(
+            "13-unique-email-online",
+            "'uq_user_email', 'user', ['email'], unique=True",
+            "'ix_user_email_tmp', 'user', ['email'], unique=True",
+        ).replace(
+            "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX"
+            " uq_user_email')\n",
+            "    op.execute('DROP INDEX ix_user_email_tmp')\n"
+            "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE (email)')\n",
+        ),
+        "failed",
+        "your upgrade built an index on user while holding",
     ),
     WrongAnswer(
         "13-unique-email-online",
