@@ -28,12 +28,16 @@ def edit(exercise_id: str, old: str, new: str) -> str:
 
 def body(exercise_id: str, function: str, text: str) -> str:
     """The solution with one function's body replaced."""
-    solution = EXERCISES[exercise_id].solution
+    return replace_body(EXERCISES[exercise_id].solution, function, text)
+
+
+def replace_body(source: str, function: str, text: str) -> str:
+    """A script with one function's body replaced."""
     head = f"def {function}():\n"
-    start = solution.index(head) + len(head)
-    end = solution.find("\n\ndef ", start)
-    end = len(solution) if end == -1 else end + 1
-    return solution[:start] + text + solution[end:]
+    start = source.index(head) + len(head)
+    end = source.find("\n\ndef ", start)
+    end = len(source) if end == -1 else end + 1
+    return source[:start] + text + source[end:]
 
 
 RENAME_BY_DROP_AND_ADD = """\

@@ -36,7 +36,8 @@ has the `flask db` commands and can be migrated:
   for SQLite;
 - attach it inside `create_app` to the app and to the module's `db`.
 
-Replace each `___`; keep everything else. The check builds apps from your factory next to a
+Replace each `___`; keep everything else (the import of the models inside `create_app` is what
+lets autogenerate see them). The check builds apps from your factory next to a
 `models.py` with the `User` model and runs a real `flask db upgrade` through it.
 """
     hints = (

@@ -116,14 +116,20 @@ class Checks:
         self.results: list[CheckResult] = []
         self._since = time.perf_counter()
 
-    def run_all(self, checks: list[Check], verify: Callable[[Check], Any]) -> None:
+    def run_all(
+        self, checks: list[Check], verify: Callable[[Check], Any], *, until_failure: bool = False
+    ) -> None:
         """Run each check in order; one whose ``needs`` did not pass is not run.
 
         A problem that stops the whole answer (learner code that raised, timed out or
-        crashed) is recorded against the check it stopped, then goes on up.
+        crashed) is recorded against the check it stopped, then goes on up. With
+        ``until_failure``, the first failed check ends the run (to tell only whether an
+        answer passes, as mutation testing does).
         """
         passed: set[str] = set()
         for declared in checks:
+            if until_failure and any(r.status is Status.FAILED for r in self.results):
+                return
             if declared.needs is not None and declared.needs not in passed:
                 needed = next((c for c in checks if c.name == declared.needs), None)
                 reason = f"needs this to pass first: {needed.description if needed else ''}"

@@ -182,6 +182,7 @@ def wire_app(
         facts["uses_module_extension"] = registered.migrate is module_migrate
         facts["render_as_batch"] = bool(registered.configure_args.get("render_as_batch"))
         facts["same_db"] = registered.db is getattr(package, "db", None)
+        facts["model_tables"] = sorted(str(name) for name in registered.db.metadata.tables)
         for key, built in (("upgrade", app), ("other_upgrade", second)):
             try:
                 with built.app_context():

@@ -92,8 +92,16 @@ class Exercise:
             return self.problem_report(problem, [], hidden=hidden, duration=0.0)
         return self.judge(source, hidden=hidden, timeout=timeout)
 
-    def judge(self, source: str, *, hidden: bool = False, timeout: float | None = None) -> Report:
-        """Judge an answer given as source text; learner code may run ``timeout`` s per step."""
+    def judge(
+        self,
+        source: str,
+        *,
+        hidden: bool = False,
+        timeout: float | None = None,
+        until_failure: bool = False,
+    ) -> Report:
+        """Judge an answer given as source text; learner code may run ``timeout`` s per step.
+        ``until_failure`` stops at the first failed check (the rest are left out)."""
         started = time.perf_counter()
         checks = Checks()
         try:
@@ -114,7 +122,11 @@ class Exercise:
                 try:
                     with sandbox.Session(**limits) as session:
                         trial = self.prepare(source, Path(folder), session)
-                        checks.run_all(planned, lambda check: self.run_check_safely(check, trial))
+                        checks.run_all(
+                            planned,
+                            lambda check: self.run_check_safely(check, trial),
+                            until_failure=until_failure,
+                        )
                 finally:
                     dispose_inspection_engines()
                     postgres_scratch.drop_all()

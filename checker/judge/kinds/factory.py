@@ -124,6 +124,18 @@ class FactoryExercise(Exercise):
                 "db, so autogenerate would not see the models."
             )
 
+    @check("models-seen")
+    def models_seen(self, trial: FactoryTrial) -> None:
+        """the models are imported when an app is made, so autogenerate sees them"""
+        expected = sorted(self.metadata(self.expected_layout).tables)
+        if self.facts(trial).get("model_tables") != expected:
+            raise CheckFailed(
+                "once create_app() has run, the db's metadata has no "
+                f"{', '.join(expected)} table: the models module is never imported, so "
+                "flask db migrate would see no tables (and propose to drop them all). Keep "
+                "the import of the models inside create_app()."
+            )
+
     @check("batch-mode")
     def batch_mode(self, trial: FactoryTrial) -> None:
         """migrations are rendered in batch mode, as SQLite needs"""
