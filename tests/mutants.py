@@ -5,8 +5,8 @@ solution's syntax tree: a statement removed, duplicated or moved; upgrade and do
 swapped; a literal, a type, a length, a nullability or a default changed; an operation
 added; the batch context or the ``autocommit_block`` dropped; a copied value transformed
 (``TRIM``, ``LOWER``, ``NULLIF``, ``COALESCE``, ``.strip()``, ``.lower()``); a
-comparison or a condition inverted. ``EQUIVALENT`` lists the mutants that are right
-answers after all, each with the reason a reviewer can check.
+comparison or a condition inverted. ``tests/mutants_equivalent.py`` lists the mutants
+that are right answers after all, each with the reason a reviewer can check.
 
 Used by ``tests/judge/test_mutants.py`` and ``benchmarks/mutation_score.py``.
 """
@@ -31,9 +31,9 @@ class Mutant:
     source: str
 
 
-# (exercise id, mutant label) -> why the mutant is a right answer after all
-EQUIVALENT: dict[tuple[str, str], str] = {}
-
+# The mutants that are right answers after all: (exercise ids, a pattern of mutant labels,
+# the reason). Labels name the function, the line and column in the solution, and what
+# changed, so each rule can be checked against the solution it names.
 # right answers whose style the solution lacks (copying with SQL), mutated too
 MUTATED_RIGHT_ANSWERS = {
     ("06-rename-bio", "copied with SQL into a new column, the old one dropped"),
@@ -74,7 +74,9 @@ def mutants(exercise_id: str) -> list[Mutant]:
     """Every distinct mutant of the exercise's solution (and of its copying right answers)."""
     sources = [EXERCISES[exercise_id].solution]
     sources += [
-        r.source for r in RIGHT_ANSWERS if (r.exercise_id, r.label) in MUTATED_RIGHT_ANSWERS
+        r.source
+        for r in RIGHT_ANSWERS
+        if r.exercise_id == exercise_id and (r.exercise_id, r.label) in MUTATED_RIGHT_ANSWERS
     ]
     found: dict[str, Mutant] = {}
     for number, source in enumerate(sources):
@@ -205,7 +207,16 @@ def where(tree: ast.Module, node: ast.AST) -> str:
     """Where a node is, for a label: the function and the line of the solution it is on."""
     for function in tree.body:
         if isinstance(function, ast.FunctionDef) and any(n is node for n in ast.walk(function)):
-            return f"{function.name}() {node.lineno - function.lineno}:{node.col_offset}"
+            keyword = next(
+                (
+                    k.arg
+                    for k in ast.walk(function)
+                    if isinstance(k, ast.keyword) and any(n is node for n in ast.walk(k.value))
+                ),
+                None,
+            )
+            inside = f" in {keyword}=" if keyword else ""
+            return f"{function.name}() {node.lineno - function.lineno}:{node.col_offset}{inside}"
     return "module"
 
 
@@ -263,6 +274,7 @@ def keyword_removals(tree: ast.Module) -> Iterator[tuple[str, str]]:
         for position, keyword in enumerate(node.keywords):
             if keyword.arg is None:
                 continue
+            given = f"={keyword.value.value!r}" if isinstance(keyword.value, ast.Constant) else "="
 
             def remove(t: ast.Module, index: int = index, position: int = position) -> bool:
                 del nth(t, index).keywords[position]
@@ -270,7 +282,7 @@ def keyword_removals(tree: ast.Module) -> Iterator[tuple[str, str]]:
 
             mutated = edited(tree, remove)
             if mutated:
-                yield f"{where(tree, node)}: `{keyword.arg}=` left out", mutated
+                yield f"{where(tree, node)}: `{keyword.arg}{given}` left out", mutated
         if isinstance(node.func, ast.Attribute) and node.func.attr == "Column":
             given = {k.arg for k in node.keywords}
             if "nullable" not in given:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wrong_answers import body, edit, replace_body
+from wrong_answers import BIO_COPIED_WITH_SQL, body, edit, replace_body
 
 from checker.content.catalogue import EXERCISES
 
@@ -348,21 +348,7 @@ RIGHT_ANSWERS += [
     RightAnswer(
         "06-rename-bio",
         "copied with SQL into a new column, the old one dropped",
-        replace_body(
-            body(
-                "06-rename-bio",
-                "upgrade",
-                "    op.add_column('user', sa.Column('about', sa.String(length=500)))\n"
-                "    op.execute('UPDATE \"user\" SET about = bio')\n"
-                "    with op.batch_alter_table('user') as batch_op:\n"
-                "        batch_op.drop_column('bio')\n",
-            ),
-            "downgrade",
-            "    op.add_column('user', sa.Column('bio', sa.String(length=200)))\n"
-            "    op.execute('UPDATE \"user\" SET bio = about')\n"
-            "    with op.batch_alter_table('user') as batch_op:\n"
-            "        batch_op.drop_column('about')\n",
-        ),
+        BIO_COPIED_WITH_SQL,
     ),
     RightAnswer(
         "04-rename-username",

@@ -717,7 +717,7 @@ WRONG_ANSWERS += [
             "        try:\n"
             "            with op.get_context().autocommit_block():\n"
             "                op.execute(\"SET lock_timeout = '5ms'\")\n"
-            "                op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email"
+            '                op.execute(\'ALTER TABLE "user" ADD CONSTRAINT uq_user_email'
             " UNIQUE (email)')\n"
             "            break\n"
             "        except OperationalError:\n"
@@ -734,7 +734,7 @@ WRONG_ANSWERS += [
             "'uq_user_email', 'user', ['email'], unique=True",
             "'ix_user_email_tmp', 'user', ['email'], unique=True",
         ).replace(
-            "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX"
+            '    op.execute(\'ALTER TABLE "user" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX'
             " uq_user_email')\n",
             "    op.execute('DROP INDEX ix_user_email_tmp')\n"
             "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE (email)')\n",
@@ -920,5 +920,60 @@ WRONG_ANSWERS += [
         edit("07-unnamed-constraint", ", naming_convention=naming_convention", ""),
         "error",
         "No such constraint: 'uq_user_email'",
+    ),
+]
+
+# Classes of wrong answers that passed before the checks seeded awkward values in every column,
+# compared unnamed constraints, and checked the revision id a statement names.
+BIO_COPIED_WITH_SQL = replace_body(
+    body(
+        "06-rename-bio",
+        "upgrade",
+        "    op.add_column('user', sa.Column('about', sa.String(length=500)))\n"
+        "    op.execute('UPDATE \"user\" SET about = bio')\n"
+        "    with op.batch_alter_table('user') as batch_op:\n"
+        "        batch_op.drop_column('bio')\n",
+    ),
+    "downgrade",
+    "    op.add_column('user', sa.Column('bio', sa.String(length=200)))\n"
+    "    op.execute('UPDATE \"user\" SET bio = about')\n"
+    "    with op.batch_alter_table('user') as batch_op:\n"
+    "        batch_op.drop_column('about')\n",
+)
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "09-merge-heads",
+        "the merge fills every phone with an empty string",
+        body("09-merge-heads", "upgrade", "    op.execute('UPDATE \"user\" SET phone = \\'\\'')\n"),
+        "failed",
+        "users lost their phone",
+    ),
+    WrongAnswer(
+        "06-rename-bio",
+        "the copy trims spaces",
+        BIO_COPIED_WITH_SQL.replace("SET about = bio", "SET about = TRIM(bio)"),
+        "failed",
+        "have a wrong about (user 6 should have '  spaces at both ends  '",
+    ),
+    WrongAnswer(
+        "06-rename-bio",
+        "the copy turns an empty bio into NULL",
+        BIO_COPIED_WITH_SQL.replace("SET about = bio", "SET about = NULLIF(bio, \\'\\')"),
+        "failed",
+        "have a wrong about (user 5 should have '', has None)",
+    ),
+    WrongAnswer(
+        "06-rename-bio",
+        "another revision id than the statement's",
+        edit("06-rename-bio", "revision = 'c4a7e9b1d2f3'", "revision = 'aaaaaaaaaaaa'"),
+        "failed",
+        "the statement asks for revision 'c4a7e9b1d2f3'",
+    ),
+    WrongAnswer(
+        "03-add-password-hash",
+        "the new column made unique (an unnamed UNIQUE clause in SQLite)",
+        edit("03-add-password-hash", "nullable=True)", "nullable=True, unique=True)"),
+        "failed",
+        "unique constraint (no name) on user(password_hash) should not be there",
     ),
 ]

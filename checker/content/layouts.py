@@ -159,7 +159,7 @@ VISIBLE_USERS = [
     {"id": 4, "username": "dave", "email": "dave@example.com"},
     {"id": 5, "username": "erin", "email": "erin@example.com"},
     {"id": 6, "username": "mcDonald", "email": "mcdonald@example.com"},
-    {"id": 7, "username": "éva", "email": "eva@example.com"},
+    {"id": 7, "username": "éva", "email": "éva@exämple.com"},
     {"id": 8, "username": "  padded  ", "email": " padded@example.com "},
     {"id": 9, "username": "", "email": ""},
     {"id": 10, "username": 'o\'brien "ob"', "email": "o'brien@example.com"},

@@ -28,6 +28,9 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.judge import boundary
 
+# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
+SHARES_MODULE_FIXTURES = True
+
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
 SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
@@ -74,7 +77,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
     learner_folder(submissions, "many-tables", {SCRIPT: in_upgrade(many_tables)})
     huge_view = (
         "    op.rename_table('user', 'people')\n"
-        "    op.execute('CREATE VIEW \"user\" AS SELECT id, username, "
+        '    op.execute(\'CREATE VIEW "user" AS SELECT id, username, '
         "zeroblob(40000000) AS email FROM people')\n"
         "    return\n"
     )
@@ -171,8 +174,9 @@ def test_linked_files_earn_nothing_and_the_feedback_says_why(graded, learner, re
 def test_a_file_shared_through_a_hard_link_is_flagged_in_both_folders(graded):
     learners = results(graded["out"])
     assert sum(points(learners["hard-links-classmate"]).values()) == 0
-    assert f"{SCRIPT_NOTEBOOK} is the same file as victim's {SCRIPT_NOTEBOOK}." in (
-        learners["hard-links-classmate"]["refused"]
+    assert (
+        f"{SCRIPT_NOTEBOOK} is the same file as victim's {SCRIPT_NOTEBOOK}."
+        in (learners["hard-links-classmate"]["refused"])
     )
     assert any("hard-links-classmate's" in note for note in learners["victim"]["refused"])
 

@@ -58,6 +58,9 @@ def missing_columns(engine, metadata):
 MONKEYPATCH_CELL = """\
 import checker.judge.kinds.base as base
 from checker.judge import quizzes
+
+# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
+SHARES_MODULE_FIXTURES = True
 base.summarise = lambda exercise_id, results: None
 quizzes.judge = lambda question, answer: type("V", (), {"correct": True})()
 """

@@ -26,6 +26,9 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES
 from checker.judge import boundary
 
+# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
+SHARES_MODULE_FIXTURES = True
+
 UNAVAILABLE = boundary.probe()
 pytestmark = pytest.mark.skipif(
     UNAVAILABLE is not None, reason=f"grading needs Linux namespaces: {UNAVAILABLE}"
@@ -90,16 +93,18 @@ def missing_columns(engine, metadata):
             history,
         ),
         "native-daemon": (
-            {SCRIPT: in_upgrade(
-                "    import ctypes\n"
-                "    if ctypes.pythonapi.fork() == 0:\n"
-                "        ctypes.pythonapi.setsid()\n"
-                f"        ctypes.pythonapi.prctl(15, {MARKER.encode()!r})\n"
-                "        while True:\n"
-                f"            ctypes.pythonapi.open({bytes(canary / 'daemon')!r}, 0o101)\n"
-                "            __import__('time').sleep(0.2)\n",
-                then_migrate=True,
-            )},
+            {
+                SCRIPT: in_upgrade(
+                    "    import ctypes\n"
+                    "    if ctypes.pythonapi.fork() == 0:\n"
+                    "        ctypes.pythonapi.setsid()\n"
+                    f"        ctypes.pythonapi.prctl(15, {MARKER.encode()!r})\n"
+                    "        while True:\n"
+                    f"            ctypes.pythonapi.open({bytes(canary / 'daemon')!r}, 0o101)\n"
+                    "            __import__('time').sleep(0.2)\n",
+                    then_migrate=True,
+                )
+            },
             POINTS[SCRIPT],
         ),
         "kill-the-grader": (
@@ -111,37 +116,45 @@ def missing_columns(engine, metadata):
             visible,
         ),
         "links-the-seed": (
-            {SCRIPT: in_upgrade(
-                f"    import os\n    os.symlink({str(alice_notebook)!r}, 'hidden.db')\n",
-                then_migrate=True,
-            )},
+            {
+                SCRIPT: in_upgrade(
+                    f"    import os\n    os.symlink({str(alice_notebook)!r}, 'hidden.db')\n",
+                    then_migrate=True,
+                )
+            },
             visible,
         ),
         "sqlite-writes-elsewhere": (
-            {SCRIPT: in_upgrade(
-                f"    op.execute(\"VACUUM INTO '{canary}/vacuum.db'\")\n"
-                f"    op.execute(\"ATTACH DATABASE '{alice_notebook}' AS alice\")\n"
-            )},
+            {
+                SCRIPT: in_upgrade(
+                    f"    op.execute(\"VACUUM INTO '{canary}/vacuum.db'\")\n"
+                    f"    op.execute(\"ATTACH DATABASE '{alice_notebook}' AS alice\")\n"
+                )
+            },
             history,
         ),
         "floods-the-scratch": (
-            {SCRIPT: in_upgrade(
-                "    for n in range(60):\n"
-                "        open(f'fill{n}', 'wb').write(b'x' * 60 * 2**20)\n"
-            )},
+            {
+                SCRIPT: in_upgrade(
+                    "    for n in range(60):\n"
+                    "        open(f'fill{n}', 'wb').write(b'x' * 60 * 2**20)\n"
+                )
+            },
             history,
         ),
         "pipe-for-a-database": (
-            {SCRIPT: in_upgrade(
-                "    import os\n    os.remove('visible.db')\n    os.mkfifo('visible.db')\n",
-                then_migrate=True,
-            )},
+            {
+                SCRIPT: in_upgrade(
+                    "    import os\n    os.remove('visible.db')\n    os.mkfifo('visible.db')\n",
+                    then_migrate=True,
+                )
+            },
             history,
         ),
         "steals-hidden-cases": ({FUNCTION: steal}, empty_cases),
         "pg-event-trigger": (
             on_postgresql(
-                "    op.execute(\"CREATE FUNCTION spoil() RETURNS event_trigger LANGUAGE plpgsql "
+                '    op.execute("CREATE FUNCTION spoil() RETURNS event_trigger LANGUAGE plpgsql '
                 "AS $$ BEGIN RAISE EXCEPTION 'spoiled'; END $$\")\n"
                 "    op.execute('CREATE EVENT TRIGGER spoil ON ddl_command_start "
                 "EXECUTE FUNCTION spoil()')\n"

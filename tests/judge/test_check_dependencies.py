@@ -52,3 +52,32 @@ def test_data_checks_fail_when_the_step_they_judge_did_not_happen():
         trial.require(Database("sqlite:///x"), "downgraded", "the downgrade")
     trial.states["sqlite:///x"] = "downgraded"
     trial.require(Database("sqlite:///x"), "downgraded", "the downgrade")
+
+
+def test_every_column_of_every_start_table_holds_the_awkward_values():
+    """Seeded data a migration can damage: NULL where allowed, the empty string, spaces at
+    both ends, quotes and non-ASCII text, the longest value; in every column."""
+    for exercise in EXERCISES.values():
+        if not hasattr(exercise, "start_layout"):
+            continue
+        metadata = exercise.metadata(exercise.start_layout)
+        for rows in (exercise.seed_tables(exercise.visible_users),):
+            for table, seeded in rows.items():
+                for column in metadata.tables[table].columns:
+                    values = [row[column.name] for row in seeded]
+                    if column.primary_key or column.foreign_keys:
+                        continue
+                    if column.nullable:
+                        assert None in values, (exercise.id, table, column.name)
+                    if hasattr(column.type, "length") and not hasattr(column.type, "enums"):
+                        texts = [v for v in values if isinstance(v, str)]
+                        assert "" in texts, (exercise.id, column.name, "empty")
+                        assert any(v != v.strip() for v in texts), (exercise.id, column.name)
+                        assert any("'" in v or '"' in v for v in texts), (exercise.id, column.name)
+                        assert any(not v.isascii() for v in texts), (exercise.id, column.name)
+                        longest = column.type.length
+                        assert longest is None or any(len(v) == longest for v in texts), (
+                            exercise.id,
+                            column.name,
+                            "longest",
+                        )

@@ -18,6 +18,9 @@ import pytest
 from checker.judge.kinds.source import script_identity
 from checker.judge.outcomes import AnswerProblem
 
+# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
+SHARES_MODULE_FIXTURES = True
+
 FUNCTIONS = "\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
 PARENTS = ("5e1f0c2a9b01", "6a2b1d3c8e02")
 
@@ -198,8 +201,10 @@ def test_the_checker_reads_a_script_as_alembic_does(form, alembic_reading):
                 f"Alembic fails ({alembic['error']}); the message must say so: {refusal.message}"
             )
         else:
-            assert "running" in refusal.message or "could not name" in refusal.message or (
-                "fail to find" in refusal.message
+            assert (
+                "running" in refusal.message
+                or "could not name" in refusal.message
+                or ("fail to find" in refusal.message)
             ), refusal.message
         return
     assert accepted, f"the checker read a form it should refuse: {identity}"

@@ -1,0 +1,32 @@
+"""Every small wrong version of a solution fails a check, unless it is listed as a right
+answer after all (``tests/mutants_equivalent.py``, with the reason)."""
+
+from __future__ import annotations
+
+import pytest
+from mutants import killed_by, mutants
+from mutants_equivalent import EQUIVALENT
+
+from checker.content.catalogue import EXERCISES
+
+
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_mutant_of_the_solution_is_killed(exercise_id):
+    generated = mutants(exercise_id)
+    assert len(generated) >= 10, "too few mutants to say anything"
+    labels = {mutant.label for mutant in generated}
+    listed = {label for (owner, label) in EQUIVALENT if owner == exercise_id}
+    assert listed <= labels, f"listed as equivalent but no longer generated: {listed - labels}"
+    survivors, killed_but_listed = [], []
+    for mutant in generated:
+        killed = killed_by(mutant)
+        if not killed and mutant.label not in listed:
+            survivors.append(mutant.label)
+        if killed and mutant.label in listed:
+            killed_but_listed.append(mutant.label)
+    assert not survivors, (
+        f"mutants no check kills (add a check, or list why equivalent): {survivors}"
+    )
+    assert not killed_but_listed, (
+        f"listed as equivalent, yet a check kills them: {killed_but_listed}"
+    )
