@@ -45,14 +45,3 @@ def notebook_store(config: pytest.Config, notebook: str) -> str:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for store in config.stash.get(NOTEBOOK_STORES, {}).values():
         shutil.rmtree(store, ignore_errors=True)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that must run in one worker, in order, share an xdist group (``--dist
-    loadgroup``): the cells of one notebook (one kernel runs them all), and the tests of a
-    module whose fixtures are built once per module. Every other test is shared out alone."""
-    for item in items:
-        if type(item).__name__ == "IPyNbCell":
-            item.add_marker(pytest.mark.xdist_group(item.parent.nodeid))
-        elif getattr(item.module, "SHARES_MODULE_FIXTURES", False):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -573,7 +573,18 @@ WRONG_ANSWERS += [
             "(username[:1].upper() + username[1:])[:20]",
         ),
         "failed",
-        "with other data, after upgrade, 1 of 40 users have a wrong display_name",
+        "after upgrade, 1 of 11 users have a wrong display_name",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "fitted to the visible data: only users below id 100 are capitalised",
+        edit(
+            "08-display-name",
+            "username[:1].upper() + username[1:]",
+            "username[:1].upper() + username[1:] if id_ < 100 else username",
+        ),
+        "failed",
+        "with other data, after upgrade, 39 of 40 users have a wrong display_name",
         hidden=True,
     ),
     WrongAnswer(

@@ -18,9 +18,6 @@ from notebook_tools import ROOT
 
 from checker.content.catalogue import EXERCISES
 
-# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
-SHARES_MODULE_FIXTURES = True
-
 CONTENT = ROOT / "checker" / "content"
 MIN_LENGTH = 12
 GIVING_AWAY = (".hint(", ".solution(", "%%answer")  # cells whose text may come from a solution

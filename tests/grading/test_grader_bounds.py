@@ -28,9 +28,6 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.judge import boundary
 
-# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
-SHARES_MODULE_FIXTURES = True
-
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
 SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"

@@ -26,9 +26,6 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES
 from checker.judge import boundary
 
-# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
-SHARES_MODULE_FIXTURES = True
-
 UNAVAILABLE = boundary.probe()
 pytestmark = pytest.mark.skipif(
     UNAVAILABLE is not None, reason=f"grading needs Linux namespaces: {UNAVAILABLE}"

@@ -24,9 +24,6 @@ from wrong_answers import WRONG_ANSWERS
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.judge.answers import MAX_NOTEBOOK_BYTES
 
-# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
-SHARES_MODULE_FIXTURES = True
-
 FUNCTION = "01-missing-columns"
 SCRIPT = "03-add-password-hash"
 ROLE = "03-add-role"

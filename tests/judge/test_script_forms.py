@@ -18,9 +18,6 @@ import pytest
 from checker.judge.kinds.source import script_identity
 from checker.judge.outcomes import AnswerProblem
 
-# Its fixtures are built once for the module: its tests run in one worker (see conftest.py).
-SHARES_MODULE_FIXTURES = True
-
 FUNCTIONS = "\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n"
 PARENTS = ("5e1f0c2a9b01", "6a2b1d3c8e02")
 

@@ -1,0 +1,159 @@
+"""The busy app that lesson 13's check plays around an upgrade: a writer that keeps a
+transaction open, a new user signing up, and the server's lock table watched throughout."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from ..judge.kinds.migration_trial import Database
+
+START_SECONDS = 5.0  # how long the other transaction may take to start
+BOUND_SECONDS = 60.0  # how long it stays open at most, were the upgrade never to end
+APP_LOCK_TIMEOUT = "500ms"  # how long the app's INSERT may wait before it counts as blocked
+APP_USER = {"id": 900, "username": "new-signup", "email": "new-signup@example.com"}
+POLL_SECONDS = 0.001
+BLOCKING_MODES = ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
+BULK_USERS = (  # enough rows that building the index takes a while on any machine
+    "INSERT INTO \"user\" (id, username, email) SELECT n, 'bulk-' || n, "
+    "'bulk-' || n || '@example.com' FROM generate_series(100000, 299999) AS n"
+)
+USER_TABLE = (
+    "(SELECT c.oid FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
+    "WHERE c.relname = 'user' AND s.nspname = current_schema())"
+)
+LEARNER_BACKENDS = "(SELECT pid FROM pg_stat_activity WHERE usename = :role)"
+WAITS = text(
+    f"SELECT l.mode, l.relation = {USER_TABLE} FROM pg_locks l "
+    f"WHERE NOT l.granted AND l.pid IN {LEARNER_BACKENDS}"
+)
+BLOCKING_BUILDS = text(
+    "SELECT l.mode FROM pg_stat_progress_create_index p JOIN pg_locks l "
+    "ON l.pid = p.pid AND l.relation = p.relid AND l.granted "
+    f"WHERE p.relid = {USER_TABLE} AND p.pid IN {LEARNER_BACKENDS} "
+    f"AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
+)
+
+
+class SignUpsDuringUpgrade:
+    """Plays a busy app around one upgrade, on a large table of its own, and watches which
+    locks the upgrade takes on ``user``.
+
+    Before the upgrade starts, a transaction (a slow batch job) writes to ``user`` and stays
+    open. Once the upgrade waits for it, the app inserts a user, allowed to wait for a lock
+    at most ``APP_LOCK_TIMEOUT``; then the batch job ends and the upgrade goes on. All along,
+    the server's own lock table says what the upgrade asks for: waiting for a lock that
+    blocks writes (``BLOCKING_MODES``) on ``user`` while others write, or building an index
+    on it while holding one, blocks every write to the table; on a table this size a
+    build takes long enough to be seen whatever the machine.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.url = database.inspect_url
+        self.role = make_url(database.child_url).username
+        self.started = threading.Event()
+        self.upgrade_over = threading.Event()
+        self.upgrade_waited = False
+        self.insert_error: str | None = None
+        self.blocking: str | None = None
+        self.trouble: str | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self) -> SignUpsDuringUpgrade:
+        self.thread.start()
+        if not self.started.wait(START_SECONDS):
+            self.trouble = "the other transaction could not start"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.upgrade_over.set()
+        self.thread.join(START_SECONDS + 5)
+
+    def run(self) -> None:
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as batch_job, engine.connect() as watcher:
+                batch_job.execute(text(BULK_USERS))
+                batch_job.commit()
+                batch_job.execute(text('UPDATE "user" SET email = email WHERE id = 1'))
+                self.started.set()
+                self.upgrade_waited = self.wait_for_upgrade(watcher)
+                if self.upgrade_waited:
+                    self.insert_user(engine)
+                batch_job.rollback()
+                self.watch_index_builds(watcher)
+        except SQLAlchemyError as error:
+            self.trouble = first_line(error)
+        finally:
+            self.started.set()
+            engine.dispose()
+
+    def wait_for_upgrade(self, watcher: Connection) -> bool:
+        """Whether the upgrade came to wait for a lock before it ended, and what lock.
+
+        Every upgrade that builds the index waits for the open transaction; one that ends
+        without waiting blocked no one. Waiting for a lock that blocks writes on ``user`` is
+        itself the fault: every write to the table queues behind it.
+        """
+        deadline = time.monotonic() + BOUND_SECONDS
+        while time.monotonic() < deadline and not self.upgrade_over.is_set():
+            waits = watcher.execute(WAITS, {"role": self.role}).all()
+            watcher.rollback()  # pg_stat_activity is read once per transaction
+            for mode, on_user in waits:
+                if on_user and mode in BLOCKING_MODES and self.blocking is None:
+                    self.blocking = (
+                        f"your upgrade asked for {spelled(mode)} on user while another "
+                        "transaction was writing to it: that lock blocks writes, so every write "
+                        "to user queued behind it"
+                    )
+            if waits:
+                return True
+            time.sleep(POLL_SECONDS)
+        return False
+
+    def watch_index_builds(self, watcher: Connection) -> None:
+        """Until the upgrade ends: an index built on ``user`` by a backend holding a lock
+        there that blocks writes (a build neither CONCURRENTLY nor out of the way)."""
+        while not self.upgrade_over.is_set() and self.blocking is None:
+            found = watcher.execute(BLOCKING_BUILDS, {"role": self.role}).first()
+            watcher.rollback()
+            if found is not None:
+                self.blocking = (
+                    f"your upgrade built an index on user while holding {spelled(found[0])} on "
+                    "it: "
+                    "every write to user waited for the whole build"
+                )
+            time.sleep(POLL_SECONDS)
+
+    def insert_user(self, engine: Any) -> None:
+        with engine.connect() as app:
+            try:
+                app.execute(text(f"SET lock_timeout = '{APP_LOCK_TIMEOUT}'"))
+                app.execute(
+                    text(
+                        'INSERT INTO "user" (id, username, email) VALUES (:id, :username, :email)'
+                    ),
+                    APP_USER,
+                )
+                app.commit()
+            except SQLAlchemyError as error:
+                self.insert_error = first_line(error)
+
+
+def spelled(mode: str) -> str:
+    """A lock mode as PostgreSQL's documentation names it: ``an ACCESS EXCLUSIVE lock``."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", mode.removesuffix("Lock")).upper()
+    return f"{'an' if words[0] in 'AEIOU' else 'a'} {words} lock"
+
+
+def first_line(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+
+
