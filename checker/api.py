@@ -20,7 +20,7 @@ from .authoring.release import ReleaseError, build_release
 from .content.catalogue import EXERCISES
 from .grading import answer_store, batch, cache, handins, lms, outputs, overview, scoring
 from .grading.gradescope import build_autograder
-from .judge import answers, boundary
+from .judge import answers, boundary, cgroups
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 from .judge.records import LearnerRecord
@@ -178,7 +178,7 @@ def grade(
         )
     cache.save(graded.cache, out)
     records = copy.deepcopy(graded.learners)
-    warnings = scoring.score(records, scoring_settings, override_list)
+    warnings = unpacked.warnings + scoring.score(records, scoring_settings, override_list)
     written = outputs.write(records, out, tuple(formats), isolation=isolation)
     seconds = time.perf_counter() - started
     return GradingRun(records, written, seconds, isolation, graded.judged, graded.reused, warnings)
@@ -295,4 +295,4 @@ def check_isolation(trusted_submissions: bool) -> str:
             f"({reason}). Grade on Linux, or in a container that allows namespaces; or pass "
             "--trusted-submissions if you trust every submission."
         )
-    return ISOLATED
+    return f"{ISOLATED}; memory and processes bounded {cgroups.describe()}"

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
 from checker.db import postgres
+from checker.db.postgres_supervisor import SESSION_VARIABLE
 from checker.lessons import workspace
 
 SERVERS_GONE_WITHIN = 30.0  # seconds for the last workers' servers to be stopped
@@ -18,6 +20,9 @@ SERVERS_GONE_WITHIN = 30.0  # seconds for the last workers' servers to be stoppe
 # Kernels started by the tests (nbval, nbclient) load the course's %%answer magic at start, as
 # those of `make lab` do.
 os.environ.setdefault("IPYTHONDIR", str(Path(__file__).resolve().parents[1] / ".ipython"))
+# Every server this session starts (in workers, kernels, graders) carries its name; the
+# check at the end counts only those, whatever else runs on the machine meanwhile.
+SESSION = os.environ.setdefault(SESSION_VARIABLE, f"tests-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture
@@ -56,7 +61,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     postgres.stop()
     started = session.config.stash[SESSION_STARTED]
     end = time.monotonic() + SERVERS_GONE_WITHIN
-    while (left := [f for f, _ in postgres.course_servers(started)]) and time.monotonic() < end:
+    while (
+        left := [f for f, _ in postgres.course_servers(started, SESSION)]
+    ) and time.monotonic() < end:
         time.sleep(0.5)
     if left:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")

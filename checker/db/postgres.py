@@ -41,6 +41,7 @@ host all all ::1/128 scram-sha-256
 FOLDER_PREFIX = "course-postgres-"
 SUPERVISOR = f"{__package__}.postgres_supervisor"
 START_SECONDS = 120
+AUTHENTICATION_SECONDS = 5
 
 _supervisor: subprocess.Popen | None = None
 _owner: int | None = None  # the process that started _supervisor (a forked child is not it)
@@ -112,9 +113,12 @@ def _running_here() -> bool:
     )
 
 
-def course_servers(started_since: float = 0.0) -> list[tuple[Path, dict]]:
+def course_servers(
+    started_since: float = 0.0, session: str | None = None
+) -> list[tuple[Path, dict]]:
     """The folders of this user's course servers (started at ``started_since`` or later, a
-    ``time.time()``), with what their marker records: owner, supervisor, when it started.
+    ``time.time()``, and within ``session`` when given: the ``SESSION_VARIABLE`` their
+    owner had), with what their marker records: owner, supervisor, when it started.
     Folders without a readable marker are not the course's, or not finished being made."""
     found = []
     for folder in sorted(Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*")):
@@ -124,6 +128,8 @@ def course_servers(started_since: float = 0.0) -> list[tuple[Path, dict]]:
             recorded = json.loads((folder / OWNER_FILE).read_text(encoding="utf-8"))
             int(recorded["owner"]), int(recorded["supervisor"])
             if float(recorded.get("started", 0)) < started_since:
+                continue
+            if session is not None and recorded.get("session") != session:
                 continue
         except (OSError, ValueError, KeyError, TypeError):
             continue
@@ -156,9 +162,10 @@ def running(pid: int) -> bool:
 
 
 def require_passwords() -> str:
-    """Make the embedded server ask every connection for a password; returns the new
-    administrator URL. The server trusts local connections otherwise, and grading lets
-    confined learner code reach its socket: it must not connect as the administrator."""
+    """Make the embedded server ask every connection for a password, within
+    ``AUTHENTICATION_SECONDS``; returns the new administrator URL. The server trusts local
+    connections otherwise, and grading lets confined learner code reach its socket: it
+    must not connect as the administrator, nor hold slots without authenticating."""
     global _url
     if not _running_here():
         return server_url()
@@ -171,6 +178,10 @@ def require_passwords() -> str:
         with open(hba, "r+", encoding="utf-8") as stream:
             stream.truncate(0)
             stream.write(PASSWORDS_ONLY)
+        # a connection that never authenticates holds a slot this long at most
+        connection.execute(
+            text(f"ALTER SYSTEM SET authentication_timeout = '{AUTHENTICATION_SECONDS}s'")
+        )
         connection.execute(text("SELECT pg_reload_conf()"))
     engine.dispose()
     _url = make_url(_url).set(password=password).render_as_string(hide_password=False)

@@ -25,6 +25,8 @@ import warnings
 from pathlib import Path
 
 OWNER_FILE = ".course-postgres-owner.json"
+# Recorded in the marker when set: a test session names the servers it started by it.
+SESSION_VARIABLE = "COURSE_POSTGRES_SESSION"
 PR_SET_PDEATHSIG = 1
 
 
@@ -76,7 +78,12 @@ def supervise(folder: Path, owner: int, *, parent_death_signal: bool = True) -> 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the owner decides; Ctrl-C is not for us
     if parent_death_signal:
         die_with_parent(owner)
-    marker = {"owner": owner, "supervisor": os.getpid(), "started": time.time()}
+    marker = {
+        "owner": owner,
+        "supervisor": os.getpid(),
+        "started": time.time(),
+        "session": os.environ.get(SESSION_VARIABLE, ""),
+    }
     (folder / OWNER_FILE).write_text(json.dumps(marker), encoding="utf-8")
     server = None
     try:

@@ -18,6 +18,7 @@ import shutil
 import stat
 import tempfile
 import time
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from .submission import (
 )
 
 LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
+COPY_SUFFIX = re.compile(r"(?P<learner>.+) \((?P<number>[0-9]{1,4})\)")
 MAX_ARCHIVE_BYTES = 64 * 2**20
 MAX_TOTAL_BYTES = 128 * 2**20
 CHUNK = 2**16
@@ -93,33 +95,68 @@ def pack(course: Path, learner: str, destination: Path) -> tuple[Path, list[str]
 
 @dataclass
 class Unpacked:
-    """Submissions as one folder of learner folders, and what unpacking had to say."""
+    """Submissions as one folder of learner folders, and what unpacking had to say: notes
+    on a learner's record, and warnings for the instructor about names left out."""
 
     folder: Path
     notes: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a folder's name cannot name a learner in the outputs, or None: a control, format
+    or line-separating character would split a row for tools that read lines."""
+    for character in name:
+        if character != " " and unicodedata.category(character)[0] in "CZ":
+            return f"it holds the character {unicodedata.name(character, hex(ord(character)))}"
+    return None
+
+
+def archive_learner(archive: Path) -> tuple[str, int] | None:
+    """The learner a hand-in is of, and which copy it is: ``ben.zip`` is ben's first,
+    ``ben (2).zip`` (as LMS bulk downloads name resubmissions) the third; None when the
+    name names no learner."""
+    stem = archive.name[: -len(".zip")]
+    copy = COPY_SUFFIX.fullmatch(stem)
+    learner, number = (copy["learner"], int(copy["number"])) if copy else (stem, 0)
+    return (learner, number) if LEARNER_NAME.fullmatch(learner) else None
 
 
 @contextlib.contextmanager
 def unpacked(submissions: Path) -> Iterator[Unpacked]:
-    """``submissions`` as a folder of learner folders: itself when it holds no archive;
-    otherwise a private temporary folder with its learner folders linked and each
-    ``<learner>.zip`` unpacked, removed afterwards."""
+    """``submissions`` as a folder of learner folders: itself when it holds no archive and
+    no folder whose name cannot be written; otherwise a private temporary folder with the
+    learner folders linked and the latest hand-in of each learner unpacked, removed
+    afterwards. Names that cannot be graded are left out with a warning; the rest of the
+    class is graded."""
+    folders = [p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
     archives = sorted(p for p in submissions.glob("*.zip") if not p.name.startswith((".", "_")))
-    if not archives:
+    unnamed = {folder.name: problem for folder in folders if (problem := name_problem(folder.name))}
+    if not archives and not unnamed:
         yield Unpacked(submissions)
         return
     with tempfile.TemporaryDirectory(prefix="course-handins-") as temporary:
         root = Path(temporary)
         result = Unpacked(root)
-        for path in submissions.iterdir():
-            if path.is_dir() and not path.name.startswith((".", "_")):
+        for name, problem in unnamed.items():
+            result.warnings.append(f"Folder {name!r} was not graded: {problem}; rename it.")
+        for path in folders:
+            if path.name not in unnamed:
                 (root / path.name).symlink_to(path, target_is_directory=True)
-        for archive in archives:
-            learner = archive.name[: -len(".zip")]
-            if not LEARNER_NAME.fullmatch(learner):
-                raise HandinError(f"{archive.name}: not a learner's name; rename the archive")
+        for learner, copies in _latest_handins(archives, result.warnings).items():
+            archive = copies[-1]
             if (root / learner).exists():
-                raise HandinError(f"{learner} has both a folder and {archive.name}; keep one")
+                result.warnings.append(
+                    f"{learner} has both a folder and {archive.name}: the folder was graded."
+                )
+                result.notes[learner] = [f"{archive.name} was not read: the folder was graded."]
+                continue
+            if len(copies) > 1 or archive.name != f"{learner}.zip":
+                others = ", ".join(copy.name for copy in copies[:-1])
+                result.warnings.append(
+                    f"{archive.name} was graded as {learner}'s hand-in"
+                    + (f", the latest of theirs (not {others})." if others else ".")
+                )
             target = root / learner
             target.mkdir()
             try:
@@ -129,6 +166,22 @@ def unpacked(submissions: Path) -> Iterator[Unpacked]:
                 target.mkdir()
                 result.notes[learner] = [f"{archive.name} was not read: {refusal}"]
         yield result
+
+
+def _latest_handins(archives: list[Path], warnings: list[str]) -> dict[str, list[Path]]:
+    """Each learner's hand-ins, oldest copy first; archives named for no learner are
+    left out with a warning."""
+    found: dict[str, list[tuple[int, Path]]] = {}
+    for archive in archives:
+        named = archive_learner(archive)
+        if named is None:
+            warnings.append(
+                f"{archive.name} was not graded: its name is not a learner's (letters, digits "
+                "and . _ @ + -, as <learner>.zip or <learner> (N).zip); rename it."
+            )
+            continue
+        found.setdefault(named[0], []).append((named[1], archive))
+    return {learner: [path for _, path in sorted(copies)] for learner, copies in found.items()}
 
 
 def unpack(archive: Path, target: Path) -> None:

@@ -17,16 +17,39 @@ from ..judge.records import CheckRecord, ExerciseRecord, QuizRecord
 from .submission import Answer
 
 QUIZ_POINTS = 1
+ATTEMPTS = 3
+SERVER_EXHAUSTED = ("too many clients already", "remaining connection slots are reserved")
+
+
+def server_exhausted(report: Report) -> bool:
+    """Whether a report shows the server refusing connections for want of slots."""
+    texts = [report.message, report.detail, *(check.message for check in report.checks)]
+    return any(marker in text for text in texts for marker in SERVER_EXHAUSTED)
+
+
+class GraderTrouble(RuntimeError):
+    """The grader's own infrastructure failed an answer: never the learner's fault, never
+    kept in the cache (the item is graded again next run)."""
 
 
 def grade_answer(exercise_id: str, answer: Answer, timeout: float | None) -> ExerciseRecord:
-    """Judge a learner's answer, hidden checks included."""
+    """Judge a learner's answer, hidden checks included. A judging that the PostgreSQL
+    server could not serve (no free connection slot) is tried again, then reported as the
+    grader's trouble."""
     exercise = EXERCISES[exercise_id]
     started = time.perf_counter()
     if answer.problem is not None:
         report = exercise.problem_report(answer.problem, [], hidden=True, duration=0.0)
     else:
-        report = exercise.judge(answer.source or "", hidden=True, timeout=timeout)
+        for _ in range(ATTEMPTS):
+            report = exercise.judge(answer.source or "", hidden=True, timeout=timeout)
+            if not server_exhausted(report):
+                break
+        else:
+            raise GraderTrouble(
+                f"the PostgreSQL server had no free connection in {ATTEMPTS} tries; it will "
+                "be graded again on the next run"
+            )
     report.duration = time.perf_counter() - started
     return exercise_record(exercise, report, answer)
 

@@ -8,8 +8,12 @@ only in a grandchild that:
   of its namespace) everything it started ends too; it has no network but loopback, down;
 - sees a root file system made of read-only binds of what Python needs (``/usr``, ``/etc``,
   the interpreter, the virtual environment), a private ``/proc`` and ``/dev``, and one
-  writable folder, ``/scratch``: a tmpfs with a size limit. Nothing of the course's content,
-  the submissions or the grader's own files is in it;
+  writable folder, ``/scratch``: a tmpfs with a size limit, from which nothing can be
+  executed or loaded as a library. Every site-packages folder is
+  hidden under an empty tmpfs, and only the distributions learner code may use
+  (``LEARNER_DISTRIBUTIONS`` and what they require) are bound back into it: the course's
+  own package and its metadata are not in the child's view however the course is
+  installed, and neither are the submissions or the grader's own files;
 - runs without privileges: as ``nobody`` when the grader is root, with every capability
   and the capability bounding set dropped otherwise, ``no_new_privs`` either way.
 
@@ -22,9 +26,13 @@ bubblewrap packages, because a per-check ``bwrap`` must exec a fresh interpreter
 from __future__ import annotations
 
 import ctypes
+import functools
+import importlib.metadata
 import os
+import re
 import select
 import signal
+import site
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +53,16 @@ NOBODY = 65534
 SCRATCH = "/scratch"
 DEVICES = ("null", "zero", "random", "urandom")
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+# What learner code may import besides the standard library; what they require comes along.
+LEARNER_DISTRIBUTIONS = (
+    "alembic",
+    "flask",
+    "flask-migrate",
+    "flask-sqlalchemy",
+    "sqlalchemy",
+    "psycopg",
+    "psycopg-binary",
+)
 # statvfs flags a read-only remount must keep (the kernel locks them in a user namespace)
 KEPT_FLAGS = (
     (os.ST_NOSUID, MS_NOSUID),
@@ -71,6 +89,8 @@ class Plan:
     read_only: tuple[str, ...] = field(default_factory=tuple)
     sockets: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     scratch_mb: int = 128
+    hidden: tuple[str, ...] = field(default_factory=tuple)
+    shown: tuple[str, ...] = field(default_factory=tuple)
 
 
 def default_read_only() -> tuple[str, ...]:
@@ -88,6 +108,46 @@ def default_read_only() -> tuple[str, ...]:
         if os.path.isdir(real) and not any(_inside(real, kept) for kept in present):
             present.append(real)
     return tuple(dict.fromkeys(present))
+
+
+def site_folders() -> tuple[str, ...]:
+    """The folders Python finds installed packages in (site-packages), the base
+    interpreter's included, which the child sees only through ``learner_packages``."""
+    prefixes = [sys.prefix, sys.base_prefix, sys.exec_prefix]
+    found = [*site.getsitepackages(prefixes), site.getusersitepackages(), *sys.path]
+    return tuple(
+        dict.fromkeys(
+            os.path.realpath(path)
+            for path in found
+            if path.rstrip("/").endswith(("site-packages", "dist-packages")) and os.path.isdir(path)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def learner_packages() -> tuple[str, ...]:
+    """The files and folders, in site-packages, of ``LEARNER_DISTRIBUTIONS`` and of every
+    distribution they require (extras aside): what the child may import."""
+    wanted, seen, entries = list(LEARNER_DISTRIBUTIONS), set(), set()
+    while wanted:
+        name = re.sub(r"[-_.]+", "-", wanted.pop()).lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for requirement in distribution.requires or []:
+            if "extra ==" not in requirement:
+                wanted.append(re.match(r"[A-Za-z0-9._-]+", requirement).group())
+        for file in distribution.files or []:
+            if file.parts and file.parts[0] not in ("..", "__pycache__"):
+                entries.add(os.path.realpath(distribution.locate_file(file.parts[0])))
+    folders = site_folders()
+    return tuple(
+        sorted(e for e in entries if os.path.dirname(e) in folders and os.path.exists(e))
+    )
 
 
 def isolate(plan: Plan, send_scratch: Callable[[int], None]) -> None:
@@ -125,6 +185,13 @@ def isolate(plan: Plan, send_scratch: Callable[[int], None]) -> None:
     os.close(lifeline)
 
 
+def forget_native_calls() -> None:
+    """Drop this module's handle on the C library: once the boundary is set up, nothing
+    in the child needs one, and learner code must not find a ready one."""
+    global _libc
+    _libc = None
+
+
 def die_with_parent(parent_alive: Callable[[], bool]) -> None:
     """Be killed when the parent dies; leave now if it already has."""
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -155,6 +222,12 @@ def build_root(plan: Plan) -> None:
             continue
         _make_mountpoint(root + path, directory=os.path.isdir(path))
         _mount(path, root + path, None, MS_BIND | MS_REC)
+    for folder in plan.hidden:
+        os.makedirs(root + folder, exist_ok=True)
+        _mount("tmpfs", root + folder, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    for path in plan.shown:
+        _make_mountpoint(root + path, directory=os.path.isdir(path))
+        _mount(path, root + path, None, MS_BIND | MS_REC)
     for host_path, child_path in plan.sockets:
         _make_mountpoint(root + child_path, directory=False)
         _mount(host_path, root + child_path, None, MS_BIND)
@@ -166,7 +239,7 @@ def build_root(plan: Plan) -> None:
     os.makedirs(root + SCRATCH)
     owner = f",uid={NOBODY},gid={NOBODY}" if os.geteuid() == 0 else ""
     options = f"size={plan.scratch_mb}m,mode=0700,nr_inodes=4096{owner}"
-    _mount("tmpfs", root + SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, options)
+    _mount("tmpfs", root + SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, options)
 
 
 def drop_privileges() -> None:

@@ -15,7 +15,7 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 
-from . import boundary, guard
+from . import boundary, cgroups, guard
 
 GUARDED_IMPORTS = ["checker.judge.inside", "ctypes"]  # importing ctypes loads a C library
 MAX_FILE_BYTES = 64 * 2**20
@@ -23,14 +23,21 @@ MAX_PROCESSES = 64
 
 
 def serve_isolated(
-    channel_fd: int, plan: boundary.Plan, memory_bytes: int, forbidden_imports: dict[str, str]
+    channel_fd: int,
+    plan: boundary.Plan,
+    memory_bytes: int,
+    forbidden_imports: dict[str, str],
+    group: list[str],
 ) -> None:
-    """In the clean helper's fork: cross the boundary, then serve steps. Never returns."""
+    """In the clean helper's fork: join the check's control group (if any), cross the
+    boundary, then serve steps. Never returns."""
     channel = socket.socket(fileno=channel_fd)
     try:
         helper = os.getppid()
         boundary.die_with_parent(lambda: os.getppid() == helper)
+        cgroups.CheckGroup(tuple(group)).join()
         boundary.isolate(plan, lambda fd: socket.send_fds(channel, [b"ready"], [fd]))
+        boundary.forget_native_calls()
     except BaseException as error:  # report why, then leave: the checker sees no "ready"
         with contextlib.suppress(OSError):
             channel.send(f"{type(error).__name__}: {error}".encode()[:300])

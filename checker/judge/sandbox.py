@@ -11,6 +11,8 @@ Two ways to start the child:
 - **isolated** (grading on Linux, ``use_boundary``): forked from a clean helper that holds
   nothing of the course (``zygote``), inside Linux namespaces (``boundary``): a read-only
   view of the system, a private size-limited ``/scratch``, no network, its own processes;
+  in a control group of its own (``cgroups``) where one can be made, so that memory,
+  processes and CPU are bounded for the check as a whole;
 - **process** (the learner's own checks, everywhere): forked from the caller, or from a fork
   server when the caller has threads (a notebook kernel), in a process group of its own,
   with an audit hook (``guard``) against writes elsewhere and new processes. A learner can
@@ -33,7 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import boundary
+from . import boundary, cgroups
 from .child import serve
 from .scratch import Scratch
 from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
@@ -119,6 +121,7 @@ class Session:
         self._pid: int | None = None
         self._process = None
         self._exit_status: int | None = None
+        self._group = cgroups.CheckGroup(())
 
     def __enter__(self) -> Session:
         if self.isolated:
@@ -156,16 +159,26 @@ class Session:
     def _start_isolated(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         plan = boundary.Plan(
-            new_root="", read_only=boundary.default_read_only(), sockets=self.sockets
+            new_root="",
+            read_only=boundary.default_read_only(),
+            sockets=self.sockets,
+            hidden=boundary.site_folders(),
+            shown=boundary.learner_packages(),
         )
+        try:
+            self._group = cgroups.for_check(self.memory_bytes)
+        except OSError as error:
+            raise SandboxFailed(f"no control group for the check: {error}") from None
         request = {
             "boundary": {k: v for k, v in asdict(plan).items() if k != "new_root"},
             "memory_bytes": self.memory_bytes,
             "forbidden_imports": self.forbidden_imports,
+            "group": list(self._group.folders),
         }
         try:
             self._pid = _zygote.start_child(theirs, request)
         except HelperFailed as error:
+            self._group.close()
             raise SandboxFailed(str(error)) from None
         finally:
             theirs.close()
@@ -230,6 +243,7 @@ class Session:
                 self._exit_status = _zygote.stop_child(self._pid)
             except HelperFailed:
                 self._exit_status = None
+            self._group.close()
         elif self._process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._pid, signal.SIGKILL)

@@ -117,6 +117,7 @@ def serve_requests(control: socket.socket, new_root: str) -> None:
         if "start" in request:
             shape = request["start"].pop("boundary")
             shape["read_only"] = tuple(shape["read_only"])
+            shape["hidden"], shape["shown"] = tuple(shape["hidden"]), tuple(shape["shown"])
             shape["sockets"] = tuple(tuple(pair) for pair in shape["sockets"])
             plan = boundary.Plan(new_root=new_root, **shape)
             pid = os.fork()

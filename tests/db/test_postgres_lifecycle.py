@@ -23,7 +23,7 @@ from jupyter_client.manager import KernelManager
 from notebook_tools import ROOT
 
 from checker.db import postgres
-from checker.db.postgres_supervisor import OWNER_FILE
+from checker.db.postgres_supervisor import OWNER_FILE, SESSION_VARIABLE
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get(postgres.EXISTING_SERVER_VARIABLE)), reason="an existing server is used"
@@ -182,3 +182,23 @@ def test_a_start_removes_only_what_dead_owners_left(tmp_path):
         unmarked.rmdir()
         (living / OWNER_FILE).unlink()
         living.rmdir()
+
+
+def test_the_session_counts_only_the_servers_it_started():
+    child = subprocess.Popen(
+        [sys.executable, "-c", STARTS + "import time; time.sleep(600)"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, SESSION_VARIABLE: "an instructor grading meanwhile"},
+    )
+    try:
+        server = json.loads(child.stdout.readline())
+        folders = {str(folder) for folder, _ in postgres.course_servers()}
+        assert server["folder"] in folders
+        ours = {str(f) for f, _ in postgres.course_servers(session=os.environ[SESSION_VARIABLE])}
+        assert server["folder"] not in ours
+    finally:
+        child.kill()
+        child.wait(30)
+    assert_gone(server)

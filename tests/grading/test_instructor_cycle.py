@@ -270,6 +270,40 @@ def test_hostile_archives_are_refused_whole_and_harm_no_classmate(graded_class, 
     assert not (tmp_path / "outside.txt").exists() and not Path("/tmp/absolute.txt").exists()
 
 
+def test_names_an_lms_gives_are_mapped_and_unwritable_names_refused(graded_class, tmp_path):
+    """Bulk downloads name a resubmission ``ben (1).zip``: it is ben's latest hand-in. A
+    name that names no learner, or a folder whose name would split a row of grades.csv,
+    is left out with a warning; the rest of the class is graded."""
+    submissions, archives = tmp_path / "class", tmp_path / "archives"
+    submissions.mkdir()
+    first = handin(graded_class / "class" / "ben", "ben", archives)
+    shutil.copy(first, submissions / "ben.zip")
+    resubmitted = handin(graded_class / "class" / "ada", "ada", archives)
+    shutil.copy(resubmitted, submissions / "ben (1).zip")
+    shutil.copy(first, submissions / "cleo (2).zip")
+    shutil.copy(first, submissions / "not a name!.zip")
+    for name in ("eve\nmallory,999", "trudy\u2028x", "tab\there"):
+        shutil.copytree(graded_class / "class" / "ada", submissions / name)
+    shutil.copytree(graded_class / "class" / "ada", submissions / "ada")
+
+    run = grade(submissions, tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    book = gradebook(tmp_path / "out")
+    assert set(book) == {"(points possible)", "ada", "ben", "cleo"}
+    assert book["ben"]["total"] == book["ada"]["total"]  # ben (1).zip holds ada's answers
+    lines = (tmp_path / "out" / "grades.csv").read_text().splitlines()
+    assert len(lines) == 1 + len(book)
+    for words in (
+        "ben (1).zip was graded as ben's hand-in, the latest of theirs (not ben.zip)",
+        "cleo (2).zip was graded as cleo's hand-in.",
+        "not a name!.zip was not graded",
+        "'eve\\nmallory,999' was not graded: it holds the character",
+        "'trudy\\u2028x' was not graded: it holds the character LINE SEPARATOR",
+        "'tab\\there' was not graded",
+    ):
+        assert words in run.stderr, run.stderr
+
+
 def test_canvas_export_reports_who_is_missing(graded_class, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(

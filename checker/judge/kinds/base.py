@@ -8,6 +8,7 @@ copies of a seeded database, and inspects what it did from the checker's own pro
 from __future__ import annotations
 
 import ast
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -113,10 +114,13 @@ class Exercise:
                 )
             require_valid_syntax(source)
             planned = [check for check in self.checks() if hidden or not check.hidden]
-            with tempfile.TemporaryDirectory(prefix="migrations-check-") as folder:
+            with (
+                tempfile.TemporaryDirectory(prefix="migrations-check-") as folder,
+                contextlib.ExitStack() as open_sockets,
+            ):
                 limits = {
                     "timeout": timeout or self.timeout,
-                    "sockets": self.sandbox_sockets(),
+                    "sockets": self.sandbox_sockets(Path(folder), open_sockets),
                     "forbidden_imports": self.forbidden_imports,
                 }
                 try:
@@ -138,8 +142,11 @@ class Exercise:
         report.duration = time.perf_counter() - started
         return report
 
-    def sandbox_sockets(self) -> tuple[tuple[str, str], ...]:
-        """Unix sockets (host path, path in the child) the isolated child may connect to."""
+    def sandbox_sockets(
+        self, folder: Path, open_sockets: contextlib.ExitStack
+    ) -> tuple[tuple[str, str], ...]:
+        """Unix sockets (host path, path in the child) the isolated child may connect to;
+        what serves them is entered on ``open_sockets`` and closed with the check."""
         return ()
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> Any:

@@ -10,6 +10,7 @@ one trial they share; split, the declarations would lose that order.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,7 +18,7 @@ from alembic import command
 from sqlalchemy import MetaData, create_engine, insert
 from sqlalchemy.pool import NullPool
 
-from ...db import postgres, postgres_scratch
+from ...db import postgres, postgres_limit, postgres_scratch
 from .. import inside, sandbox
 from ..checks import check
 from ..outcomes import CheckFailed
@@ -92,12 +93,18 @@ class MigrationExercise(Exercise):
         """The revisions the answer must follow: the last one, or the heads a merge joins."""
         return self.merges or (self.base_revisions[-1].split("_", 1)[0],)
 
-    def sandbox_sockets(self) -> tuple[tuple[str, str], ...]:
-        """The PostgreSQL server's socket, for exercises about PostgreSQL."""
-        if self.database_kind != "postgresql":
+    def sandbox_sockets(
+        self, folder: Path, open_sockets: contextlib.ExitStack
+    ) -> tuple[tuple[str, str], ...]:
+        """The PostgreSQL server's socket, for exercises about PostgreSQL, through a relay
+        that lets the check hold only a few connections (``postgres_limit``)."""
+        if self.database_kind != "postgresql" or not sandbox.boundary_in_use():
             return ()
         socket = postgres.socket_file(postgres.server_url())
-        return ((socket, f"{CHILD_SOCKET_FOLDER}/{Path(socket).name}"),) if socket else ()
+        if not socket:
+            return ()
+        relay = open_sockets.enter_context(postgres_limit.ConnectionLimit(socket, folder))
+        return ((relay.path, f"{CHILD_SOCKET_FOLDER}/{Path(socket).name}"),)
 
     @check("history")
     def history(self, trial: MigrationTrial) -> None:
