@@ -301,8 +301,8 @@ def _make_mountpoint(path: str, *, directory: bool) -> None:
         os.makedirs(path, exist_ok=True)
         return
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w"):
-        pass
+    if not os.path.lexists(path):  # never truncate a file that is already there
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
 
 
 def _inside(path: str, folder: str) -> bool:

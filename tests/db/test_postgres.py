@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from checker.content.catalogue import EXERCISES
-from checker.db import postgres, postgres_scratch
+from checker.db import postgres, postgres_limit, postgres_scratch
 
 
 def test_scratch_spaces_are_created_and_dropped():
@@ -98,3 +100,33 @@ def test_the_postgresql_exercise_runs_on_postgresql():
     assert exercise.database_kind == "postgresql"
     report = exercise.judge(exercise.solution)
     assert report.passed, report.message
+
+
+def test_a_check_holds_at_most_a_few_connections_and_the_administrator_still_connects(tmp_path):
+    """Through the relay a check is handed, connections past its limit are closed before
+    they reach the server; the server keeps its slots for everyone else."""
+    server_socket = postgres.socket_file(postgres.server_url())
+    with postgres_limit.ConnectionLimit(server_socket, tmp_path, limit=4) as relay:
+        space = postgres_scratch.create()
+        url = postgres.through_socket_folder(space.learner_url, str(tmp_path))
+        engines = [create_engine(url, poolclass=NullPool) for _ in range(4)]
+        held = [engine.connect() for engine in engines]
+        with pytest.raises(Exception, match="closed|terminated|lost|EOF"):
+            create_engine(url, poolclass=NullPool).connect()
+        raw = []
+        for _ in range(200):
+            end = socket.socket(socket.AF_UNIX)
+            end.connect(relay.path)
+            raw.append(end)
+        time.sleep(0.5)
+        assert relay.open_connections == 4 and relay.refused >= 200
+        admin = create_engine(postgres.server_url(), poolclass=NullPool)
+        with admin.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+        admin.dispose()
+        for end in raw:
+            end.close()
+        for connection in held:
+            connection.close()
+    postgres_scratch.drop_all()
+    assert not (tmp_path / Path(server_socket).name).exists()

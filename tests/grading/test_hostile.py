@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from class_builder import ROOT, learner_folder
+from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
 
 from checker.content.catalogue import EXERCISES
@@ -82,6 +83,67 @@ def missing_columns(engine, metadata):
         return set()
 """
     history = 1  # the history check passes before upgrade() first runs
+    # Each forked child holds 400 MB, well within the limit per process: only a bound on the
+    # check as a whole stops them. The answer migrates (and earns every point) only if
+    # every child is still alive after three seconds.
+    hog_memory = """\
+    import ctypes, os, time
+    children = []
+    for n in range(6):
+        pid = ctypes.pythonapi.fork()
+        if pid == 0:
+            hog = bytearray(400 * 2**20)
+            for page in range(0, len(hog), 4096):
+                hog[page] = 1
+            time.sleep(60)
+            os._exit(0)
+        children.append(pid)
+    time.sleep(3)
+    if any(os.waitpid(pid, os.WNOHANG) != (0, 0) for pid in children):
+        raise RuntimeError('the memory was bounded')
+"""
+    # Connections that never authenticate, as many as the socket takes, held while a
+    # classmate's PostgreSQL checks run; the answer migrates only if it holds more than a few.
+    hog_slots = """\
+    import glob, socket, time
+    host = op.get_bind().engine.url.query['host']
+    host = host[0] if isinstance(host, tuple) else host
+    held = []
+    for path in glob.glob(host + '/.s.PGSQL.*') * 300:
+        try:
+            connection = socket.socket(socket.AF_UNIX)
+            connection.connect(path)
+            held.append(connection)
+        except OSError:
+            break
+    time.sleep(2)
+    for connection in held:
+        connection.setblocking(False)
+    open_ones = 0
+    for connection in held:
+        try:
+            open_ones += connection.recv(1) != b''
+        except BlockingIOError:
+            open_ones += 1
+        except OSError:
+            pass
+    if open_ones <= 8:
+        raise RuntimeError(f'only {open_ones} connections held')
+"""
+    # A course installed as a package (not linked to a checkout) would be on sys.path.
+    find_installed = """\
+def missing_columns(engine, metadata):
+    import glob, importlib.util, os, sys
+    spec = importlib.util.find_spec('checker')
+    places = list(sys.path) + list(spec.submodule_search_locations if spec else [])
+    for place in places:
+        pattern = os.path.join(place, '**', 'solutions', '01-missing-columns.py')
+        for path in glob.glob(pattern, recursive=True):
+            namespace = {}
+            exec(open(path).read(), namespace)
+            return namespace['missing_columns'](engine, metadata)
+    return set()
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -149,6 +211,8 @@ def missing_columns(engine, metadata):
             history,
         ),
         "steals-hidden-cases": ({FUNCTION: steal}, empty_cases),
+        "finds-the-installed-course": ({FUNCTION: find_installed}, empty_cases),
+        "hogs-memory": ({SCRIPT: in_upgrade(hog_memory, then_migrate=True)}, history),
         "pg-event-trigger": (
             on_postgresql(
                 '    op.execute("CREATE FUNCTION spoil() RETURNS event_trigger LANGUAGE plpgsql '
@@ -169,6 +233,7 @@ def missing_columns(engine, metadata):
             ),
             history,
         ),
+        "pg-takes-every-slot": (on_postgresql(hog_slots), history),
         "pg-as-administrator": (
             on_postgresql(
                 "    import sqlalchemy\n"
@@ -269,3 +334,61 @@ def test_the_outputs_do_not_change_after_the_grader_exits(graded):
 
 def test_no_process_outlives_the_grading(graded):
     assert MARKER not in processes()
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """The course installed as Gradescope's ``setup.sh`` installs it: ``pip install`` of the
+    autograder's copy of the course into an environment of its own (its dependencies taken
+    from this one), so that the package and its metadata sit in site-packages."""
+    base = tmp_path_factory.mktemp("installed")
+    made = subprocess.run(
+        [sys.executable, "-m", "checker", "gradescope", "--out", str(base)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    source = unpack_autograder(base / "autograder.zip", base / "autograder")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
+         str(source / "course")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    dependencies = [path for path in sys.path if path.endswith("site-packages")]
+    (site / "course-dependencies.pth").write_text("\n".join(dependencies) + "\n")
+    python = str(venv / "bin" / "python")
+    found = subprocess.run(
+        [python, "-c", "import checker.content; print(checker.content.__file__)"],
+        cwd=base, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert found.stdout.startswith(str(site))
+    return {"base": base, "source": source, "python": python}
+
+
+def test_the_installed_course_is_out_of_learner_code_s_sight(installed, graded, tmp_path):
+    """Graded by the installed course, through ``grade`` and through Gradescope's run, an
+    answer that looks for the shipped solution on ``sys.path`` earns only honest points."""
+    name = "finds-the-installed-course"
+    answers, points = attacks(tmp_path / "none.ipynb", tmp_path / "out", tmp_path)[name]
+    learner_folder(tmp_path / "class", name, answers)
+    shutil.copytree(graded["alice"], tmp_path / "class" / "alice")
+    run = subprocess.run(
+        [installed["python"], "-m", "checker", "grade", str(tmp_path / "class"),
+         "--out", str(tmp_path / "out"), "--jobs", "2", "--timeout", "5"],
+        cwd=installed["base"], capture_output=True, text=True, timeout=BATCH_SECONDS,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    found = totals(tmp_path / "out")
+    assert (found[name], found["alice"]) == (points, totals(graded["alone"])["alice"])
+
+    packed = subprocess.run(
+        [installed["python"], "-m", "checker", "handin", str(tmp_path / "class" / name),
+         "--learner", name, "--out", str(tmp_path / "uploads")],
+        cwd=installed["base"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert packed.returncode == 0, packed.stderr
+    upload = tmp_path / "uploads" / f"{name}.zip"
+    remote = run_autograder(installed["source"], tmp_path / "root", upload, installed["python"])
+    assert remote["score"] == points

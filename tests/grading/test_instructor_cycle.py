@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import stat
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from class_builder import learner_folder, notebook_for, with_answers
+from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
 from wrong_answers import WRONG_ANSWERS
 
@@ -327,18 +327,6 @@ def test_canvas_export_reports_who_is_missing(graded_class, tmp_path):
     assert broken.returncode == 2 and "not the results of a grading run" in broken.stderr
 
 
-def run_autograder(source: Path, root: Path, upload: Path) -> dict:
-    """Gradescope's run for one upload, in its documented layout under ``root``."""
-    shutil.copytree(source, root / "source")
-    (root / "submission").mkdir(parents=True)
-    shutil.copy(upload, root / "submission")
-    environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSE_PYTHON": sys.executable}
-    script = root / "source" / "run_autograder"
-    run = subprocess.run([str(script)], env=environment, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return json.loads((root / "results" / "results.json").read_text())
-
-
 def readme_settings() -> str:
     """The grading settings the README shows by example."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
@@ -359,11 +347,7 @@ def test_gradescope_grades_each_upload_as_local_grading_does(tmp_path):
     settings.write_text(readme_settings() + UNEVEN_SETTINGS)
     assert len(EXERCISES[SCRIPT].checks()) == 7 == len(EXERCISES["06-rename-bio"].checks())
     assert checker("gradescope", "--out", str(tmp_path), f"--settings={settings}").returncode == 0
-    source = tmp_path / "autograder"
-    with zipfile.ZipFile(tmp_path / "autograder.zip") as packed:
-        packed.extractall(source)
-    for name in ("setup.sh", "run_autograder"):
-        (source / name).chmod(0o755)
+    source = unpack_autograder(tmp_path / "autograder.zip", tmp_path / "autograder")
     assert (source / "course" / "checker" / "cli.py").is_file()
 
     learners = tmp_path / "learners"
