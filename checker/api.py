@@ -20,13 +20,15 @@ from .authoring.release import ReleaseError, build_release
 from .content.catalogue import EXERCISES
 from .grading import answer_store, batch, cache, handins, lms, outputs, overview, scoring
 from .grading.gradescope import build_autograder
-from .judge import answers, boundary, cgroups
+from .judge import answers, boundary, cgroups, sandbox, separate_user
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 from .judge.records import LearnerRecord
 
 FORMATS = outputs.FORMATS
+BOUNDARIES = ("auto", sandbox.NAMESPACES, sandbox.SEPARATE_USER)
 ISOLATED = "linux namespaces"
+SEPARATED = "a separate user per check"
 TRUSTED = "none: submissions trusted"
 
 
@@ -111,6 +113,7 @@ def grade(
     formats: tuple[str, ...] = outputs.DEFAULT_FORMATS,
     progress: bool | None = None,
     trusted_submissions: bool = False,
+    boundary_kind: str = "auto",
     settings: Path | None = None,
     overrides: Path | None = None,
     learners: tuple[str, ...] = (),
@@ -119,9 +122,11 @@ def grade(
     """Grade every learner folder in ``submissions`` and write ``formats`` into ``out``.
 
     Every exercise (hidden checks included) and quiz of every learner is graded from the
-    files alone; the learners' files are only read. Learner code runs behind a Linux
-    boundary (namespaces); where there is none, grading stops unless
-    ``trusted_submissions`` says every submission is trusted. ``jobs`` answers are graded
+    files alone; the learners' files are only read. Learner code runs behind an
+    operating-system boundary, ``boundary_kind``: Linux namespaces, or where they are
+    refused and the grader is root, a separate user per check ("auto" takes the stronger
+    that works here); where there is none, grading stops unless ``trusted_submissions``
+    says every submission is trusted. ``jobs`` answers are graded
     at once (all cores by default), learner code may run ``timeout`` seconds per step, and
     a progress bar shows on a terminal unless ``progress`` says otherwise.
 
@@ -163,19 +168,20 @@ def grade(
         missing = sorted(set(learners) - names)
         if missing:
             raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
-        isolation = check_isolation(trusted_submissions)
+        chosen, isolation = choose_boundary(trusted_submissions, boundary_kind)
         started = time.perf_counter()
-        graded = batch.grade_class(
-            unpacked.folder,
-            jobs=jobs,
-            timeout=timeout,
-            progress=progress,
-            isolated=not trusted_submissions,
-            previous=cache.load(out),
-            only=set(learners) or None,
-            notes=unpacked.notes,
-            fresh=fresh,
-        )
+        with hidden_from_learner_code(chosen, [submissions, unpacked.folder, out]):
+            graded = batch.grade_class(
+                unpacked.folder,
+                jobs=jobs,
+                timeout=timeout,
+                progress=progress,
+                boundary=chosen,
+                previous=cache.load(out),
+                only=set(learners) or None,
+                notes=unpacked.notes,
+                fresh=fresh,
+            )
     cache.save(graded.cache, out)
     records = copy.deepcopy(graded.learners)
     warnings = unpacked.warnings + scoring.score(records, scoring_settings, override_list)
@@ -285,14 +291,42 @@ def unpacked_submissions(submissions: Path) -> Iterator[handins.Unpacked]:
         raise UsageError("SUBMISSIONS", str(error)) from None
 
 
-def check_isolation(trusted_submissions: bool) -> str:
-    """What will stand between learner code and the grader; an error if nothing can."""
+def choose_boundary(trusted_submissions: bool, kind: str = "auto") -> tuple[str | None, str]:
+    """The boundary learner code will run behind (None when trusted) and how the outputs
+    describe it; an error if the one asked for cannot be set up here."""
+    if kind not in BOUNDARIES:
+        raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
     if trusted_submissions:
-        return TRUSTED
-    if (reason := boundary.probe()) is not None:
-        raise BoundaryUnavailable(
-            f"grading isolates learner code with Linux namespaces, and this machine cannot "
-            f"({reason}). Grade on Linux, or in a container that allows namespaces; or pass "
-            "--trusted-submissions if you trust every submission."
-        )
-    return f"{ISOLATED}; memory and processes bounded {cgroups.describe()}"
+        return None, TRUSTED
+    bounded = f"memory and processes bounded {cgroups.describe()}"
+    no_namespaces = boundary.probe()
+    if kind != sandbox.SEPARATE_USER and no_namespaces is None:
+        return sandbox.NAMESPACES, f"{ISOLATED}; {bounded}"
+    no_separate_user = separate_user.probe()
+    if kind != sandbox.NAMESPACES and no_separate_user is None:
+        why = f"no namespaces here: {no_namespaces}" if no_namespaces else "as asked"
+        return sandbox.SEPARATE_USER, f"{SEPARATED} ({why}); {bounded}"
+    reasons = []
+    if kind != sandbox.SEPARATE_USER:
+        reasons.append(f"Linux namespaces cannot be used here ({no_namespaces})")
+    if kind != sandbox.NAMESPACES:
+        reasons.append(f"a separate user per check cannot be used ({no_separate_user})")
+    raise BoundaryUnavailable(
+        f"grading isolates learner code, and {'; '.join(reasons)}. Grade on Linux, as "
+        "root in a container, or in one that allows namespaces; or pass "
+        "--trusted-submissions if you trust every submission."
+    )
+
+
+@contextlib.contextmanager
+def hidden_from_learner_code(chosen: str | None, folders: list[Path]) -> Iterator[None]:
+    """As a separate user per check, learner code could read what other users may: for
+    the grading, the course's files and ``folders`` are made unreadable to them."""
+    if chosen != sandbox.SEPARATE_USER:
+        yield
+        return
+    for folder in folders:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    paths = separate_user.course_paths() + [Path(folder) for folder in folders]
+    with separate_user.private_to_the_grader(list(dict.fromkeys(paths))):
+        yield

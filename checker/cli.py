@@ -125,6 +125,15 @@ def notebooks_command(course: Path) -> None:
     help="Grade without the Linux boundary around learner code (recorded in results.json).",
 )
 @click.option(
+    "--boundary",
+    "boundary_kind",
+    type=click.Choice(api.BOUNDARIES),
+    default=GRADE_DEFAULTS["boundary_kind"],
+    show_default=True,
+    help="How learner code is confined: Linux namespaces, or a separate user per check "
+    "(as root where namespaces are refused); auto takes the stronger that works here.",
+)
+@click.option(
     "--settings",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Grading settings (TOML): points per exercise, check and quiz question; what counts.",
@@ -149,6 +158,7 @@ def grade_command(
     timeout: float,
     formats: str,
     trusted_submissions: bool,
+    boundary_kind: str,
     settings: Path | None,
     overrides: Path | None,
     learners: tuple[str, ...],
@@ -164,6 +174,7 @@ def grade_command(
             timeout=timeout,
             formats=chosen,
             trusted_submissions=trusted_submissions,
+            boundary_kind=boundary_kind,
             settings=settings,
             overrides=overrides,
             learners=learners,

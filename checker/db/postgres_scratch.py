@@ -6,10 +6,17 @@ statements, locks and idle transactions. Whatever it does on the server (an even
 trigger, ``COPY ... TO PROGRAM``, a lock held while sleeping) cannot reach another
 check. After the check the checker ends the role's sessions, then drops its schema and
 the role, each under a time limit of its own.
+
+The schemas of one process live in a database of that process's own, which only their
+roles may connect to: some waits are per database (``CREATE INDEX CONCURRENTLY`` waits
+for every older transaction of its database), so a transaction a learner holds open in
+one grading worker must not hold up a classmate's check in another. A process's database
+is dropped when a later process finds its process gone, and with the server.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 import uuid
@@ -29,8 +36,10 @@ ROLE_LIMITS = {
 ADMIN_LIMITS = "-c statement_timeout=10000 -c lock_timeout=5000"
 CONNECTION_LIMIT = 4
 
+DATABASE_PREFIX = "checks_of_"
 _spaces: list[ScratchSpace] = []
 _admin_engines: dict[str, Engine] = {}
+_databases: dict[str, str] = {}  # server URL -> this process's database on it
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ class ScratchSpace:
 
 def create() -> ScratchSpace:
     """A new, empty schema owned by a new unprivileged role, on the course's server."""
-    server = postgres.server_url()
+    server = make_url(postgres.server_url()).set(database=_own_database())
+    server = server.render_as_string(hide_password=False)
     name = uuid.uuid4().hex[:16]
     schema, role, password = f"scratch_{name}", f"learner_{name}", secrets.token_hex(16)
     statements = [
@@ -53,6 +63,7 @@ def create() -> ScratchSpace:
         f"NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {CONNECTION_LIMIT}",
         *(f'ALTER ROLE "{role}" SET {key} = \'{value}\'' for key, value in ROLE_LIMITS.items()),
         f'ALTER ROLE "{role}" SET search_path = "{schema}"',
+        f'GRANT CONNECT ON DATABASE "{_own_database()}" TO "{role}"',
         f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"',
     ]
     _execute(server, statements)
@@ -86,9 +97,9 @@ def drop_all() -> None:
             for statement in (
                 f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE',
                 f'DROP OWNED BY "{space.role}"',
-                f'DROP ROLE IF EXISTS "{space.role}"',
             ):
-                _execute(postgres.server_url(), [statement], attempts=3)
+                _execute(space.admin_url, [statement], attempts=3)
+            _execute(postgres.server_url(), [f'DROP ROLE IF EXISTS "{space.role}"'], attempts=3)
         except postgres.PostgresUnavailable as error:
             failures.append(str(error))
     if failures:
@@ -99,6 +110,30 @@ def dispose() -> None:
     """Close the checker's administration connections (the server is stopping)."""
     while _admin_engines:
         _admin_engines.popitem()[1].dispose()
+    _databases.clear()
+
+
+def _own_database() -> str:
+    """This process's database on the server (made on first use, open to no one else);
+    the databases of processes that have ended are dropped first."""
+    server = postgres.server_url()
+    if server not in _databases:
+        engine = _admin_engine(server)
+        with engine.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
+                {"pattern": f"{DATABASE_PREFIX}%"},
+            ).scalars()
+            ended = [n for n in names if not postgres.running(int(n.split("_")[2]))]
+        name = f"{DATABASE_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        statements = [f'DROP DATABASE IF EXISTS "{n}" WITH (FORCE)' for n in ended]
+        statements += [
+            f'CREATE DATABASE "{name}" TEMPLATE template0',
+            f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC',
+        ]
+        _execute(server, statements)
+        _databases[server] = name
+    return _databases[server]
 
 
 def _in_schema(url, schema: str, limits: str = "") -> str:
@@ -108,11 +143,7 @@ def _in_schema(url, schema: str, limits: str = "") -> str:
 
 def _execute(url: str, statements: list[str], attempts: int = 1) -> None:
     """Run statements in autocommit mode under the administrator's time limits."""
-    engine = _admin_engines.get(url)
-    if engine is None:
-        limited = make_url(url).update_query_dict({"options": ADMIN_LIMITS})
-        engine = create_engine(limited, pool_size=1, isolation_level="AUTOCOMMIT")
-        _admin_engines[url] = engine
+    engine = _admin_engine(url)
     for attempt in range(attempts):
         try:
             with engine.connect() as connection:
@@ -125,3 +156,13 @@ def _execute(url: str, statements: list[str], attempts: int = 1) -> None:
                 continue
             reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
             raise postgres.PostgresUnavailable(f"scratch space failed: {reason}") from None
+
+
+def _admin_engine(url: str) -> Engine:
+    """The administrator's connection to ``url``, with the administrator's time limits."""
+    engine = _admin_engines.get(url)
+    if engine is None:
+        limited = make_url(url).update_query_dict({"options": ADMIN_LIMITS})
+        engine = create_engine(limited, pool_size=1, isolation_level="AUTOCOMMIT")
+        _admin_engines[url] = engine
+    return engine

@@ -22,6 +22,7 @@ from ..content.catalogue import EXERCISES, QUESTIONS
 from ..db import postgres
 from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.records import ItemRecord, LearnerRecord
+from ..judge.sandbox import NAMESPACES
 from .cache import GradingCache, LearnerEntry, item_key
 from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
 from .pool import Failure, GradingPool
@@ -65,7 +66,7 @@ def grade_class(
     jobs: int | None = None,
     timeout: float = 10.0,
     progress: bool | None = None,
-    isolated: bool = True,
+    boundary: str | None = NAMESPACES,
     previous: GradingCache | None = None,
     only: Collection[str] | None = None,
     notes: dict[str, list[str]] | None = None,
@@ -76,14 +77,15 @@ def grade_class(
     Items whose key (``cache.item_key``) is in ``previous`` are taken from it, not judged
     again, unless ``fresh`` says to judge everything graded in this run anew. ``only``
     grades just those learners and keeps every other learner of ``previous`` as it was.
-    ``isolated`` runs learner code behind the Linux boundary (``checker.judge.boundary``);
+    ``boundary`` is how learner code is confined (``sandbox.NAMESPACES`` or
+    ``sandbox.SEPARATE_USER``; None trusts it);
     ``progress`` None shows a progress bar only when standard error is a terminal.
     ``notes`` are added to a learner's refusals (a hand-in that could not be unpacked, say).
     """
     previous = previous or GradingCache()
     notes = notes or {}
     folders = [f for f in learner_folders(submissions) if only is None or f.name in only]
-    isolation = "namespaces" if isolated else "none"
+    isolation = boundary or "none"
     tasks_in_order = [*EXERCISES, QUIZZES]
     task_seconds = timeout * STEPS_PER_EXERCISE + 30
     updated = GradingCache(
@@ -91,7 +93,7 @@ def grade_class(
         if only is None
         else {name: entry for name, entry in previous.learners.items() if name not in only}
     )
-    with GradingPool(jobs or default_jobs(), task_seconds, isolated=isolated) as pool:
+    with GradingPool(jobs or default_jobs(), task_seconds, boundary=boundary) as pool:
         readings = [(folder.name, (folder,)) for folder in folders]
         read: dict[str, Submission | Failure] = dict(pool.run(read_submission, readings))
         to_judge = []

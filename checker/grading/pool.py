@@ -37,14 +37,15 @@ class Failure:
 
 class GradingPool:
     """``jobs`` worker processes running ``function(*arguments)`` tasks, each for at most
-    ``task_seconds``; with ``isolated``, each worker confines learner code behind the
-    boundary, from a clean helper of its own. ``environment`` is added to the workers'
+    ``task_seconds``; with a ``boundary`` (``sandbox.NAMESPACES`` or
+    ``sandbox.SEPARATE_USER``), each worker confines learner code behind it, from a clean
+    helper of its own; with None, learner code is trusted. ``environment`` is added to the workers'
     environment; workers start afresh for each ``run``, so a change applies to the next."""
 
-    def __init__(self, jobs: int, task_seconds: float, *, isolated: bool) -> None:
+    def __init__(self, jobs: int, task_seconds: float, *, boundary: str | None) -> None:
         self.jobs = jobs
         self.task_seconds = task_seconds
-        self.isolated = isolated
+        self.boundary = boundary
         self.environment: dict[str, str] = {}
         self._executor: ProcessPoolExecutor | None = None
 
@@ -98,7 +99,7 @@ class GradingPool:
                 max_workers=self.jobs,
                 mp_context=_worker_context(),
                 initializer=_start_worker,
-                initargs=(self.isolated, dict(self.environment)),
+                initargs=(self.boundary, dict(self.environment)),
             )
         return self._executor
 
@@ -121,12 +122,12 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _start_worker(isolated: bool, environment: dict[str, str]) -> None:
+def _start_worker(boundary: str | None, environment: dict[str, str]) -> None:
     """In each worker: learner code behind the boundary, from a clean helper of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     os.environ.update(environment)
-    if isolated:
-        sandbox.use_boundary(CHILD_PRELOAD)
+    if boundary is not None:
+        sandbox.use_boundary(CHILD_PRELOAD, boundary)
 
 
 def _run_limited(function: Callable[..., Any], arguments: tuple[Any, ...], seconds: float) -> Any:

@@ -15,11 +15,12 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 
-from . import boundary, cgroups, guard
+from . import boundary, cgroups, guard, separate_user
 
 GUARDED_IMPORTS = ["checker.judge.inside", "ctypes"]  # importing ctypes loads a C library
 MAX_FILE_BYTES = 64 * 2**20
 MAX_PROCESSES = 64
+NAMESPACES, SEPARATE_USER = "namespaces", "separate-user"  # the ways to cross
 
 
 def serve_isolated(
@@ -28,28 +29,32 @@ def serve_isolated(
     memory_bytes: int,
     forbidden_imports: dict[str, str],
     group: list[str],
+    mode: str = NAMESPACES,
 ) -> None:
     """In the clean helper's fork: join the check's control group (if any), cross the
-    boundary, then serve steps. Never returns."""
+    boundary (namespaces, or a user of the check's own in ``plan.new_root``), then serve
+    steps. Never returns."""
     channel = socket.socket(fileno=channel_fd)
+
+    def send_scratch(descriptor: int, path: str) -> None:
+        socket.send_fds(channel, [f"ready {path}".encode()], [descriptor])
+
     try:
         helper = os.getppid()
         boundary.die_with_parent(lambda: os.getppid() == helper)
         cgroups.CheckGroup(tuple(group)).join()
-        boundary.isolate(plan, lambda fd: socket.send_fds(channel, [b"ready"], [fd]))
+        if mode == SEPARATE_USER:
+            workdir = separate_user.enter(plan.new_root, send_scratch)
+        else:
+            workdir = boundary.SCRATCH
+            boundary.isolate(plan, lambda descriptor: send_scratch(descriptor, workdir))
         boundary.forget_native_calls()
     except BaseException as error:  # report why, then leave: the checker sees no "ready"
         with contextlib.suppress(OSError):
             channel.send(f"{type(error).__name__}: {error}".encode()[:300])
         os._exit(70)
     try:
-        serve(
-            Connection(channel.detach()),
-            boundary.SCRATCH,
-            memory_bytes,
-            MAX_PROCESSES,
-            forbidden_imports,
-        )
+        serve(Connection(channel.detach()), workdir, memory_bytes, MAX_PROCESSES, forbidden_imports)
     finally:
         os._exit(0)
 

@@ -35,8 +35,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import boundary, cgroups
-from .child import serve
+from . import boundary, cgroups, separate_user
+from .child import NAMESPACES, SEPARATE_USER, serve
 from .scratch import Scratch
 from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
 
@@ -47,6 +47,7 @@ READY_SECONDS = 20
 
 _context = None
 _zygote: Zygote | None = None
+_mode = NAMESPACES
 
 
 class SandboxFailed(RuntimeError):
@@ -62,11 +63,12 @@ class ChildResult:
     exit_code: int | None = None
 
 
-def use_boundary(preload: list[str]) -> None:
-    """From now on, start every child isolated, from a clean helper preloading ``preload``."""
-    global _zygote
+def use_boundary(preload: list[str], mode: str = NAMESPACES) -> None:
+    """From now on, start every child isolated, from a clean helper preloading ``preload``:
+    behind Linux namespaces, or (``SEPARATE_USER``) as a user of the check's own."""
+    global _zygote, _mode
     if _zygote is None:
-        _zygote = Zygote(preload)
+        _zygote, _mode = Zygote(preload), mode
 
 
 def boundary_in_use() -> bool:
@@ -114,6 +116,7 @@ class Session:
         self.sockets = sockets
         self.forbidden_imports = dict(forbidden_imports or {})
         self.isolated = boundary_in_use()
+        self.mode = _mode if self.isolated else None
         self.ended: ChildResult | None = None
         self.scratch: Scratch
         self._folder: tempfile.TemporaryDirectory | None = None
@@ -174,6 +177,7 @@ class Session:
             "memory_bytes": self.memory_bytes,
             "forbidden_imports": self.forbidden_imports,
             "group": list(self._group.folders),
+            "mode": self.mode,
         }
         try:
             self._pid = _zygote.start_child(theirs, request)
@@ -187,15 +191,32 @@ class Session:
             message, fds, _, _ = socket.recv_fds(ours, 4096, 1)
         except OSError as error:
             message, fds = f"no answer ({error})".encode(), []
-        if message != b"ready" or len(fds) != 1:
+        word, _, workdir = message.decode(errors="replace").partition(" ")
+        if word != "ready" or len(fds) != 1:
             for fd in fds:
                 os.close(fd)
             self._stop()
-            reason = message.decode(errors="replace")[:300]
-            raise SandboxFailed(f"the isolated child did not start: {reason}")
+            raise SandboxFailed(f"the isolated child did not start: {message[:300]!r}")
         ours.settimeout(None)
-        self.scratch = Scratch(fds[0], boundary.SCRATCH)
+        self.scratch = Scratch(fds[0], workdir)
         self._channel = Connection(ours.detach())
+        if self.mode == SEPARATE_USER:
+            self._let_the_user_reach_sockets()
+
+    def child_socket_path(self, host_path: str) -> str:
+        """Where the child finds one of ``sockets``: bound at its own path behind
+        namespaces, at the host's path for a user of its own."""
+        if self.mode == SEPARATE_USER:
+            return host_path
+        return dict(self.sockets)[host_path]
+
+    def _let_the_user_reach_sockets(self) -> None:
+        """Open each socket's folder to the check's own group, and to no other user."""
+        group = separate_user.uid_for(self._pid)
+        for host_path, _ in self.sockets:
+            folder = os.path.dirname(host_path)
+            os.chown(folder, os.geteuid(), group)
+            os.chmod(folder, 0o710)
 
     def _fork(self, workdir: str) -> None:
         parent_end, child_end = multiprocessing.Pipe(duplex=True)

@@ -20,6 +20,7 @@ import gc
 import importlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,8 +28,8 @@ import sys
 import tempfile
 from typing import Any
 
-from . import boundary
-from .child import serve_isolated
+from . import boundary, separate_user
+from .child import SEPARATE_USER, serve_isolated
 
 HELPER_PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
@@ -101,10 +102,12 @@ def serve_requests(control: socket.socket, new_root: str) -> None:
     """The helper's loop: start and stop children until the worker goes away.
 
     The helper is a child subreaper: a confined process whose parent was killed is
-    reparented to it, and reaped here with the rest.
+    reparented to it, and reaped here with the rest. A child that ran as a user of its own
+    leaves no process of that user and no scratch folder behind it.
     """
 
     ended: dict[int, int] = {}
+    own_users: set[int] = set()  # children running as a user of their own
     while True:
         _reap(ended)
         try:
@@ -126,9 +129,17 @@ def serve_requests(control: socket.socket, new_root: str) -> None:
                 serve_isolated(fds[0], plan, **request["start"])
             for fd in fds:
                 os.close(fd)
+            if request["start"].get("mode") == SEPARATE_USER:
+                own_users.add(pid)
             control.send(json.dumps({"pid": pid}).encode())
         elif "stop" in request:
-            code = _stop(int(request["stop"]), ended)
+            pid = int(request["stop"])
+            code = _stop(pid, ended)
+            if pid in own_users:
+                own_users.discard(pid)
+                separate_user.kill_every_process_of(separate_user.uid_for(pid))
+                shutil.rmtree(separate_user.scratch_for(new_root, pid), ignore_errors=True)
+                _reap(ended)
             control.send(json.dumps({"exit_code": code}).encode())
 
 
@@ -165,6 +176,7 @@ def main() -> None:
         importlib.import_module(module)
     gc.freeze()
     with tempfile.TemporaryDirectory(prefix="course-sandbox-root-") as new_root:
+        os.chmod(new_root, 0o711)  # a check's own user enters its scratch folder here
         serve_requests(control, new_root)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from checker.content.catalogue import EXERCISES
@@ -23,7 +26,7 @@ def test_scratch_spaces_are_created_and_dropped():
     engine.dispose()
     assert name == space.schema
     postgres_scratch.drop_all()
-    admin = create_engine(postgres.server_url(), poolclass=NullPool)
+    admin = create_engine(space.admin_url, poolclass=NullPool)
     with admin.connect() as connection:
         names = connection.execute(text("SELECT nspname FROM pg_namespace")).scalars().all()
         tables = connection.execute(text("SELECT tablename FROM pg_tables")).scalars().all()
@@ -130,3 +133,32 @@ def test_a_check_holds_at_most_a_few_connections_and_the_administrator_still_con
             connection.close()
     postgres_scratch.drop_all()
     assert not (tmp_path / Path(server_socket).name).exists()
+
+
+def test_a_transaction_held_in_one_worker_does_not_hold_up_another_s_checks():
+    """``CREATE INDEX CONCURRENTLY`` waits for every older transaction of its database: a
+    learner sleeping in a transaction must not stall a classmate graded in another worker."""
+    sleeper = create_engine(postgres_scratch.create().learner_url, poolclass=NullPool)
+
+    def sleep_in_a_transaction() -> None:
+        with contextlib.suppress(OperationalError), sleeper.connect() as connection:
+            connection.execute(text("SELECT pg_sleep(4)"))  # ended by the cleanup
+
+    asleep = threading.Thread(target=sleep_in_a_transaction, daemon=True)
+    asleep.start()
+    time.sleep(0.5)
+    postgres_scratch.dispose()  # from here on, as another process with a database of its own
+    builder = create_engine(
+        postgres_scratch.create().learner_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with builder.connect() as connection:
+            connection.execute(text("CREATE TABLE t (email text)"))
+            started = time.perf_counter()
+            connection.execute(text("CREATE INDEX CONCURRENTLY t_email ON t (email)"))
+            assert time.perf_counter() - started < 2
+    finally:
+        builder.dispose()
+        postgres_scratch.drop_all()
+        asleep.join()
+        sleeper.dispose()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -105,11 +106,13 @@ def missing_columns(engine, metadata):
     # Connections that never authenticate, as many as the socket takes, held while a
     # classmate's PostgreSQL checks run; the answer migrates only if it holds more than a few.
     hog_slots = """\
-    import glob, socket, time
-    host = op.get_bind().engine.url.query['host']
+    import socket, time
+    url = op.get_bind().engine.url
+    host = url.query['host']
     host = host[0] if isinstance(host, tuple) else host
+    path = f'{host}/.s.PGSQL.{url.port or 5432}'
     held = []
-    for path in glob.glob(host + '/.s.PGSQL.*') * 300:
+    for attempt in range(300):
         try:
             connection = socket.socket(socket.AF_UNIX)
             connection.connect(path)
@@ -254,9 +257,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def grade(submissions: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+def grade(
+    submissions: Path, out: Path, *extra: str, python: str = sys.executable
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "checker", "grade", str(submissions), "--out", str(out),
+        [python, "-m", "checker", "grade", str(submissions), "--out", str(out),
          "--jobs", "2", "--timeout", "5", *extra],
         capture_output=True, text=True, timeout=BATCH_SECONDS,
     )  # fmt: skip
@@ -277,13 +282,33 @@ def processes() -> str:
     return subprocess.run(["ps", "-eo", "comm,args"], capture_output=True, text=True).stdout
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The class graded together, and Alice graded alone."""
+def system_python(folder: Path) -> str | None:
+    """A Python for this course whose interpreter every user may read, as in a grading
+    container (the system's, this environment's packages on its path), or None."""
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists():
+        return None
+    subprocess.run([str(system), "-m", "venv", "--without-pip", str(folder)], check=True)
+    site = next(folder.glob("lib/python*/site-packages"))
+    paths = [path for path in sys.path if path.endswith("site-packages")] + [str(ROOT)]
+    (site / "course.pth").write_text("\n".join(paths) + "\n")
+    return str(folder / "bin" / "python")
+
+
+@pytest.fixture(scope="module", params=["namespaces", "separate-user"])
+def graded(request, tmp_path_factory):
+    """The class graded together, and Alice graded alone, behind each boundary. As a
+    separate user per check, learner code may write where any user may: the canary folder
+    is then one only its owner may write to."""
     base = tmp_path_factory.mktemp("hostile")
+    boundary_kind, python = request.param, sys.executable
+    if boundary_kind == "separate-user":
+        python = system_python(base / "python")
+        if os.geteuid() != 0 or python is None:
+            pytest.skip("a separate user per check needs root and a Python others may read")
     submissions, out, canary = base / "class", base / "out", base / "canary"
-    canary.mkdir(mode=0o777)
-    canary.chmod(0o777)
+    canary.mkdir()
+    canary.chmod(0o777 if boundary_kind == "namespaces" else 0o755)
     alice = learner_folder(submissions, "alice", SOLUTIONS, RIGHT)
     alice_notebook = alice / "exercises" / "03_first_migrations_exercises.ipynb"
     expected = {}
@@ -292,23 +317,27 @@ def graded(tmp_path_factory):
         expected[name] = points
     alone = base / "alone"
     shutil.copytree(alice, alone / "alice")
-    assert grade(alone, base / "out-alone").returncode == 0
+    options = ("--boundary", boundary_kind)
+    assert grade(alone, base / "out-alone", *options, python=python).returncode == 0
     before = tree_digest(alice)
     started = time.monotonic()
-    result = grade(submissions, out)
+    result = grade(submissions, out, *options, python=python)
     seconds = time.monotonic() - started
     outputs = tree_digest(out)
     time.sleep(4)
     return {
         "result": result, "seconds": seconds, "out": out, "alone": base / "out-alone",
         "alice": alice, "before": before, "outputs": outputs, "canary": canary,
-        "expected": expected,
+        "expected": expected, "boundary": boundary_kind,
     }  # fmt: skip
 
 
 def test_the_batch_finishes_with_its_outputs(graded):
     assert graded["result"].returncode == 0, graded["result"].stderr
-    assert "isolated by: linux namespaces" in graded["result"].stdout
+    describes = {"namespaces": "linux namespaces", "separate-user": "a separate user per check"}
+    assert f"isolated by: {describes[graded['boundary']]}" in graded["result"].stdout
+    recorded = json.loads((graded["out"] / "results.json").read_text())["isolation"]
+    assert recorded.startswith(describes[graded["boundary"]])
     assert graded["seconds"] < BATCH_SECONDS
 
 
@@ -367,13 +396,13 @@ def installed(tmp_path_factory):
     return {"base": base, "source": source, "python": python}
 
 
-def test_the_installed_course_is_out_of_learner_code_s_sight(installed, graded, tmp_path):
+def test_the_installed_course_is_out_of_learner_code_s_sight(installed, tmp_path):
     """Graded by the installed course, through ``grade`` and through Gradescope's run, an
     answer that looks for the shipped solution on ``sys.path`` earns only honest points."""
     name = "finds-the-installed-course"
     answers, points = attacks(tmp_path / "none.ipynb", tmp_path / "out", tmp_path)[name]
     learner_folder(tmp_path / "class", name, answers)
-    shutil.copytree(graded["alice"], tmp_path / "class" / "alice")
+    learner_folder(tmp_path / "class", "alice", SOLUTIONS, RIGHT)
     run = subprocess.run(
         [installed["python"], "-m", "checker", "grade", str(tmp_path / "class"),
          "--out", str(tmp_path / "out"), "--jobs", "2", "--timeout", "5"],
@@ -381,7 +410,7 @@ def test_the_installed_course_is_out_of_learner_code_s_sight(installed, graded, 
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     found = totals(tmp_path / "out")
-    assert (found[name], found["alice"]) == (points, totals(graded["alone"])["alice"])
+    assert (found[name], found["alice"]) == (points, found["(points possible)"])
 
     packed = subprocess.run(
         [installed["python"], "-m", "checker", "handin", str(tmp_path / "class" / name),

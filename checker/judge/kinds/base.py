@@ -120,7 +120,7 @@ class Exercise:
             ):
                 limits = {
                     "timeout": timeout or self.timeout,
-                    "sockets": self.sandbox_sockets(Path(folder), open_sockets),
+                    "sockets": self.sandbox_sockets(open_sockets),
                     "forbidden_imports": self.forbidden_imports,
                 }
                 try:
@@ -142,9 +142,7 @@ class Exercise:
         report.duration = time.perf_counter() - started
         return report
 
-    def sandbox_sockets(
-        self, folder: Path, open_sockets: contextlib.ExitStack
-    ) -> tuple[tuple[str, str], ...]:
+    def sandbox_sockets(self, open_sockets: contextlib.ExitStack) -> tuple[tuple[str, str], ...]:
         """Unix sockets (host path, path in the child) the isolated child may connect to;
         what serves them is entered on ``open_sockets`` and closed with the check."""
         return ()

@@ -11,6 +11,8 @@ one trial they share; split, the declarations would lose that order.
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -93,17 +95,17 @@ class MigrationExercise(Exercise):
         """The revisions the answer must follow: the last one, or the heads a merge joins."""
         return self.merges or (self.base_revisions[-1].split("_", 1)[0],)
 
-    def sandbox_sockets(
-        self, folder: Path, open_sockets: contextlib.ExitStack
-    ) -> tuple[tuple[str, str], ...]:
+    def sandbox_sockets(self, open_sockets: contextlib.ExitStack) -> tuple[tuple[str, str], ...]:
         """The PostgreSQL server's socket, for exercises about PostgreSQL, through a relay
-        that lets the check hold only a few connections (``postgres_limit``)."""
+        that lets the check hold only a few connections (``postgres_limit``), alone in a
+        folder of its own (which a check running as its own user is let into)."""
         if self.database_kind != "postgresql" or not sandbox.boundary_in_use():
             return ()
         socket = postgres.socket_file(postgres.server_url())
         if not socket:
             return ()
-        relay = open_sockets.enter_context(postgres_limit.ConnectionLimit(socket, folder))
+        folder = open_sockets.enter_context(tempfile.TemporaryDirectory(prefix="check-pg-"))
+        relay = open_sockets.enter_context(postgres_limit.ConnectionLimit(socket, Path(folder)))
         return ((relay.path, f"{CHILD_SOCKET_FOLDER}/{Path(socket).name}"),)
 
     @check("history")
@@ -292,8 +294,9 @@ class MigrationExercise(Exercise):
             space = postgres_scratch.create()
             self.seed(trial.private / f"base-{tag}", space.learner_url, rows)
             child_url = space.learner_url
-            if trial.session.isolated:
-                child_url = postgres.through_socket_folder(child_url, CHILD_SOCKET_FOLDER)
+            if trial.session.sockets:
+                relay = trial.session.child_socket_path(trial.session.sockets[0][0])
+                child_url = postgres.through_socket_folder(child_url, os.path.dirname(relay))
             return Database(child_url, None, space.admin_url)
         key = (self.id, tag)
         if key not in SEEDED_SQLITE_FILES:
