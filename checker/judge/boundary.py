@@ -262,24 +262,34 @@ def probe() -> str | None:
     """Why the boundary cannot be set up on this machine, or None when it can."""
     if _libc is None:
         return f"Linux namespaces are needed, and this is {sys.platform}"
+
+    def attempt() -> None:
+        enter_namespaces()
+        _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+
+    return refusal_in_a_fork(attempt, str)
+
+
+def refusal_in_a_fork(attempt: Callable[[], None], reason: Callable[[OSError], str]) -> str | None:
+    """Run ``attempt`` in a forked child, so that what it changes ends with it: None if it
+    succeeded, else ``reason`` for the error it raised."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
         try:
-            enter_namespaces()
-            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m")
+            attempt()
         except OSError as error:
-            os.write(write_end, str(error).encode()[:500])
+            os.write(write_end, reason(error).encode()[:500])
             os._exit(1)
         os._exit(0)
     os.close(write_end)
     with os.fdopen(read_end, "rb") as reader:
-        reason = reader.read().decode(errors="replace")
+        said = reader.read().decode(errors="replace")
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) == 0:
         return None
-    return reason or f"the namespace probe ended with status {status}"
+    return said or f"the probe ended with status {status}"
 
 
 def _remount_read_only_below(root: str) -> None:

@@ -9,10 +9,11 @@ the child's scratch folder only through ``Scratch`` (``scratch.py``).
 Two ways to start the child:
 
 - **isolated** (grading on Linux, ``use_boundary``): forked from a clean helper that holds
-  nothing of the course (``zygote``), inside Linux namespaces (``boundary``): a read-only
-  view of the system, a private size-limited ``/scratch``, no network, its own processes;
-  in a control group of its own (``cgroups``) where one can be made, so that memory,
-  processes and CPU are bounded for the check as a whole;
+  nothing of the course (``zygote``), behind a boundary: Linux namespaces (``boundary``:
+  a read-only view of the system, a private size-limited ``/scratch``, no network, its own
+  processes), or where they are refused and the grader is root, a user of the check's own
+  (``separate_user``); in a control group of its own (``cgroups``) where one can be made,
+  so that memory, processes and CPU are bounded for the check as a whole;
 - **process** (the learner's own checks, everywhere): forked from the caller, or from a fork
   server when the caller has threads (a notebook kernel), in a process group of its own,
   with an audit hook (``guard``) against writes elsewhere and new processes. A learner can

@@ -92,25 +92,17 @@ def probe() -> str | None:
     if os.geteuid() != 0:
         return "it needs the grader to run as root"
     needed = [os.path.dirname(os.__file__), *boundary.learner_packages()]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        try:
-            os.setgroups([])
-            os.setresgid(FIRST_UID, FIRST_UID, FIRST_UID)
-            os.setresuid(FIRST_UID, FIRST_UID, FIRST_UID)
-            for path in needed:
-                os.listdir(path) if os.path.isdir(path) else open(path, "rb").close()
-        except OSError as error:
-            os.write(write_end, f"another user cannot read {error.filename or 'Python'}".encode())
-            os._exit(1)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as reader:
-        reason = reader.read().decode(errors="replace")
-    _, status = os.waitpid(pid, 0)
-    return None if os.waitstatus_to_exitcode(status) == 0 else reason or "changing user failed"
+
+    def attempt() -> None:
+        os.setgroups([])
+        os.setresgid(FIRST_UID, FIRST_UID, FIRST_UID)
+        os.setresuid(FIRST_UID, FIRST_UID, FIRST_UID)
+        for path in needed:
+            os.listdir(path) if os.path.isdir(path) else open(path, "rb").close()
+
+    return boundary.refusal_in_a_fork(
+        attempt, lambda error: f"another user cannot read {error.filename or 'Python'}"
+    )
 
 
 def course_paths() -> list[Path]:

@@ -26,7 +26,7 @@ from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
 
 from checker.content.catalogue import EXERCISES
-from checker.judge import boundary
+from checker.judge import boundary, separate_user
 
 UNAVAILABLE = boundary.probe()
 pytestmark = pytest.mark.skipif(
@@ -421,3 +421,13 @@ def test_the_installed_course_is_out_of_learner_code_s_sight(installed, tmp_path
     upload = tmp_path / "uploads" / f"{name}.zip"
     remote = run_autograder(installed["source"], tmp_path / "root", upload, installed["python"])
     assert remote["score"] == points
+
+
+def test_a_boundary_that_cannot_be_set_up_here_is_a_clear_error(tmp_path):
+    reason = separate_user.probe()
+    if reason is None:
+        pytest.skip("a separate user per check works with this Python")
+    learner_folder(tmp_path / "class", "alice", {FUNCTION: SOLUTIONS[FUNCTION]})
+    run = grade(tmp_path / "class", tmp_path / "out", "--boundary", "separate-user")
+    assert run.returncode == 1 and reason in run.stderr and "--trusted-submissions" in run.stderr
+    assert not (tmp_path / "out").exists()
