@@ -44,18 +44,19 @@ _databases: dict[str, str] = {}  # server URL -> this process's database on it
 
 @dataclass(frozen=True)
 class ScratchSpace:
-    """A schema and the role that owns it; the URLs put the schema first on the path."""
+    """A schema and the role that owns it; the URLs put the schema first on the path
+    (``database_url`` is the administrator's, on the schema's database)."""
 
     schema: str
     role: str
     learner_url: str
     admin_url: str
+    database_url: str
 
 
 def create() -> ScratchSpace:
     """A new, empty schema owned by a new unprivileged role, on the course's server."""
-    server = make_url(postgres.server_url()).set(database=_own_database())
-    server = server.render_as_string(hide_password=False)
+    server = _own_database_url()
     name = uuid.uuid4().hex[:16]
     schema, role, password = f"scratch_{name}", f"learner_{name}", secrets.token_hex(16)
     statements = [
@@ -72,6 +73,7 @@ def create() -> ScratchSpace:
         role,
         _in_schema(make_url(server).set(username=role, password=password), schema),
         _in_schema(make_url(server), schema, limits=ADMIN_LIMITS),
+        server,
     )
     _spaces.append(space)
     return space
@@ -98,7 +100,7 @@ def drop_all() -> None:
                 f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE',
                 f'DROP OWNED BY "{space.role}"',
             ):
-                _execute(space.admin_url, [statement], attempts=3)
+                _execute(space.database_url, [statement], attempts=3)
             _execute(postgres.server_url(), [f'DROP ROLE IF EXISTS "{space.role}"'], attempts=3)
         except postgres.PostgresUnavailable as error:
             failures.append(str(error))
@@ -111,6 +113,12 @@ def dispose() -> None:
     while _admin_engines:
         _admin_engines.popitem()[1].dispose()
     _databases.clear()
+
+
+def _own_database_url() -> str:
+    """The administrator's URL of this process's database."""
+    url = make_url(postgres.server_url()).set(database=_own_database())
+    return url.render_as_string(hide_password=False)
 
 
 def _own_database() -> str:

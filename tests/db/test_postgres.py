@@ -162,3 +162,23 @@ def test_a_transaction_held_in_one_worker_does_not_hold_up_another_s_checks():
         postgres_scratch.drop_all()
         asleep.join()
         sleeper.dispose()
+
+
+def test_scratch_spaces_come_and_go_without_keeping_connections():
+    """A grading worker makes hundreds of spaces: the checker's own connections to the
+    server must not grow with them."""
+
+    def connections() -> int:
+        admin = create_engine(postgres.server_url(), poolclass=NullPool)
+        with admin.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM pg_stat_activity")).scalar()
+        admin.dispose()
+        return count
+
+    postgres_scratch.create()
+    postgres_scratch.drop_all()
+    before = connections()
+    for _ in range(20):
+        postgres_scratch.create()
+        postgres_scratch.drop_all()
+    assert connections() <= before
