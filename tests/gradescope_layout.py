@@ -22,13 +22,22 @@ def unpack_autograder(archive: Path, source: Path) -> Path:
     return source
 
 
-def run_autograder(source: Path, root: Path, upload: Path, python: str = sys.executable) -> dict:
-    """Gradescope's run for one upload under ``root``, with the course's ``python``."""
+def run_autograder(
+    source: Path,
+    root: Path,
+    upload: Path,
+    python: str = sys.executable,
+    wrapper: list[str] | None = None,
+) -> dict:
+    """Gradescope's run for one upload under ``root``, with the course's ``python``, the
+    script started through ``wrapper`` (a command that changes what it may do) if given."""
     shutil.copytree(source, root / "source")
     (root / "submission").mkdir(parents=True)
     shutil.copy(upload, root / "submission")
     environment = {**os.environ, "AUTOGRADER_ROOT": str(root), "COURSE_PYTHON": python}
     script = root / "source" / "run_autograder"
-    run = subprocess.run([str(script)], env=environment, capture_output=True, text=True)
+    run = subprocess.run(
+        [*(wrapper or []), str(script)], env=environment, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     return json.loads((root / "results" / "results.json").read_text())

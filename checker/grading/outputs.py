@@ -8,6 +8,7 @@ JSON files aside).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import tempfile
@@ -43,7 +44,12 @@ def write(
         written.append(write_per_learner(learners, out / "feedback", "{}.md", feedback_markdown))
     if "gradescope" in formats:
         written.append(
-            write_per_learner(learners, out / "gradescope", "{}/results.json", gradescope_json)
+            write_per_learner(
+                learners,
+                out / "gradescope",
+                "{}/results.json",
+                functools.partial(gradescope_json, isolation=isolation),
+            )
         )
     return written
 
@@ -122,8 +128,9 @@ def write_per_learner(
     return folder
 
 
-def gradescope_json(learner: LearnerRecord) -> str:
-    """A Gradescope autograder ``results.json``: one test per check or quiz question."""
+def gradescope_json(learner: LearnerRecord, *, isolation: str) -> str:
+    """A Gradescope autograder ``results.json``: one test per check or quiz question; its
+    ``extra_data`` (stored, not shown to learners) says how learner code was isolated."""
     tests = []
     for item in learner.items:
         if isinstance(item, QuizRecord):  # a quiz question is its own test
@@ -146,6 +153,7 @@ def gradescope_json(learner: LearnerRecord) -> str:
             ]
         ),
         "tests": tests,
+        "extra_data": {"isolation": isolation},
     }
     return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
 

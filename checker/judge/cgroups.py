@@ -1,12 +1,14 @@
-"""A control group per check: the memory, processes and CPU of everything a check's
-learner code starts count together, however many processes it forks.
+"""A control group per check: the memory, processes and CPU of everything a check's learner
+code starts count together, however many processes it forks.
 
 Per-process limits (``RLIMIT_AS``) bound each process, not the check: learner code that
 forks natively holds a gigabyte per process. A control group bounds them all. The grader
-makes one per check where the kernel lets it (as root, or in a subtree delegated to it, as
-systemd-run and container runtimes do): cgroup v2 where its controllers are enabled,
-otherwise the v1 hierarchies of the controllers that are mounted and writable. Where
-neither works, ``probe`` says why, and grading records that its limits are per process.
+makes one per clean helper (which runs one check at a time, its children born in the
+group) and kills everything in it but the helper after each check, where the kernel lets
+it (as root, or in a subtree delegated to it, as systemd-run and container runtimes do):
+cgroup v2 where its controllers are enabled, otherwise the v1 hierarchies of the
+controllers that are mounted and writable. Where neither works, ``probe`` says why, and
+grading records that its limits are per process.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ ROOT = Path("/sys/fs/cgroup")
 V1_CONTROLLERS = ("memory", "pids", "cpu")
 PROCESSES = 64
 CPU_PERIOD_US = 100_000  # a check may use one core's worth of CPU time
+PREFIX = "course-check-"
+
+_tidied = False  # the groups of ended grading processes removed
 
 
 @dataclass(frozen=True)
@@ -37,21 +42,27 @@ class CheckGroup:
         for folder in self.folders:
             Path(folder, "cgroup.procs").write_text(str(pid))
 
-    def close(self) -> None:
-        """Kill what is left in the group, then remove it."""
-        for folder in self.folders:
-            kill = Path(folder, "cgroup.kill")
-            if kill.exists():
-                with contextlib.suppress(OSError):
-                    kill.write_text("1")
+    def empty(self, sparing: int | None = None) -> bool:
+        """Kill every process in the group but ``sparing``; whether none is left."""
+        if sparing is None:
+            for folder in self.folders:
+                kill = Path(folder, "cgroup.kill")
+                if kill.exists():
+                    with contextlib.suppress(OSError):
+                        kill.write_text("1")
         for _ in range(50):
-            left = self._processes()
+            left = self._processes() - {sparing}
             for pid in left:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
             if not left:
-                break
+                return True
             time.sleep(0.01)
+        return False
+
+    def close(self) -> None:
+        """Kill what is left in the group, then remove it."""
+        self.empty()
         for folder in self.folders:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
@@ -100,7 +111,7 @@ def create(memory_bytes: int) -> CheckGroup:
     """A new group for one check, limited to ``memory_bytes`` of memory (swap included
     where the kernel counts it), ``PROCESSES`` processes and one core."""
     version, folders = parents()
-    name = f"course-check-{uuid.uuid4().hex[:12]}"
+    name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
     made = []
     try:
         for controller, parent in folders.items():
@@ -135,12 +146,39 @@ def limits(version: str, controller: str, memory_bytes: int) -> dict[str, str]:
     }[controller]
 
 
-def for_check(memory_bytes: int) -> CheckGroup:
-    """A new group for one check where groups can be made here; otherwise an empty one,
-    which joins and closes nothing (the per-process limits are all there is)."""
+def for_helper(memory_bytes: int) -> CheckGroup:
+    """A group for a clean helper and the checks it forks one at a time, limited to
+    ``memory_bytes``, where groups can be made here; otherwise an empty one, which joins
+    and closes nothing (the per-process limits are all there is). A child forked in the
+    group starts in it: moving each check's child into a group of its own would cost
+    more than the child itself (cgroup v1 waits for RCU on every move)."""
+    global _tidied
     if probe() is not None:
         return CheckGroup(())
+    if not _tidied:
+        _tidied = True
+        remove_stale()
     return create(memory_bytes)
+
+
+def remove_stale() -> None:
+    """Remove the groups of grading processes that have ended."""
+    with contextlib.suppress(OSError):
+        for parent in parents()[1].values():
+            for folder in parent.glob(f"{PREFIX}*"):
+                owner = folder.name[len(PREFIX) :].split("-", 1)[0]
+                if owner.isdigit() and not _running(int(owner)):
+                    CheckGroup((str(folder),)).close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ import socket
 import sys
 from multiprocessing.connection import Connection
 
-from . import boundary, cgroups, guard, separate_user
+from . import boundary, guard, separate_user
 
 GUARDED_IMPORTS = ["checker.judge.inside", "ctypes"]  # importing ctypes loads a C library
 MAX_FILE_BYTES = 64 * 2**20
@@ -28,10 +28,9 @@ def serve_isolated(
     plan: boundary.Plan,
     memory_bytes: int,
     forbidden_imports: dict[str, str],
-    group: list[str],
     mode: str = NAMESPACES,
 ) -> None:
-    """In the clean helper's fork: join the check's control group (if any), cross the
+    """In the clean helper's fork (born in its control group, if any): cross the
     boundary (namespaces, or a user of the check's own in ``plan.new_root``), then serve
     steps. Never returns."""
     channel = socket.socket(fileno=channel_fd)
@@ -42,7 +41,6 @@ def serve_isolated(
     try:
         helper = os.getppid()
         boundary.die_with_parent(lambda: os.getppid() == helper)
-        cgroups.CheckGroup(tuple(group)).join()
         if mode == SEPARATE_USER:
             workdir = separate_user.enter(plan.new_root, send_scratch)
         else:

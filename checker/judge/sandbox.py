@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from . import boundary, cgroups, separate_user
+from . import boundary, separate_user
 from .child import NAMESPACES, SEPARATE_USER, serve
 from .scratch import Scratch
 from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
@@ -44,6 +44,8 @@ from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
 PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 MAX_RESULT_BYTES = 2_000_000
 DEFAULT_MEMORY_MB = 1024
+# a clean helper and the one check it runs at a time: a check's limit and the helper's share
+HELPER_GROUP_BYTES = (DEFAULT_MEMORY_MB + 256) * 2**20
 READY_SECONDS = 20
 
 _context = None
@@ -69,7 +71,7 @@ def use_boundary(preload: list[str], mode: str = NAMESPACES) -> None:
     behind Linux namespaces, or (``SEPARATE_USER``) as a user of the check's own."""
     global _zygote, _mode
     if _zygote is None:
-        _zygote, _mode = Zygote(preload), mode
+        _zygote, _mode = Zygote(preload, HELPER_GROUP_BYTES), mode
 
 
 def boundary_in_use() -> bool:
@@ -83,7 +85,7 @@ def restart_boundary() -> None:
     if _zygote is not None:
         preload = _zygote.preload
         _zygote.close()
-        _zygote = Zygote(preload[len(HELPER_PRELOAD) :])
+        _zygote = Zygote(preload[len(HELPER_PRELOAD) :], HELPER_GROUP_BYTES)
 
 
 def close_boundary() -> None:
@@ -125,7 +127,6 @@ class Session:
         self._pid: int | None = None
         self._process = None
         self._exit_status: int | None = None
-        self._group = cgroups.CheckGroup(())
 
     def __enter__(self) -> Session:
         if self.isolated:
@@ -169,21 +170,15 @@ class Session:
             hidden=boundary.site_folders(),
             shown=boundary.learner_packages(),
         )
-        try:
-            self._group = cgroups.for_check(self.memory_bytes)
-        except OSError as error:
-            raise SandboxFailed(f"no control group for the check: {error}") from None
         request = {
             "boundary": {k: v for k, v in asdict(plan).items() if k != "new_root"},
             "memory_bytes": self.memory_bytes,
             "forbidden_imports": self.forbidden_imports,
-            "group": list(self._group.folders),
             "mode": self.mode,
         }
         try:
             self._pid = _zygote.start_child(theirs, request)
         except HelperFailed as error:
-            self._group.close()
             raise SandboxFailed(str(error)) from None
         finally:
             theirs.close()
@@ -265,7 +260,6 @@ class Session:
                 self._exit_status = _zygote.stop_child(self._pid)
             except HelperFailed:
                 self._exit_status = None
-            self._group.close()
         elif self._process is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self._pid, signal.SIGKILL)

@@ -28,7 +28,7 @@ import sys
 import tempfile
 from typing import Any
 
-from . import boundary, separate_user
+from . import boundary, cgroups, separate_user
 from .child import SEPARATE_USER, serve_isolated
 
 HELPER_PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
@@ -42,12 +42,15 @@ class HelperFailed(RuntimeError):
 
 
 class Zygote:
-    """The worker's handle on its clean helper process (started on first use)."""
+    """The worker's handle on its clean helper process (started on first use), which
+    runs in a control group of its own (``cgroups``) limited to ``memory_bytes``."""
 
-    def __init__(self, preload: list[str]) -> None:
+    def __init__(self, preload: list[str], memory_bytes: int) -> None:
         self.preload = [*HELPER_PRELOAD, *preload]
+        self.memory_bytes = memory_bytes
         self._control: socket.socket | None = None
         self._process: subprocess.Popen | None = None
+        self._group = cgroups.CheckGroup(())
 
     def start_child(self, channel: socket.socket, plan: dict[str, Any]) -> int:
         """Fork an isolated child serving on ``channel``; returns its process id."""
@@ -57,8 +60,12 @@ class Zygote:
         return int(reply["pid"])
 
     def stop_child(self, pid: int) -> int | None:
-        """Kill a child (everything in its namespace dies with it); returns its exit code."""
-        return self._ask({"stop": pid}, []).get("exit_code")
+        """Kill a child (everything in its namespace dies with it) and anything else in the
+        helper's control group but the helper; returns the child's exit code."""
+        code = self._ask({"stop": pid}, []).get("exit_code")
+        if self._process is not None:
+            self._group.empty(sparing=self._process.pid)
+        return code
 
     def close(self) -> None:
         """End the helper; its children die with it."""
@@ -69,6 +76,8 @@ class Zygote:
             self._process.kill()
             self._process.wait()
             self._process = None
+        self._group.close()
+        self._group = cgroups.CheckGroup(())
 
     def _ask(self, request: dict[str, Any], fds: list[int]) -> dict[str, Any]:
         control = self._started()
@@ -95,6 +104,12 @@ class Zygote:
             )
             theirs.close()
             self._control = ours
+            try:
+                self._group = cgroups.for_helper(self.memory_bytes)
+                self._group.join(self._process.pid)
+            except OSError as error:
+                self.close()
+                raise HelperFailed(f"no control group for the checks: {error}") from None
         return self._control
 
 

@@ -282,16 +282,20 @@ def processes() -> str:
     return subprocess.run(["ps", "-eo", "comm,args"], capture_output=True, text=True).stdout
 
 
-def system_python(folder: Path) -> str | None:
-    """A Python for this course whose interpreter every user may read, as in a grading
-    container (the system's, this environment's packages on its path), or None."""
+def system_python() -> str | None:
+    """The system's Python of this version, which every user may read (as in a grading
+    container), or None."""
     system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.exists():
-        return None
-    subprocess.run([str(system), "-m", "venv", "--without-pip", str(folder)], check=True)
+    return str(system) if system.exists() else None
+
+
+def environment_for_the_course(folder: Path, base: str, *, checkout: bool) -> str:
+    """A virtual environment of ``base`` Python with this environment's packages on its
+    path (and, with ``checkout``, this checkout); returns its Python."""
+    subprocess.run([base, "-m", "venv", "--without-pip", str(folder)], check=True)
     site = next(folder.glob("lib/python*/site-packages"))
-    paths = [path for path in sys.path if path.endswith("site-packages")] + [str(ROOT)]
-    (site / "course.pth").write_text("\n".join(paths) + "\n")
+    paths = [path for path in sys.path if path.endswith("site-packages")]
+    (site / "course.pth").write_text("\n".join(paths + [str(ROOT)] * checkout) + "\n")
     return str(folder / "bin" / "python")
 
 
@@ -303,9 +307,9 @@ def graded(request, tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     boundary_kind, python = request.param, sys.executable
     if boundary_kind == "separate-user":
-        python = system_python(base / "python")
-        if os.geteuid() != 0 or python is None:
+        if os.geteuid() != 0 or system_python() is None:
             pytest.skip("a separate user per check needs root and a Python others may read")
+        python = environment_for_the_course(base / "python", system_python(), checkout=True)
     submissions, out, canary = base / "class", base / "out", base / "canary"
     canary.mkdir()
     canary.chmod(0o777 if boundary_kind == "namespaces" else 0o755)
@@ -368,8 +372,9 @@ def test_no_process_outlives_the_grading(graded):
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The course installed as Gradescope's ``setup.sh`` installs it: ``pip install`` of the
-    autograder's copy of the course into an environment of its own (its dependencies taken
-    from this one), so that the package and its metadata sit in site-packages."""
+    autograder's copy of the course into an environment of the system's Python (its
+    dependencies taken from this one), so that the package and its metadata sit in
+    site-packages."""
     base = tmp_path_factory.mktemp("installed")
     made = subprocess.run(
         [sys.executable, "-m", "checker", "gradescope", "--out", str(base)],
@@ -378,16 +383,15 @@ def installed(tmp_path_factory):
     assert made.returncode == 0, made.stderr
     source = unpack_autograder(base / "autograder.zip", base / "autograder")
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = environment_for_the_course(
+        venv, system_python() or sys.executable, checkout=False
+    )
     site = next(venv.glob("lib/python*/site-packages"))
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
          str(source / "course")],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    dependencies = [path for path in sys.path if path.endswith("site-packages")]
-    (site / "course-dependencies.pth").write_text("\n".join(dependencies) + "\n")
-    python = str(venv / "bin" / "python")
     found = subprocess.run(
         [python, "-c", "import checker.content; print(checker.content.__file__)"],
         cwd=base, capture_output=True, text=True, check=True,
@@ -431,3 +435,36 @@ def test_a_boundary_that_cannot_be_set_up_here_is_a_clear_error(tmp_path):
     run = grade(tmp_path / "class", tmp_path / "out", "--boundary", "separate-user")
     assert run.returncode == 1 and reason in run.stderr and "--trusted-submissions" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+
+def test_a_container_that_refuses_namespaces_grades_each_upload_as_a_separate_user(
+    installed, tmp_path
+):
+    """Gradescope's run as root without the capability namespaces need (as in Docker's
+    default profile): learner code runs as a user of its own, the results say so, and an
+    upload that looks for the course or writes its own score earns only honest points."""
+    if os.geteuid() != 0 or system_python() is None or shutil.which("setpriv") is None:
+        pytest.skip("needs root, the system's Python and setpriv")
+    name = "finds-the-installed-course"
+    answers, points = attacks(tmp_path / "none.ipynb", tmp_path / "out", tmp_path)[name]
+    results = tmp_path / "root" / "results" / "results.json"
+    answers[SCRIPT] = in_upgrade(f"    open({str(results)!r}, 'w').write('{{\"score\": 99}}')\n")
+    learner_folder(tmp_path / "class", name, answers)
+    packed = subprocess.run(
+        [installed["python"], "-m", "checker", "handin", str(tmp_path / "class" / name),
+         "--learner", name, "--out", str(tmp_path / "uploads")],
+        cwd=installed["base"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert packed.returncode == 0, packed.stderr
+    without_namespaces = ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--"]
+    remote = run_autograder(
+        installed["source"],
+        tmp_path / "root",
+        tmp_path / "uploads" / f"{name}.zip",
+        installed["python"],
+        wrapper=without_namespaces,
+    )
+    assert remote["extra_data"]["isolation"].startswith("a separate user per check (no namespaces")
+    history = 1
+    assert remote["score"] == points + history
