@@ -15,6 +15,7 @@ everything), never trusted in part.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -33,12 +34,24 @@ CHECKER_ROOT = Path(__file__).resolve().parents[1]
 @cache
 def checker_fingerprint() -> str:
     """The checker's version and a digest of its code and content (exercises, cases,
-    migrations, solutions): a course author's edit changes it without a version bump."""
+    migrations, solutions) and of the sample app (whose naming convention judging reads):
+    a course author's edit changes it without a version bump. Computed once per process."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(CHECKER_ROOT.rglob("*.py")):
-        digest.update(str(path.relative_to(CHECKER_ROOT)).encode())
-        digest.update(path.read_bytes())
+    for root in (CHECKER_ROOT, sample_app_folder()):
+        if root is None:
+            continue
+        for path in sorted(root.rglob("*.py")):
+            digest.update(f"{root.name}/{path.relative_to(root)}".encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def sample_app_folder() -> Path | None:
+    """Where the installed ``sample_app`` package is, if it is."""
+    spec = importlib.util.find_spec("sample_app")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def item_key(item: str, answer: Any, *, timeout: float, isolation: str) -> str:

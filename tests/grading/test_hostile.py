@@ -400,6 +400,17 @@ def installed(tmp_path_factory):
     return {"base": base, "source": source, "python": python}
 
 
+def handin_as_installed(installed: dict, folder: Path, out: Path) -> Path:
+    """The learner's hand-in archive, made by the installed course's ``handin``."""
+    packed = subprocess.run(
+        [installed["python"], "-m", "checker", "handin", str(folder), "--learner", folder.name,
+         "--out", str(out)],
+        cwd=installed["base"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert packed.returncode == 0, packed.stderr
+    return out / f"{folder.name}.zip"
+
+
 def test_the_installed_course_is_out_of_learner_code_s_sight(installed, tmp_path):
     """Graded by the installed course, through ``grade`` and through Gradescope's run, an
     answer that looks for the shipped solution on ``sys.path`` earns only honest points."""
@@ -416,13 +427,7 @@ def test_the_installed_course_is_out_of_learner_code_s_sight(installed, tmp_path
     found = totals(tmp_path / "out")
     assert (found[name], found["alice"]) == (points, found["(points possible)"])
 
-    packed = subprocess.run(
-        [installed["python"], "-m", "checker", "handin", str(tmp_path / "class" / name),
-         "--learner", name, "--out", str(tmp_path / "uploads")],
-        cwd=installed["base"], capture_output=True, text=True,
-    )  # fmt: skip
-    assert packed.returncode == 0, packed.stderr
-    upload = tmp_path / "uploads" / f"{name}.zip"
+    upload = handin_as_installed(installed, tmp_path / "class" / name, tmp_path / "uploads")
     remote = run_autograder(installed["source"], tmp_path / "root", upload, installed["python"])
     assert remote["score"] == points
 
@@ -451,17 +456,12 @@ def test_a_container_that_refuses_namespaces_grades_each_upload_as_a_separate_us
     results = tmp_path / "root" / "results" / "results.json"
     answers[SCRIPT] = in_upgrade(f"    open({str(results)!r}, 'w').write('{{\"score\": 99}}')\n")
     learner_folder(tmp_path / "class", name, answers)
-    packed = subprocess.run(
-        [installed["python"], "-m", "checker", "handin", str(tmp_path / "class" / name),
-         "--learner", name, "--out", str(tmp_path / "uploads")],
-        cwd=installed["base"], capture_output=True, text=True,
-    )  # fmt: skip
-    assert packed.returncode == 0, packed.stderr
+    upload = handin_as_installed(installed, tmp_path / "class" / name, tmp_path / "uploads")
     without_namespaces = ["setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin", "--"]
     remote = run_autograder(
         installed["source"],
         tmp_path / "root",
-        tmp_path / "uploads" / f"{name}.zip",
+        upload,
         installed["python"],
         wrapper=without_namespaces,
     )
