@@ -18,22 +18,26 @@ from pathlib import Path
 from .authoring.notebooks import write_notebooks
 from .authoring.release import ReleaseError, build_release
 from .content.catalogue import EXERCISES
-from .grading import answer_store, batch, cache, handins, lms, outputs, overview, scoring
+from .grading import (
+    answer_store,
+    batch,
+    cache,
+    confinement,
+    handins,
+    lms,
+    outputs,
+    overview,
+    scoring,
+)
 from .grading.gradescope import build_autograder
-from .judge import answers, boundary, cgroups, sandbox, separate_user
+from .judge import answers
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 from .judge.records import LearnerRecord
 
 FORMATS = outputs.FORMATS
-BOUNDARIES = ("auto", sandbox.NAMESPACES, sandbox.SEPARATE_USER)
-ISOLATED = "linux namespaces"
-SEPARATED = "a separate user per check"
-TRUSTED = "none: submissions trusted"
-
-
-class BoundaryUnavailable(RuntimeError):
-    """Learner code cannot be isolated here, and the submissions were not declared trusted."""
+BOUNDARIES = confinement.BOUNDARIES
+BoundaryUnavailable = confinement.BoundaryUnavailable
 
 
 class UsageError(ValueError):
@@ -168,9 +172,11 @@ def grade(
         missing = sorted(set(learners) - names)
         if missing:
             raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
-        chosen, isolation = choose_boundary(trusted_submissions, boundary_kind)
+        if boundary_kind not in BOUNDARIES:
+            raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
+        chosen, isolation = confinement.choose(trusted_submissions, boundary_kind)
         started = time.perf_counter()
-        with hidden_from_learner_code(chosen, [submissions, unpacked.folder, out]):
+        with confinement.hidden_from_learner_code(chosen, [submissions, unpacked.folder, out]):
             graded = batch.grade_class(
                 unpacked.folder,
                 jobs=jobs,
@@ -289,44 +295,3 @@ def unpacked_submissions(submissions: Path) -> Iterator[handins.Unpacked]:
             yield unpacked
     except handins.HandinError as error:
         raise UsageError("SUBMISSIONS", str(error)) from None
-
-
-def choose_boundary(trusted_submissions: bool, kind: str = "auto") -> tuple[str | None, str]:
-    """The boundary learner code will run behind (None when trusted) and how the outputs
-    describe it; an error if the one asked for cannot be set up here."""
-    if kind not in BOUNDARIES:
-        raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
-    if trusted_submissions:
-        return None, TRUSTED
-    bounded = f"memory and processes bounded {cgroups.describe()}"
-    no_namespaces = boundary.probe()
-    if kind != sandbox.SEPARATE_USER and no_namespaces is None:
-        return sandbox.NAMESPACES, f"{ISOLATED}; {bounded}"
-    no_separate_user = separate_user.probe()
-    if kind != sandbox.NAMESPACES and no_separate_user is None:
-        why = f"no namespaces here: {no_namespaces}" if no_namespaces else "as asked"
-        return sandbox.SEPARATE_USER, f"{SEPARATED} ({why}); {bounded}"
-    reasons = []
-    if kind != sandbox.SEPARATE_USER:
-        reasons.append(f"Linux namespaces cannot be used here ({no_namespaces})")
-    if kind != sandbox.NAMESPACES:
-        reasons.append(f"a separate user per check cannot be used ({no_separate_user})")
-    raise BoundaryUnavailable(
-        f"grading isolates learner code, and {'; '.join(reasons)}. Grade on Linux, as "
-        "root in a container, or in one that allows namespaces; or pass "
-        "--trusted-submissions if you trust every submission."
-    )
-
-
-@contextlib.contextmanager
-def hidden_from_learner_code(chosen: str | None, folders: list[Path]) -> Iterator[None]:
-    """As a separate user per check, learner code could read what other users may: for
-    the grading, the course's files and ``folders`` are made unreadable to them."""
-    if chosen != sandbox.SEPARATE_USER:
-        yield
-        return
-    for folder in folders:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    paths = separate_user.course_paths() + [Path(folder) for folder in folders]
-    with separate_user.private_to_the_grader(list(dict.fromkeys(paths))):
-        yield

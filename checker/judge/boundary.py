@@ -21,6 +21,10 @@ It uses the kernel directly (``unshare(2)``, ``mount(2)``, ``chroot``), the mech
 bubblewrap packages, because a per-check ``bwrap`` must exec a fresh interpreter (about
 0.37 s with SQLAlchemy and Alembic) where a fork of the clean helper costs about 13 ms;
 ``benchmarks/grading_throughput.py`` measures both.
+
+The module is longer than most (about 350 lines) because the namespaces, the view of the
+file system and the dropping of privileges are one sequence, each step relying on the
+one before, best read in one place.
 """
 
 from __future__ import annotations
