@@ -42,6 +42,7 @@ from test_hostile import attacks  # noqa: E402
 from wrong_answers import WRONG_ANSWERS  # noqa: E402
 
 from checker.content.catalogue import EXERCISES  # noqa: E402
+from checker.course import load  # noqa: E402
 from checker.grading.batch import default_jobs, grade_class  # noqa: E402
 from checker.judge import sandbox  # noqa: E402
 
@@ -128,7 +129,7 @@ def with_hostile_learners(submissions: Path, jobs: int, timeout: float) -> None:
     for name, (answers, _) in names.items():
         learner_folder(hostile, f"hostile-{name}", answers)
     started = time.perf_counter()
-    records = grade_class(hostile, jobs=jobs, timeout=timeout, progress=False).learners
+    records = grade_class(load(), hostile, jobs=jobs, timeout=timeout, progress=False).learners
     wall = time.perf_counter() - started
     hit = sum(
         item.outcome == "timed out" for r in records if r.learner.startswith("hostile-")
@@ -228,7 +229,7 @@ def main() -> None:
 
         started = time.perf_counter()
         records = grade_class(
-            submissions, jobs=args.jobs, timeout=HOSTILE_TIMEOUT, progress=False
+            load(), submissions, jobs=args.jobs, timeout=HOSTILE_TIMEOUT, progress=False
         ).learners
         wall = time.perf_counter() - started
         rate = gradings / wall

@@ -2,7 +2,11 @@
 
 ``python -m checker`` is a thin mirror of these functions: each command takes its options'
 defaults from here and calls one function. Wrong use raises ``UsageError``, naming the
-argument at fault.
+argument at fault. Every function works on one course (``checker.course``): ``course``
+names an installed one (``CHECKER_COURSE``, else ``migrations``, when None) or is one.
+
+It is over 300 lines because each public function turns every wrong argument into a
+``UsageError`` beside the one call it makes; splitting would part the checks from the call.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pathlib import Path
 
 from .authoring.notebooks import write_notebooks
 from .authoring.release import ReleaseError, build_release
-from .content.catalogue import EXERCISES
+from .course import COURSE_VARIABLE as COURSE_VARIABLE
+from .course import DEFAULT_COURSE as DEFAULT_COURSE
+from .course import Course, CourseNotFound, load
 from .grading import (
     answer_store,
     batch,
@@ -66,26 +72,39 @@ class GradingRun:
         return sum(len(learner.items) for learner in self.learners)
 
 
-def generate_notebooks(course: Path = Path(".")) -> list[Path]:
+def get_course(course: str | Course | None = None) -> Course:
+    """The course named (an installed one, or ``package.module:ATTRIBUTE``), or the chosen one."""
+    if isinstance(course, Course):
+        return course
+    try:
+        return load(course)
+    except CourseNotFound as error:
+        raise UsageError("--course", str(error)) from None
+
+
+def generate_notebooks(
+    folder: Path | None = None, *, course: str | Course | None = None
+) -> list[Path]:
     """Write the exercise and solution notebooks, and the lessons' Challenge cells.
 
-    They are generated from the lesson modules of ``checker.content``; cells whose
-    source did not change keep their outputs. Returns the notebooks written.
+    They are generated from the course's lessons into its folder (or ``folder``); cells
+    whose source did not change keep their outputs. Returns the notebooks written.
     """
-    course = Path(course)
-    if not (course / "notebooks").is_dir():
-        raise UsageError("COURSE", f"{course} is not the course folder (it has no notebooks/)")
-    return write_notebooks(course)
+    chosen = get_course(course)
+    folder = Path(folder) if folder is not None else chosen.folder
+    if not (folder / "notebooks").is_dir():
+        raise UsageError("FOLDER", f"{folder} is not the course folder (it has no notebooks/)")
+    return write_notebooks(chosen, folder)
 
 
-def list_exercises() -> list[Exercise]:
+def list_exercises(*, course: str | Course | None = None) -> list[Exercise]:
     """Every exercise of the course, in lesson order."""
-    return list(EXERCISES.values())
+    return list(get_course(course).exercises.values())
 
 
-def find_exercise(exercise_id: str) -> Exercise:
+def find_exercise(exercise_id: str, *, course: str | Course | None = None) -> Exercise:
     """The exercise with this id, or a ``UsageError`` pointing at ``python -m checker list``."""
-    exercise = EXERCISES.get(exercise_id)
+    exercise = get_course(course).exercises.get(exercise_id)
     if exercise is None:
         raise UsageError(
             "EXERCISE_ID", f"no exercise {exercise_id!r} (see: python -m checker list)"
@@ -93,9 +112,11 @@ def find_exercise(exercise_id: str) -> Exercise:
     return exercise
 
 
-def check(exercise_id: str, path: Path, *, hidden: bool = False) -> Report:
+def check(
+    exercise_id: str, path: Path, *, hidden: bool = False, course: str | Course | None = None
+) -> Report:
     """Judge the answer in ``path``: a script or module, or a notebook's last ``%%answer`` cell."""
-    exercise = find_exercise(exercise_id)
+    exercise = find_exercise(exercise_id, course=course)
     path = Path(path)
     if not path.is_file():
         raise UsageError("PATH", f"file {str(path)!r} does not exist")
@@ -122,6 +143,7 @@ def grade(
     overrides: Path | None = None,
     learners: tuple[str, ...] = (),
     fresh: bool = False,
+    course: str | Course | None = None,
 ) -> GradingRun:
     """Grade every learner folder in ``submissions`` and write ``formats`` into ``out``.
 
@@ -140,6 +162,7 @@ def grade(
     file (TOML, ``checker.grading.scoring``) and the ``overrides`` file (CSV: learner,
     item, points, comment).
     """
+    chosen = get_course(course)
     unknown = sorted(set(formats) - set(outputs.FORMATS))
     if unknown or not formats:
         raise UsageError(
@@ -158,14 +181,14 @@ def grade(
             "the output folder must not be inside SUBMISSIONS (it would be graded as a learner)",
         )
     try:
-        scoring_settings = scoring.load_settings(settings)
+        scoring_settings = scoring.load_settings(chosen, settings)
     except scoring.SettingsError as error:
         raise UsageError("--settings", str(error)) from None
     try:
-        override_list = scoring.load_overrides(overrides)
+        override_list = scoring.load_overrides(chosen, overrides)
     except scoring.SettingsError as error:
         raise UsageError("--overrides", str(error)) from None
-    with unpacked_submissions(submissions) as unpacked:
+    with unpacked_submissions(chosen, submissions) as unpacked:
         names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
         if not names:
             raise UsageError("SUBMISSIONS", f"{submissions} holds no learner folders or hand-ins")
@@ -174,15 +197,16 @@ def grade(
             raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
         if boundary_kind not in BOUNDARIES:
             raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
-        chosen, isolation = confinement.choose(trusted_submissions, boundary_kind)
+        boundary, isolation = confinement.choose(trusted_submissions, boundary_kind)
         started = time.perf_counter()
-        with confinement.hidden_from_learner_code(chosen, [submissions, unpacked.folder, out]):
+        with confinement.hidden_from_learner_code(boundary, [submissions, unpacked.folder, out]):
             graded = batch.grade_class(
+                chosen,
                 unpacked.folder,
                 jobs=jobs,
                 timeout=timeout,
                 progress=progress,
-                boundary=chosen,
+                boundary=boundary,
                 previous=cache.load(out),
                 only=set(learners) or None,
                 notes=unpacked.notes,
@@ -190,28 +214,44 @@ def grade(
             )
     cache.save(graded.cache, out)
     records = copy.deepcopy(graded.learners)
-    warnings = unpacked.warnings + scoring.score(records, scoring_settings, override_list)
+    warnings = unpacked.warnings + scoring.score(chosen, records, scoring_settings, override_list)
     written = outputs.write(records, out, tuple(formats), isolation=isolation)
     seconds = time.perf_counter() - started
     return GradingRun(records, written, seconds, isolation, graded.judged, graded.reused, warnings)
 
 
-def release(destination: Path, course: Path = Path("."), *, solutions: bool = False) -> Path:
-    """Build the folder learners receive (lessons, exercises, sample app, checker), with
-    the solutions only when asked: without them, no solution text is in any file."""
+def release(
+    destination: Path,
+    folder: Path | None = None,
+    *,
+    solutions: bool = False,
+    course: str | Course | None = None,
+) -> Path:
+    """Build the folder learners receive from the course's folder (or ``folder``): lessons,
+    exercises and what the course ships, with the solutions only when asked; without them,
+    no solution text is in any file."""
+    chosen = get_course(course)
+    source = Path(folder) if folder is not None else chosen.folder
     try:
-        return build_release(Path(course), Path(destination), solutions=solutions)
+        return build_release(chosen, source, Path(destination), solutions=solutions)
     except ReleaseError as error:
         raise UsageError("DESTINATION", str(error)) from None
 
 
 def gradescope(
-    out: Path = Path("."), *, settings: Path | None = None, trusted_submissions: bool = False
+    out: Path = Path("."),
+    *,
+    settings: Path | None = None,
+    trusted_submissions: bool = False,
+    course: str | Course | None = None,
 ) -> Path:
     """Write a Gradescope autograder, ``autograder.zip``: each upload graded in its own
     container with the same checks and ``settings`` as local grading."""
+    chosen = get_course(course)
     try:
-        return build_autograder(Path(out), settings, trusted_submissions=trusted_submissions)
+        return build_autograder(
+            chosen, Path(out), settings, trusted_submissions=trusted_submissions
+        )
     except scoring.SettingsError as error:
         raise UsageError("--settings", str(error)) from None
 
@@ -233,65 +273,79 @@ def export_canvas(
         raise UsageError("GRADES", str(error)) from None
 
 
-def progress(course: Path = Path(".")) -> overview.Overview:
+def progress(folder: Path = Path("."), *, course: str | Course | None = None) -> overview.Overview:
     """Check every exercise in a course folder and list, per lesson, which pass, fail or are
     not attempted and which quiz questions are answered."""
-    return overview.overview(require_course(course))
+    return overview.overview(get_course(course), require_folder(folder))
 
 
 def handin(
-    course: Path = Path("."), learner: str | None = None, out: Path | None = None
+    folder: Path = Path("."),
+    learner: str | None = None,
+    out: Path | None = None,
+    *,
+    course: str | Course | None = None,
 ) -> tuple[Path, overview.Overview]:
     """Check every exercise, then pack exactly what grading reads into ``<learner>.zip``.
 
     The archive goes into ``out`` (the course's ``handin/`` folder by default); the
     learner's name is the login name unless given.
     """
-    course = require_course(course)
+    chosen, folder = get_course(course), require_folder(folder)
     name = learner or getpass.getuser()
     try:
         handins.require_learner_name(name)
     except handins.HandinError as error:
         raise UsageError("--learner", str(error)) from None
-    summary = overview.overview(course)
-    archive, _ = handins.pack(course, name, Path(out) if out else course / "handin")
+    summary = overview.overview(chosen, folder)
+    archive, _ = handins.pack(chosen, folder, name, Path(out) if out else folder / "handin")
     return archive, summary
 
 
 def answer_versions(
-    course: Path = Path("."), exercise_id: str | None = None
+    folder: Path = Path("."),
+    exercise_id: str | None = None,
+    *,
+    course: str | Course | None = None,
 ) -> dict[str, tuple[answer_store.Current | None, list[answer_store.Version]]]:
     """List every saved version of each answer in a course folder (or of one exercise's),
     and which one is current: what ``check()`` judges and grading takes."""
-    store = answer_store.course_store(require_course(course))
-    chosen = [find_exercise(exercise_id).id] if exercise_id else list(EXERCISES)
+    store = answer_store.course_store(require_folder(folder))
+    exercises = get_course(course).exercises
+    chosen = [find_exercise(exercise_id, course=course).id] if exercise_id else list(exercises)
     listed = {e: (store.current(e), store.versions(e)) for e in chosen}
     return {e: found for e, found in listed.items() if found[1]}
 
 
-def restore_answer(exercise_id: str, number: int, course: Path = Path(".")) -> answer_store.Current:
+def restore_answer(
+    exercise_id: str,
+    number: int,
+    folder: Path = Path("."),
+    *,
+    course: str | Course | None = None,
+) -> answer_store.Current:
     """Make version ``number`` of an exercise's saved answer the current one again; no
     version is deleted."""
-    store = answer_store.course_store(require_course(course))
+    store = answer_store.course_store(require_folder(folder))
     try:
-        return store.restore(find_exercise(exercise_id).id, number)
+        return store.restore(find_exercise(exercise_id, course=course).id, number)
     except answer_store.StoreError as error:
         raise UsageError("NUMBER", str(error)) from None
 
 
-def require_course(course: Path) -> Path:
+def require_folder(folder: Path) -> Path:
     """A course folder: one holding ``notebooks/`` (a learner's copy of the course)."""
-    course = Path(course).resolve()
-    if not (course / "notebooks").is_dir():
-        raise UsageError("COURSE", f"{course} is not a course folder (it has no notebooks/)")
-    return course
+    folder = Path(folder).resolve()
+    if not (folder / "notebooks").is_dir():
+        raise UsageError("FOLDER", f"{folder} is not a course folder (it has no notebooks/)")
+    return folder
 
 
 @contextlib.contextmanager
-def unpacked_submissions(submissions: Path) -> Iterator[handins.Unpacked]:
+def unpacked_submissions(course: Course, submissions: Path) -> Iterator[handins.Unpacked]:
     """The submissions as learner folders, hand-in archives unpacked."""
     try:
-        with handins.unpacked(submissions) as unpacked:
+        with handins.unpacked(course, submissions) as unpacked:
             yield unpacked
     except handins.HandinError as error:
         raise UsageError("SUBMISSIONS", str(error)) from None

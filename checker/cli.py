@@ -54,14 +54,28 @@ def help_of(function: Callable[..., Any]) -> str:
 
 
 @click.group()
-def cli() -> None:
-    """Check answers to the exercises of the migrations course, and grade a class."""
+@click.option(
+    "--course",
+    envvar=api.COURSE_VARIABLE,
+    help=f"The course, by its installed name [default: {api.DEFAULT_COURSE}].",
+)
+def cli(course: str | None) -> None:
+    """Check answers to a course's exercises (the migrations course by default), and grade
+    a class."""
+
+
+def chosen_course() -> str | None:
+    """The course given to ``--course`` (or ``CHECKER_COURSE``), None for the default."""
+    return click.get_current_context().find_root().params.get("course")
 
 
 @cli.command("list", help=help_of(api.list_exercises))
+@usage_errors
 def list_command() -> None:
-    for exercise in api.list_exercises():
-        click.echo(f"{exercise.id:<24} lesson {exercise.lesson}  {exercise.title}")
+    course = api.get_course(chosen_course())
+    for exercise in course.exercises.values():
+        lesson = course.lesson_of(exercise.id).number
+        click.echo(f"{exercise.id:<24} lesson {lesson}  {exercise.title}")
 
 
 @cli.command("check", help=help_of(api.check))
@@ -70,19 +84,19 @@ def list_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record instead of text.")
 @usage_errors
 def check_command(exercise_id: str, path: Path, as_json: bool) -> None:
-    report = api.check(exercise_id, path)
+    report = api.check(exercise_id, path, course=chosen_course())
     if as_json:
         click.echo(json.dumps(report.to_record(), ensure_ascii=False))
     else:
-        click.echo(as_text(report, api.find_exercise(exercise_id).title))
+        click.echo(as_text(report, api.find_exercise(exercise_id, course=chosen_course()).title))
     sys.exit(0 if report.passed else 1)
 
 
 @cli.command("notebooks", help=help_of(api.generate_notebooks))
-@click.argument("course", type=click.Path(path_type=Path), default=Path("."))
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
 @usage_errors
-def notebooks_command(course: Path) -> None:
-    written = api.generate_notebooks(course)
+def notebooks_command(folder: Path | None) -> None:
+    written = api.generate_notebooks(folder, course=chosen_course())
     for path in written:
         click.echo(f"Wrote {path}")
     if not written:
@@ -179,6 +193,7 @@ def grade_command(
             overrides=overrides,
             learners=learners,
             fresh=fresh,
+            course=chosen_course(),
         )
     except KeyboardInterrupt:
         click.echo("Interrupted: grading stopped, and nothing was written.", err=True)
@@ -196,33 +211,33 @@ def grade_command(
 
 
 @cli.command("handin", help=help_of(api.handin))
-@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--learner", help="Your name as your instructor knows it [default: login name].")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the archive [default: COURSE/handin].",
+    help="Folder for the archive [default: FOLDER/handin].",
 )
 @usage_errors
-def handin_command(course: Path, learner: str | None, out: Path | None) -> None:
-    archive, summary = api.handin(course, learner, out)
+def handin_command(folder: Path, learner: str | None, out: Path | None) -> None:
+    archive, summary = api.handin(folder, learner, out, course=chosen_course())
     click.echo(summary.to_text())
     click.echo(f"Wrote {archive}: hand this file in.")
 
 
 @cli.command("progress", help=help_of(api.progress))
-@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @usage_errors
-def progress_command(course: Path) -> None:
-    click.echo(api.progress(course).to_text())
+def progress_command(folder: Path) -> None:
+    click.echo(api.progress(folder, course=chosen_course()).to_text())
 
 
 @cli.command("answers", help=help_of(api.answer_versions))
-@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--exercise", "exercise_id", help="Only this exercise's answer.")
 @usage_errors
-def answers_command(course: Path, exercise_id: str | None) -> None:
-    listed = api.answer_versions(course, exercise_id)
+def answers_command(folder: Path, exercise_id: str | None) -> None:
+    listed = api.answer_versions(folder, exercise_id, course=chosen_course())
     if not listed:
         click.echo("No answer has been saved yet.")
     for listed_id, (current, versions) in listed.items():
@@ -237,21 +252,20 @@ def answers_command(course: Path, exercise_id: str | None) -> None:
 @cli.command("restore", help=help_of(api.restore_answer))
 @click.argument("exercise_id")
 @click.argument("number", type=click.IntRange(min=1))
-@click.argument("course", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @usage_errors
-def restore_command(exercise_id: str, number: int, course: Path) -> None:
-    current = api.restore_answer(exercise_id, number, course)
+def restore_command(exercise_id: str, number: int, folder: Path) -> None:
+    current = api.restore_answer(exercise_id, number, folder, course=chosen_course())
     click.echo(f"The current answer to {exercise_id} is now {current.describe()}.")
 
 
 @cli.command("release", help=help_of(api.release))
 @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--course",
+    "--from",
+    "folder",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The course folder to release from.",
+    help="The course folder to release from [default: the course's own].",
 )
 @click.option(
     "--solutions/--no-solutions",
@@ -260,10 +274,10 @@ def restore_command(exercise_id: str, number: int, course: Path) -> None:
     help="Include the solutions (for self-study), or leave them out (for graded work).",
 )
 @usage_errors
-def release_command(destination: Path, course: Path, solutions: bool) -> None:
-    folder = api.release(destination, course, solutions=solutions)
+def release_command(destination: Path, folder: Path | None, solutions: bool) -> None:
+    written = api.release(destination, folder, solutions=solutions, course=chosen_course())
     which = "with" if solutions else "without"
-    click.echo(f"Wrote the course, {which} solutions, to {folder}")
+    click.echo(f"Wrote the course, {which} solutions, to {written}")
 
 
 @cli.command("gradescope", help=help_of(api.gradescope))
@@ -286,7 +300,9 @@ def release_command(destination: Path, course: Path, solutions: bool) -> None:
 )
 @usage_errors
 def gradescope_command(out: Path, settings: Path | None, trusted_submissions: bool) -> None:
-    archive = api.gradescope(out, settings=settings, trusted_submissions=trusted_submissions)
+    archive = api.gradescope(
+        out, settings=settings, trusted_submissions=trusted_submissions, course=chosen_course()
+    )
     click.echo(f"Wrote {archive}: upload it as the assignment's autograder on Gradescope.")
 
 

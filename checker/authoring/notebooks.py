@@ -1,6 +1,6 @@
 """Exercise notebooks, solution notebooks and the lessons' Challenge cells, from one source.
 
-Everything is generated from the lesson modules of ``checker.content`` (as ``otter
+Everything is generated from the course's lessons (as ``otter
 assign`` and nbgrader's ``generate_assignment`` do), so a notebook can never drift from
 the exercise it shows. Writing keeps the outputs of every cell whose source did not
 change; ``make notebooks`` then executes the notebooks to refresh the rest.
@@ -9,12 +9,11 @@ change; ``make notebooks`` then executes the notebooks to refresh the rest.
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 
 import nbformat
 from nbformat import NotebookNode
 
-from ..content.catalogue import LESSON_MODULES, lesson_name
+from ..course import Course, Lesson
 from ..judge.answers import MAGIC
 from ..judge.kinds import Exercise
 
@@ -28,7 +27,7 @@ Exercises for lesson [{number}](../notebooks/{lesson}.ipynb).
 - Write your answer in the cell that starts with `%%answer <exercise id>`, and run it: \
 that saves it.
 - `{handle}.check()` judges what your answer *does*: it runs it on scratch copies of a database \
-seeded with users, never on your files, and says what is wrong and how to see it.
+seeded with rows, never on your files, and says what is wrong and how to see it.
 - `{handle}.hint()` gives a hint (call it again for the next one); `{handle}.solution()` shows \
 a solution.
 - More checks run when the instructor grades: passing here is necessary, not always sufficient. \
@@ -69,19 +68,16 @@ def answer_cell(exercise: Exercise, source: str) -> str:
     return f"{MAGIC} {exercise.id}\n{source.rstrip()}"
 
 
-def exercise_cells(module: ModuleType, *, solved: bool) -> list[NotebookNode]:
+def exercise_cells(lesson: Lesson, *, solved: bool) -> list[NotebookNode]:
     """The cells of a lesson's exercise notebook, or of its solution notebook."""
-    lesson = lesson_name(module)
-    number, title = lesson[:2], module.TITLE
     intro = SOLUTIONS_INTRO if solved else EXERCISES_INTRO
-    first = handle(module.EXERCISES[0]())
-    text = intro.format(number=number, title=title, lesson=lesson, handle=first)
+    first = handle(lesson.exercises[0])
+    text = intro.format(number=lesson.number, title=lesson.title, lesson=lesson.name, handle=first)
     cells = [
         nbformat.v4.new_markdown_cell(text),
         nbformat.v4.new_code_cell("from checker.notebook import exercise"),
     ]
-    for cls in module.EXERCISES:
-        exercise = cls()
+    for exercise in lesson.exercises:
         name = handle(exercise)
         cells += [
             nbformat.v4.new_markdown_cell(f"## Exercise `{exercise.id}`: {exercise.title}"),
@@ -96,29 +92,29 @@ def exercise_cells(module: ModuleType, *, solved: bool) -> list[NotebookNode]:
     return cells
 
 
-def challenge_cells(module: ModuleType) -> list[NotebookNode]:
+def challenge_cells(lesson: Lesson) -> list[NotebookNode]:
     """A lesson's Challenge section: its first exercise, to answer in the lesson itself."""
-    exercise = module.EXERCISES[0]()
+    exercise = lesson.exercises[0]
     return [
-        nbformat.v4.new_markdown_cell(CHALLENGE_INTRO.format(lesson=lesson_name(module))),
+        nbformat.v4.new_markdown_cell(CHALLENGE_INTRO.format(lesson=lesson.name)),
         nbformat.v4.new_code_cell(f'challenge = exercise("{exercise.id}")\nchallenge.task()'),
         nbformat.v4.new_code_cell(answer_cell(exercise, exercise.starter)),
         nbformat.v4.new_code_cell(CHALLENGE_END),
     ]
 
 
-def with_challenge(lesson: NotebookNode, module: ModuleType) -> list[NotebookNode]:
+def with_challenge(notebook: NotebookNode, lesson: Lesson) -> list[NotebookNode]:
     """The lesson's cells with its Challenge section (heading to ``challenge.check()``)
     replaced, or inserted before the key points when the lesson has none yet."""
-    cells = lesson.cells
-    if not module.EXERCISES:
+    cells = notebook.cells
+    if not lesson.exercises:
         return list(cells)
     start = next((i for i, c in enumerate(cells) if c.source.startswith("## Challenge")), None)
     if start is None:
         at = next(i for i, c in enumerate(cells) if c.source.startswith("## Key points"))
-        return cells[:at] + challenge_cells(module) + cells[at:]
+        return cells[:at] + challenge_cells(lesson) + cells[at:]
     end = next(i for i, c in enumerate(cells) if i > start and c.source == CHALLENGE_END)
-    return cells[:start] + challenge_cells(module) + cells[end + 1 :]
+    return cells[:start] + challenge_cells(lesson) + cells[end + 1 :]
 
 
 def merged(old: NotebookNode | None, cells: list[NotebookNode]) -> NotebookNode:
@@ -135,32 +131,33 @@ def merged(old: NotebookNode | None, cells: list[NotebookNode]) -> NotebookNode:
     return notebook
 
 
-def planned_notebooks(root: Path) -> dict[Path, NotebookNode]:
-    """Every generated notebook under ``root`` (the course folder), by path."""
+def planned_notebooks(course: Course, root: Path) -> dict[Path, NotebookNode]:
+    """Every generated notebook of the course under ``root`` (its folder), by path."""
     planned = {}
-    for module in LESSON_MODULES:
-        lesson = lesson_name(module)
-        if not module.EXERCISES:
+    for lesson in course.lessons:
+        if not lesson.exercises:
             continue
         for folder, solved in (("exercises", False), ("solutions", True)):
-            path = root / folder / f"{lesson}_{folder}.ipynb"
-            planned[path] = merged(read(path), exercise_cells(module, solved=solved))
-        path = root / "notebooks" / f"{lesson}.ipynb"
+            path = root / folder / f"{lesson.name}_{folder}.ipynb"
+            planned[path] = merged(read(path), exercise_cells(lesson, solved=solved))
+        path = root / "notebooks" / f"{lesson.name}.ipynb"
         current = read(path)
         if current is not None:
-            planned[path] = merged(current, with_challenge(current, module))
+            planned[path] = merged(current, with_challenge(current, lesson))
     return planned
 
 
-def stale_notebooks(root: Path) -> list[Path]:
+def stale_notebooks(course: Course, root: Path) -> list[Path]:
     """Generated notebooks whose committed cells differ from what their source would give."""
-    return [path for path, notebook in planned_notebooks(root).items() if differs(path, notebook)]
+    planned = planned_notebooks(course, root)
+    return [path for path, notebook in planned.items() if differs(path, notebook)]
 
 
-def write_notebooks(root: Path) -> list[Path]:
-    """Write every generated notebook that changed; returns the paths written."""
+def write_notebooks(course: Course, root: Path) -> list[Path]:
+    """Write every generated notebook of the course that changed; returns the paths written."""
     written = []
-    for path, notebook in planned_notebooks(root).items():
+    for path, notebook in planned_notebooks(course, root).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         if differs(path, notebook):
             nbformat.write(notebook, path)
             written.append(path)

@@ -1,5 +1,5 @@
-"""The folder learners receive: lessons, exercises, the sample app and the checker, with
-or without the solutions.
+"""The folder learners receive: lessons, exercises and what the course ships (its app, its
+package), with or without the solutions.
 
 Without solutions, nothing of a solution is left in any file: the solution scripts and
 notebooks are not copied, and each exercise's last hint (the one that shows the decisive
@@ -15,21 +15,9 @@ import shutil
 from pathlib import Path
 
 from .. import __version__
-from ..content.catalogue import LESSON_MODULES
+from ..course import Course
 
-SHIPPED = (
-    "README.md",
-    "Makefile",
-    "pyproject.toml",
-    "environment.yml",
-    ".gitignore",
-    ".jupyter",
-    ".ipython",
-    "notebooks",
-    "exercises",
-    "sample_app",
-    "checker",
-)
+NOTEBOOK_FOLDERS = ("notebooks", "exercises")
 NEVER_SHIPPED = (
     "__pycache__",
     "*.pyc",
@@ -43,7 +31,6 @@ NEVER_SHIPPED = (
     "*.sqlite",
     "*.sqlite-journal",
 )
-SOLUTION_FOLDERS = ("solutions", "checker/content/solutions")
 WITHHELD_HINT = "The last hint shows the solution's code; it is not part of this release."
 MANIFEST = "release.json"
 
@@ -52,38 +39,49 @@ class ReleaseError(ValueError):
     """The release cannot be built; the message says why."""
 
 
-def build_release(course: Path, destination: Path, *, solutions: bool) -> Path:
-    """Copy what learners receive from the course folder into ``destination`` (a new
+def build_release(course: Course, folder: Path, destination: Path, *, solutions: bool) -> Path:
+    """Copy what learners receive from the course's ``folder`` into ``destination`` (a new
     folder), solutions included only when asked; returns ``destination``."""
-    course, destination = Path(course).resolve(), Path(destination).resolve()
-    if not (course / "checker").is_dir() or not (course / "notebooks").is_dir():
-        raise ReleaseError(f"{course} is not the course's folder (no checker/ and notebooks/)")
+    folder, destination = Path(folder).resolve(), Path(destination).resolve()
+    missing = [n for n in (*NOTEBOOK_FOLDERS, *course.shipped) if not (folder / n).exists()]
+    if missing:
+        raise ReleaseError(
+            f"{folder} is not the folder of the course {course.name!r} (it has no "
+            f"{', '.join(missing)})"
+        )
     if destination.exists() and any(destination.iterdir()):
         raise ReleaseError(f"{destination} exists and is not empty; choose a new folder")
-    if course == destination or course in destination.parents:
+    if folder == destination or folder in destination.parents:
         raise ReleaseError("the release cannot be built inside the course folder")
     ignored = shutil.ignore_patterns(*NEVER_SHIPPED)
     destination.mkdir(parents=True, exist_ok=True)
-    for name in (*SHIPPED, *(("solutions",) if solutions else ())):
-        source = course / name
+    for name in (*NOTEBOOK_FOLDERS, *course.shipped, *(("solutions",) if solutions else ())):
+        source = folder / name
         if source.is_dir():
             shutil.copytree(source, destination / name, ignore=ignored, symlinks=False)
         elif source.is_file():
             shutil.copy2(source, destination / name)
     if not solutions:
-        withhold_solutions(destination)
+        withhold_solutions(course, folder, destination)
     manifest = {"checker_version": __version__, "solutions": solutions}
     (destination / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return destination
 
 
-def withhold_solutions(release: Path) -> None:
-    """Remove every solution file and every exercise's last hint from a release."""
-    for folder in SOLUTION_FOLDERS:
-        shutil.rmtree(release / folder, ignore_errors=True)
-    (release / "checker/content/solutions").mkdir()
-    for module in LESSON_MODULES:
-        path = release / "checker/content" / f"{module.__name__.rsplit('.', 1)[1]}.py"
+def withhold_solutions(course: Course, folder: Path, release: Path) -> None:
+    """Remove every solution file and every exercise's last hint from a release (the
+    course's content as copied there, when it ships it)."""
+    shutil.rmtree(release / "solutions", ignore_errors=True)
+    try:
+        content = release / course.content.resolve().relative_to(folder)
+    except ValueError:
+        return  # the content lives apart from the course folder: not part of a release
+    if not content.is_dir():
+        return
+    shutil.rmtree(content / "solutions", ignore_errors=True)
+    (content / "solutions").mkdir(exist_ok=True)
+    for lesson in course.lessons:
+        path = content / lesson.source.name
         path.write_text(without_last_hints(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
@@ -112,5 +110,3 @@ def without_last_hints(source: str) -> str:
     for start, end in sorted(spans, reverse=True):
         encoded = encoded[:start] + repr(WITHHELD_HINT).encode() + encoded[end:]
     return encoded.decode("utf-8")
-
-

@@ -14,7 +14,6 @@ class MissingColumns(FunctionExercise):
 
     id = "01-missing-columns"
     title = "Find the columns create_all() would not add"
-    lesson = "01"
     function_name = "missing_columns"
     task = """\
 `db.create_all()` never adds a column to a table that exists, and does not say so. Write the check

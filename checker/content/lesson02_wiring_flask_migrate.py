@@ -23,7 +23,6 @@ class WireMigrate(FactoryExercise):
 
     id = "02-wire-migrate"
     title = "Wire Flask-Migrate into an application factory"
-    lesson = "02"
     models_module = USER_MODEL
     first_revision = "5e1f0c2a9b01_create_user_table.py"
     expected_layout = "user"

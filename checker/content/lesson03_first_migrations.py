@@ -15,7 +15,6 @@ class AddPasswordHash(MigrationExercise):
 
     id = "03-add-password-hash"
     title = "Add a nullable column, with a working downgrade"
-    lesson = "03"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+password"
@@ -58,7 +57,6 @@ class AddNotNullRole(MigrationExercise):
 
     id = "03-add-role"
     title = "Add a NOT NULL column to a table that has rows"
-    lesson = "03"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+role"

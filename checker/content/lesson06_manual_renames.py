@@ -15,7 +15,6 @@ class RenameBio(MigrationExercise):
 
     id = "06-rename-bio"
     title = "Rename a column and widen it, keeping its values both ways"
-    lesson = "06"
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
         "6a2b1d3c8e02_add_password_hash_to_user.py",
@@ -63,7 +62,6 @@ class RenameUsername(MigrationExercise):
 
     id = "04-rename-username"
     title = "Rename a column without losing its data"
-    lesson = "06"
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
         "6a2b1d3c8e02_add_password_hash_to_user.py",

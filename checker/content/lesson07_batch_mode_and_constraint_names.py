@@ -15,7 +15,6 @@ class DropUnnamedConstraint(MigrationExercise):
 
     id = "07-unnamed-constraint"
     title = "Drop a constraint that has no name"
-    lesson = "07"
     base_revisions = ("0a7b9c1d2e34_create_user_table.py",)
     start_layout = "user"
     target_layout = "user(email not unique)"

@@ -15,7 +15,6 @@ class DisplayName(MigrationExercise):
 
     id = "08-display-name"
     title = "A NOT NULL column filled from existing rows: expand, migrate, contract"
-    lesson = "08"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+display_name"

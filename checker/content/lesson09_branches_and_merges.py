@@ -15,7 +15,6 @@ class MergeHeads(MigrationExercise):
 
     id = "09-merge-heads"
     title = "Merge two heads into one"
-    lesson = "09"
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
         "1b2c3d4e5f60_add_phone_to_user.py",

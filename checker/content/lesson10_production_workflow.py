@@ -19,7 +19,6 @@ class DeploySafeColumn(MigrationExercise):
 
     id = "10-deploy-safe-column"
     title = "A column the running version of the app can live with"
-    lesson = "10"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+is_active"

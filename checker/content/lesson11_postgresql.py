@@ -15,7 +15,6 @@ class EnumColumn(MigrationExercise):
 
     id = "11-enum-column"
     title = "An enum column on PostgreSQL, created and removed cleanly"
-    lesson = "11"
     database_kind = "postgresql"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"

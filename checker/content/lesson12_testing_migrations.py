@@ -141,7 +141,6 @@ class TestTheHistory(HistoryTestExercise):
 
     id = "12-test-the-history"
     title = "A test that catches a broken migration history"
-    lesson = "12"
     task = """\
 **Start:** a team wants one test that runs in CI on every change to `migrations/`.
 

@@ -19,7 +19,6 @@ class UniqueEmailOnline(MigrationExercise):
 
     id = "13-unique-email-online"
     title = "Make email unique while users keep signing up"
-    lesson = "13"
     database_kind = "postgresql"
     base_revisions = ("c4d8e2f6a913_create_user_table.py",)
     start_layout = "user(email not unique)"

@@ -66,7 +66,6 @@ class InactiveByDefault(MigrationExercise):
 
     id = "14-inactive-by-default"
     title = "New users start inactive: change a server default"
-    lesson = "14"
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
         "c3f5a7e9b2d4_add_is_active_to_user.py",

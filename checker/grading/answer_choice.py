@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..content.catalogue import EXERCISES, LESSON_MODULES, lesson_name
+from ..course import Course
 from ..judge.answers import MAGIC, MAX_ANSWER_BYTES
 from ..judge.kinds.base import same_code
 from ..judge.outcomes import AnswerProblem, Outcome
@@ -37,14 +37,14 @@ class Answer:
     problem: AnswerProblem | None = None
 
 
-def own_notebooks(exercise_id: str) -> list[str]:
+def own_notebooks(course: Course, exercise_id: str) -> list[str]:
     """The notebooks of the exercise's own lesson: its exercise notebook and the lesson."""
-    lesson = EXERCISES[exercise_id].lesson
-    names = [lesson_name(m) for m in LESSON_MODULES if lesson_name(m)[:2] == lesson]
-    return [f"{folder}/{name}{suffix}" for name in names for folder, suffix in OWN_NOTEBOOKS]
+    name = course.lesson_of(exercise_id).name
+    return [f"{folder}/{name}{suffix}" for folder, suffix in OWN_NOTEBOOKS]
 
 
 def find_answer(
+    course: Course,
     folder: LearnerFolder,
     exercise_id: str,
     cells: dict[str, dict[str, list[str]]],
@@ -61,10 +61,10 @@ def find_answer(
     """
     unreadable = [
         f"{problems[path].message.rstrip('.')}; "
-        for path in own_notebooks(exercise_id)
+        for path in own_notebooks(course, exercise_id)
         if path in problems
     ]
-    starter = EXERCISES[exercise_id].starter
+    starter = course.exercises[exercise_id].starter
     saved = read_saved_answer(folder, exercise_id)
     if saved is not None and (saved.problem is not None or not same_code(saved.source, starter)):
         differing = [
@@ -89,7 +89,7 @@ def find_answer(
         if cells[path].get(exercise_id) and not same_code(cells[path][exercise_id][-1], starter)
     ]
     if holding:
-        own = own_notebooks(exercise_id)
+        own = own_notebooks(course, exercise_id)
         latest = max(holding, key=lambda path: (folder.mtimes[path], path in own))
         found = cells[latest][exercise_id]
         notes = [f"{note}graded {latest} instead." for note in unreadable]

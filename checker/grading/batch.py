@@ -15,10 +15,11 @@ import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
-from ..content.catalogue import EXERCISES, QUESTIONS
+from ..course import Course, load
 from ..db import postgres
 from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.records import ItemRecord, LearnerRecord
@@ -60,7 +61,20 @@ class ClassGrading:
     reused: int
 
 
+@dataclass
+class Plan:
+    """What a run must do: every learner's submission as read, the tasks still to judge
+    (``((learner, task, key), arguments)``), and the cache holding everything reused."""
+
+    course: Course
+    tasks: list[str]
+    read: dict[str, Submission | Failure]
+    to_judge: list[tuple[tuple[str, str, str], tuple[Any, ...]]]
+    updated: GradingCache
+
+
 def grade_class(
+    course: Course,
     submissions: Path,
     *,
     jobs: int | None = None,
@@ -72,7 +86,7 @@ def grade_class(
     notes: dict[str, list[str]] | None = None,
     fresh: bool = False,
 ) -> ClassGrading:
-    """Grade the learner folders in ``submissions``; one record per learner, by name.
+    """Grade the learner folders in ``submissions`` on ``course``; one record per learner.
 
     Items whose key (``cache.item_key``) is in ``previous`` are taken from it, not judged
     again, unless ``fresh`` says to judge everything graded in this run anew. ``only``
@@ -82,69 +96,106 @@ def grade_class(
     ``progress`` None shows a progress bar only when standard error is a terminal.
     ``notes`` are added to a learner's refusals (a hand-in that could not be unpacked, say).
     """
-    previous = previous or GradingCache()
-    notes = notes or {}
+    if not course.reference:
+        raise ValueError(f"grading needs a course found by course.load, not {course.name!r}")
     folders = [f for f in learner_folders(submissions) if only is None or f.name in only]
-    isolation = boundary or "none"
-    tasks_in_order = [*EXERCISES, QUIZZES]
     task_seconds = timeout * STEPS_PER_EXERCISE + 30
-    updated = GradingCache(
-        {}
-        if only is None
-        else {name: entry for name, entry in previous.learners.items() if name not in only}
+    pool = GradingPool(
+        jobs or default_jobs(), task_seconds, boundary=boundary, preload=course.child_preload
     )
-    with GradingPool(jobs or default_jobs(), task_seconds, boundary=boundary) as pool:
-        readings = [(folder.name, (folder,)) for folder in folders]
-        read: dict[str, Submission | Failure] = dict(pool.run(read_submission, readings))
-        to_judge = []
-        for name, submission in read.items():
-            entry = updated.learners.setdefault(name, LearnerEntry())
-            entry.refused = list(notes.get(name, []))
-            if isinstance(submission, Submission):
-                entry.refused += submission.refused
-                entry.hard_links = submission.hard_links
-            for task in tasks_in_order:
-                answer = _answer_for(submission, task)
-                key = item_key(task, answer, timeout=timeout, isolation=isolation)
-                found = None if fresh else previous.lookup(name, task, key)
-                if found is None or isinstance(submission, Failure):
-                    to_judge.append(((name, task, key), (task, answer, timeout)))
-                else:
-                    updated.record(name, task, key, found)
-        needs_postgres = any(_uses_postgres(task) for (_, task, _), _ in to_judge)
-        with (
-            _postgres_for_workers(pool, needs_postgres),
-            tqdm(
-                total=len(to_judge),
-                desc="grading",
-                unit="item",
-                disable=None if progress is None else not progress,
-                file=sys.stderr,
-            ) as bar,
-        ):
-            to_judge.sort(key=lambda task: not _uses_postgres(task[0][1]))
-            for (name, task, key), result in pool.run(grade_item, to_judge):
-                if isinstance(result, Failure):  # kept for this run only, never cached
-                    result = failure_records(task, result.reason)
-                    updated.learners[name].items[task] = ("", result)
-                else:
-                    updated.record(name, task, key, result)
-                bar.update()
+    with pool:
+        readings = [(folder.name, (course.reference, folder)) for folder in folders]
+        read: dict[str, Submission | Failure] = dict(pool.run(read_learner, readings))
+        plan = plan_grading(
+            course,
+            read,
+            previous or GradingCache(),
+            only,
+            notes or {},
+            fresh,
+            timeout=timeout,
+            isolation=boundary or "none",
+        )
+        judge(plan, pool, progress)
+    return assemble(plan)
+
+
+def plan_grading(
+    course: Course,
+    read: dict[str, Submission | Failure],
+    previous: GradingCache,
+    only: Collection[str] | None,
+    notes: dict[str, list[str]],
+    fresh: bool,
+    *,
+    timeout: float,
+    isolation: str,
+) -> Plan:
+    """Which items must be judged, and which a previous run's cache already holds."""
+    tasks = [*course.exercises, QUIZZES]
+    kept = {} if only is None else {n: e for n, e in previous.learners.items() if n not in only}
+    plan = Plan(course, tasks, read, [], GradingCache(kept))
+    for name, submission in read.items():
+        entry = plan.updated.learners.setdefault(name, LearnerEntry())
+        entry.refused = list(notes.get(name, []))
+        if isinstance(submission, Submission):
+            entry.refused += submission.refused
+            entry.hard_links = submission.hard_links
+        for task in tasks:
+            answer = _answer_for(submission, task)
+            key = item_key(task, answer, timeout=timeout, isolation=isolation, course=course)
+            found = None if fresh else previous.lookup(name, task, key)
+            if found is None or isinstance(submission, Failure):
+                plan.to_judge.append(((name, task, key), (course.reference, task, answer, timeout)))
+            else:
+                plan.updated.record(name, task, key, found)
+    plan.to_judge.sort(key=lambda task: not _uses_postgres(course, task[0][1]))
+    return plan
+
+
+def judge(plan: Plan, pool: GradingPool, progress: bool | None) -> None:
+    """Judge every planned item in the pool, PostgreSQL ones first, into the plan's cache;
+    an item the grader could not judge is kept for this run only."""
+    needs_postgres = any(_uses_postgres(plan.course, task) for (_, task, _), _ in plan.to_judge)
+    with (
+        _postgres_for_workers(pool, needs_postgres),
+        tqdm(
+            total=len(plan.to_judge),
+            desc="grading",
+            unit="item",
+            disable=None if progress is None else not progress,
+            file=sys.stderr,
+        ) as bar,
+    ):
+        for (name, task, key), result in pool.run(grade_item, plan.to_judge):
+            if isinstance(result, Failure):  # kept for this run only, never cached
+                records = failure_records(plan.course, task, result.reason)
+                plan.updated.learners[name].items[task] = ("", records)
+            else:
+                plan.updated.record(name, task, key, result)
+            bar.update()
+
+
+def assemble(plan: Plan) -> ClassGrading:
+    """One record per learner, by name, with what reading their folder had to say."""
+    updated = plan.updated
     shared = shared_files({n: e.hard_links for n, e in updated.learners.items()})
     learners = []
     for name in sorted(updated.learners):
-        record = updated.learner_record(name, tasks_in_order)
-        if isinstance(read.get(name), Failure):
-            record.refused.append(f"The folder could not be read ({read[name].reason}).")
+        record = updated.learner_record(name, plan.tasks)
+        submission = plan.read.get(name)
+        if isinstance(submission, Failure):
+            record.refused.append(f"The folder could not be read ({submission.reason}).")
         record.refused += shared.get(name, [])
         learners.append(record)
-    judged = len(to_judge)
-    reused = len(read) * len(tasks_in_order) - judged
+    judged = len(plan.to_judge)
+    reused = len(plan.read) * len(plan.tasks) - judged
     return ClassGrading(learners, updated, judged, reused)
 
 
-def _uses_postgres(task: str) -> bool:
-    return task in EXERCISES and getattr(EXERCISES[task], "database_kind", "") == "postgresql"
+def _uses_postgres(course: Course, task: str) -> bool:
+    exercise = course.exercises.get(task)
+    return getattr(exercise, "database_kind", "") == "postgresql"
 
 
 def _answer_for(submission: Submission | Failure, item: str) -> object:
@@ -156,21 +207,29 @@ def _answer_for(submission: Submission | Failure, item: str) -> object:
     return submission.answers[item]
 
 
-def grade_item(item: str, answer: object, timeout: float) -> list[ItemRecord]:
+def read_learner(course_reference: str, folder: Path) -> Submission:
+    """Read one learner's folder in a worker."""
+    return read_submission(load(course_reference), folder)
+
+
+def grade_item(
+    course_reference: str, item: str, answer: object, timeout: float
+) -> list[ItemRecord]:
     """Grade one item in a worker: an exercise's answer, or every quiz answer."""
+    course = load(course_reference)
     if isinstance(answer, Failure):
-        return failure_records(item, f"the folder could not be read ({answer.reason})")
+        return failure_records(course, item, f"the folder could not be read ({answer.reason})")
     if item == QUIZZES:
-        return grade_quizzes(*answer)
-    return [grade_answer(item, answer, timeout)]
+        return grade_quizzes(course, *answer)
+    return [grade_answer(course.exercises[item], answer, timeout)]
 
 
-def failure_records(item: str, reason: str) -> list[ItemRecord]:
+def failure_records(course: Course, item: str, reason: str) -> list[ItemRecord]:
     """Zero-point records for an item the grader itself could not grade."""
     message = f"The grader could not grade this: {reason}. Ask your instructor to look."
     if item == QUIZZES:
-        return [quiz_record(question, "error", message) for question in QUESTIONS.values()]
-    exercise = EXERCISES[item]
+        return [quiz_record(question, "error", message) for question in course.questions.values()]
+    exercise = course.exercises[item]
     problem = AnswerProblem(Outcome.ERROR, message)
     report = exercise.problem_report(problem, [], hidden=True, duration=0.0)
     return [exercise_record(exercise, report, Answer(None, ""))]

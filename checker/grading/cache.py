@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..course import Course
 from ..judge.records import ItemRecord, LearnerRecord, item_from_json, item_json
 
 CACHE_NAME = ".grading-cache.json"
@@ -32,32 +33,31 @@ CHECKER_ROOT = Path(__file__).resolve().parents[1]
 
 
 @cache
-def checker_fingerprint() -> str:
-    """The checker's version and a digest of its code and content (exercises, cases,
-    migrations, solutions) and of the sample app (whose naming convention judging reads):
-    a course author's edit changes it without a version bump. Computed once per process."""
+def fingerprint(course: Course) -> str:
+    """The checker's version and a digest of its code and of the course's packages
+    (exercises, cases, migrations, solutions, and an app whose conventions judging reads):
+    an author's edit changes it without a version bump. Computed once per process."""
     digest = hashlib.sha256(__version__.encode())
-    for root in (CHECKER_ROOT, sample_app_folder()):
-        if root is None:
-            continue
+    roots = [CHECKER_ROOT, *(package_folder(name) for name in course.packages)]
+    for root in sorted({root for root in roots if root is not None}):
         for path in sorted(root.rglob("*.py")):
             digest.update(f"{root.name}/{path.relative_to(root)}".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def sample_app_folder() -> Path | None:
-    """Where the installed ``sample_app`` package is, if it is."""
-    spec = importlib.util.find_spec("sample_app")
+def package_folder(name: str) -> Path | None:
+    """Where an importable package is, if it is."""
+    spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def item_key(item: str, answer: Any, *, timeout: float, isolation: str) -> str:
+def item_key(item: str, answer: Any, *, timeout: float, isolation: str, course: Course) -> str:
     """The key of one judged item: a digest of everything its result depends on."""
     described = json.dumps(
-        [checker_fingerprint(), item, timeout, isolation, describe(answer)],
+        [fingerprint(course), course.name, item, timeout, isolation, describe(answer)],
         ensure_ascii=False,
         sort_keys=True,
         default=repr,

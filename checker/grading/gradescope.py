@@ -2,8 +2,9 @@
 the same command and with the same settings as local grading.
 
 ``autograder.zip`` holds ``setup.sh`` (run once when Gradescope builds the image: Python,
-a virtual environment, the course package at its pinned versions), ``run_autograder``
-(run for each upload), the course package itself and the grading settings. Gradescope
+a virtual environment, the checker at its pinned versions and, when the course is a
+distribution of its own, that too), ``run_autograder`` (run for each upload), the packages
+themselves and the grading settings. Gradescope
 puts an upload in ``/autograder/submission`` (a hand-in archive is unpacked there, or
 left as the archive) and reads ``/autograder/results/results.json``. ``run_autograder``
 takes its root from ``AUTOGRADER_ROOT`` and its Python from ``COURSE_PYTHON`` when they
@@ -15,6 +16,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..course import Course
 from .scoring import load_settings
 
 COURSE_ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +32,9 @@ apt-get update -q
 apt-get install -y -q python3 python3-venv python3-pip util-linux
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet /autograder/source/course
+if [ -d /autograder/source/own-course ]; then
+  /autograder/venv/bin/pip install --quiet --no-deps /autograder/source/own-course
+fi
 """
 
 RUN = """\
@@ -49,7 +54,7 @@ else
   cp -r "$ROOT/submission" "$WORK/class/submission"
 fi
 cd "$ROOT/source/course"
-"$PYTHON" -m checker grade "$WORK/class" --out "$WORK/out" --format gradescope \\
+"$PYTHON" -m checker --course {course} grade "$WORK/class" --out "$WORK/out" --format gradescope \\
   --settings "$ROOT/source/{settings}" {isolation}>"$WORK/log" 2>&1 || {{
   "$PYTHON" -c 'import json, sys; print(json.dumps({{"score": 0, "output": "The autograder \\
 could not grade this upload; your instructor has been told:\\n" + open(sys.argv[1]).read()}}))' \\
@@ -61,9 +66,13 @@ cp "$WORK/out/gradescope/submission/results.json" "$ROOT/results/results.json"
 
 
 def build_autograder(
-    destination: Path, settings: Path | None = None, *, trusted_submissions: bool = False
+    course: Course,
+    destination: Path,
+    settings: Path | None = None,
+    *,
+    trusted_submissions: bool = False,
 ) -> Path:
-    """Write ``autograder.zip`` into ``destination``; returns its path.
+    """Write ``autograder.zip`` grading ``course`` into ``destination``; returns its path.
 
     ``settings`` (checked now, not at the first upload) sets the points, as in local
     grading; ``trusted_submissions`` grades without the Linux boundary, for containers
@@ -71,23 +80,33 @@ def build_autograder(
     code could then write its own results).
     """
     settings_text = Path(settings).read_text(encoding="utf-8") if settings else ""
-    load_settings(settings)
+    load_settings(course, settings)
     destination.mkdir(parents=True, exist_ok=True)
     archive = destination / "autograder.zip"
     isolation = "--trusted-submissions " if trusted_submissions else ""
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as packed:
         executable(packed, "setup.sh", SETUP)
         executable(
-            packed, "run_autograder", RUN.format(settings=SETTINGS_NAME, isolation=isolation)
+            packed,
+            "run_autograder",
+            RUN.format(settings=SETTINGS_NAME, isolation=isolation, course=course.name),
         )
         packed.writestr(SETTINGS_NAME, settings_text)
-        for name in PACKAGED:
-            source = COURSE_ROOT / name
-            files = [source] if source.is_file() else sorted(source.rglob("*"))
-            for path in files:
-                if path.is_file() and not SKIPPED_PARTS & set(path.parts):
-                    packed.write(path, f"course/{path.relative_to(COURSE_ROOT)}")
+        pack_folder(packed, COURSE_ROOT, PACKAGED, "course")
+        own = course.folder.resolve()
+        if own != COURSE_ROOT and (own / "pyproject.toml").is_file():
+            pack_folder(packed, own, ("pyproject.toml", *course.shipped), "own-course")
     return archive
+
+
+def pack_folder(packed: zipfile.ZipFile, root: Path, names: tuple[str, ...], into: str) -> None:
+    """Add the entries ``names`` of ``root`` (files and whole folders) under ``into``."""
+    for name in names:
+        source = root / name
+        files = [source] if source.is_file() else sorted(source.rglob("*"))
+        for path in files:
+            if path.is_file() and not SKIPPED_PARTS & set(path.parts):
+                packed.write(path, f"{into}/{path.relative_to(root)}")
 
 
 def executable(packed: zipfile.ZipFile, name: str, text: str) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.catalogue import EXERCISES, QUESTIONS
+from ..course import Course
 from ..judge.answers import MAX_NOTEBOOK_BYTES
 from .answer_choice import ANSWER_STORES
 from .submission import (
@@ -46,17 +46,17 @@ class HandinError(ValueError):
     """A hand-in that cannot be made or read; the message says why."""
 
 
-def graded_paths() -> set[str]:
+def graded_paths(course: Course) -> set[str]:
     """Every path, relative to a learner's folder, that grading may read."""
-    paths = set(answer_notebooks())
+    paths = set(answer_notebooks(course))
     for store in ANSWER_STORES:
         paths |= {
             f"{store}/{exercise_id}{suffix}"
-            for exercise_id in EXERCISES
+            for exercise_id in course.exercises
             for suffix in (".py", ".json")
         }
     for store in PROGRESS_STORES:
-        paths |= {f"{store}/{question_id}.json" for question_id in QUESTIONS}
+        paths |= {f"{store}/{question_id}.json" for question_id in course.questions}
     return paths
 
 
@@ -70,21 +70,21 @@ def require_learner_name(name: str) -> str:
     return name
 
 
-def pack(course: Path, learner: str, destination: Path) -> tuple[Path, list[str]]:
+def pack(course: Course, folder: Path, learner: str, destination: Path) -> tuple[Path, list[str]]:
     """Write ``<learner>.zip`` into ``destination`` with every file grading reads from the
     course folder; returns the archive and what grading would refuse (links and the like)."""
     require_learner_name(learner)
-    submission = read_submission(Path(course))
-    folder = LearnerFolder(Path(course))
+    submission = read_submission(course, Path(folder))
+    learner_folder = LearnerFolder(Path(folder))
     destination.mkdir(parents=True, exist_ok=True)
     archive = destination / f"{learner}.zip"
     partial = destination / f".{learner}.zip.partial"
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as packed:
         for relative in sorted(submission.files):
-            data = folder.read(relative, MAX_NOTEBOOK_BYTES)
+            data = learner_folder.read(relative, MAX_NOTEBOOK_BYTES)
             if data is None:
                 continue
-            modified = time.localtime(folder.mtimes[relative])[:6]
+            modified = time.localtime(learner_folder.mtimes[relative])[:6]
             entry = zipfile.ZipInfo(relative, date_time=max(modified, ZIP_EPOCH))
             entry.external_attr = (stat.S_IFREG | 0o644) << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -123,7 +123,7 @@ def archive_learner(archive: Path) -> tuple[str, int] | None:
 
 
 @contextlib.contextmanager
-def unpacked(submissions: Path) -> Iterator[Unpacked]:
+def unpacked(course: Course, submissions: Path) -> Iterator[Unpacked]:
     """``submissions`` as a folder of learner folders: itself when it holds no archive and
     no folder whose name cannot be written; otherwise a private temporary folder with the
     learner folders linked and the latest hand-in of each learner unpacked, removed
@@ -160,7 +160,7 @@ def unpacked(submissions: Path) -> Iterator[Unpacked]:
             target = root / learner
             target.mkdir()
             try:
-                unpack(archive, target)
+                unpack(course, archive, target)
             except HandinError as refusal:
                 shutil.rmtree(target)
                 target.mkdir()
@@ -184,13 +184,13 @@ def _latest_handins(archives: list[Path], warnings: list[str]) -> dict[str, list
     return {learner: [path for _, path in sorted(copies)] for learner, copies in found.items()}
 
 
-def unpack(archive: Path, target: Path) -> None:
+def unpack(course: Course, archive: Path, target: Path) -> None:
     """Unpack a hand-in into ``target``, or refuse it whole (``HandinError``)."""
     if archive.is_symlink() or not archive.is_file():
         raise HandinError("not a regular file")
     if archive.stat().st_size > MAX_ARCHIVE_BYTES:
         raise HandinError(f"larger than {MAX_ARCHIVE_BYTES // 2**20} MB")
-    allowed = graded_paths()
+    allowed = graded_paths(course)
     try:
         with zipfile.ZipFile(archive) as packed:
             entries = packed.infolist()

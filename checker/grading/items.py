@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..content.catalogue import EXERCISES, QUESTIONS
+from ..course import Course
 from ..judge.kinds import Exercise
 from ..judge.outcomes import CheckResult, Report, Status
 from ..judge.quizzes import InvalidAnswer, Question, judge
@@ -32,11 +32,10 @@ class GraderTrouble(RuntimeError):
     kept in the cache (the item is graded again next run)."""
 
 
-def grade_answer(exercise_id: str, answer: Answer, timeout: float | None) -> ExerciseRecord:
+def grade_answer(exercise: Exercise, answer: Answer, timeout: float | None) -> ExerciseRecord:
     """Judge a learner's answer, hidden checks included. A judging that the PostgreSQL
     server could not serve (no free connection slot) is tried again, then reported as the
     grader's trouble."""
-    exercise = EXERCISES[exercise_id]
     started = time.perf_counter()
     if answer.problem is not None:
         report = exercise.problem_report(answer.problem, [], hidden=True, duration=0.0)
@@ -102,11 +101,13 @@ def check_record(exercise_id: str, result: CheckResult) -> CheckRecord:
     )
 
 
-def grade_quizzes(saved: dict[str, Any], problems: dict[str, str]) -> list[QuizRecord]:
+def grade_quizzes(
+    course: Course, saved: dict[str, Any], problems: dict[str, str]
+) -> list[QuizRecord]:
     """Judge every saved quiz answer again; a stored verdict is never read."""
     started = time.perf_counter()
     records = []
-    for question in QUESTIONS.values():
+    for question in course.questions.values():
         answer = saved.get(question.id)
         if question.id in problems:
             records.append(quiz_record(question, "error", problems[question.id]))

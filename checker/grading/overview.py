@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.catalogue import EXERCISES, QUESTIONS
+from ..course import Course
 from ..judge.outcomes import Outcome
 from .feedback import MARKS
 from .submission import read_submission
@@ -80,15 +80,17 @@ class Overview:
         return "\n".join(lines) + "\n"
 
 
-def overview(course: Path, *, on_check: Callable[[str], None] | None = None) -> Overview:
+def overview(
+    course: Course, folder: Path, *, on_check: Callable[[str], None] | None = None
+) -> Overview:
     """Check every answer in the course folder and list, per lesson, where each stands.
 
     ``on_check`` is called with each exercise id before its answer is checked (for a
     progress bar).
     """
-    submission = read_submission(Path(course))
+    submission = read_submission(course, Path(folder))
     lessons: dict[str, LessonOverview] = {}
-    for exercise_id, exercise in EXERCISES.items():
+    for exercise_id, exercise in course.exercises.items():
         answer = submission.answers[exercise_id]
         if on_check is not None:
             on_check(exercise_id)
@@ -97,10 +99,12 @@ def overview(course: Path, *, on_check: Callable[[str], None] | None = None) -> 
         else:
             report = exercise.judge(answer.source or "", hidden=False)
             outcome, message = report.outcome, report.message
-        lesson = lessons.setdefault(exercise.lesson, LessonOverview(exercise.lesson))
+        number = course.lesson_of(exercise_id).number
+        lesson = lessons.setdefault(number, LessonOverview(number))
         lesson.exercises.append((exercise_id, Outcome(outcome).value, message))
-    for question_id in QUESTIONS:
-        lesson = lessons.setdefault(question_id[:2], LessonOverview(question_id[:2]))
+    for question_id in course.questions:
+        number = course.lesson_of(question_id).number
+        lesson = lessons.setdefault(number, LessonOverview(number))
         if question_id in submission.quiz_answers:
             lesson.answered.append(question_id)
         else:

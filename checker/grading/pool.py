@@ -21,7 +21,6 @@ from typing import Any
 from ..judge import sandbox
 
 MAX_ATTEMPTS = 2
-CHILD_PRELOAD = ["checker.content.layouts"]  # table layouts only: no statement, case or answer
 
 
 class TaskOverrun(BaseException):
@@ -39,13 +38,22 @@ class GradingPool:
     """``jobs`` worker processes running ``function(*arguments)`` tasks, each for at most
     ``task_seconds``; with a ``boundary`` (``sandbox.NAMESPACES`` or
     ``sandbox.SEPARATE_USER``), each worker confines learner code behind it, from a clean
-    helper of its own; with None, learner code is trusted. ``environment`` is added to the workers'
+    helper of its own that imports ``preload`` (the course's table layouts: no statement,
+    case or answer); with None, learner code is trusted. ``environment`` is added to the workers'
     environment; workers start afresh for each ``run``, so a change applies to the next."""
 
-    def __init__(self, jobs: int, task_seconds: float, *, boundary: str | None) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        task_seconds: float,
+        *,
+        boundary: str | None,
+        preload: tuple[str, ...] = (),
+    ) -> None:
         self.jobs = jobs
         self.task_seconds = task_seconds
         self.boundary = boundary
+        self.preload = preload
         self.environment: dict[str, str] = {}
         self._executor: ProcessPoolExecutor | None = None
 
@@ -99,7 +107,7 @@ class GradingPool:
                 max_workers=self.jobs,
                 mp_context=_worker_context(),
                 initializer=_start_worker,
-                initargs=(self.boundary, dict(self.environment)),
+                initargs=(self.boundary, self.preload, dict(self.environment)),
             )
         return self._executor
 
@@ -122,12 +130,14 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _start_worker(boundary: str | None, environment: dict[str, str]) -> None:
+def _start_worker(
+    boundary: str | None, preload: tuple[str, ...], environment: dict[str, str]
+) -> None:
     """In each worker: learner code behind the boundary, from a clean helper of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     os.environ.update(environment)
     if boundary is not None:
-        sandbox.use_boundary(CHILD_PRELOAD, boundary)
+        sandbox.use_boundary(list(preload), boundary)
 
 
 def _run_limited(function: Callable[..., Any], arguments: tuple[Any, ...], seconds: float) -> Any:

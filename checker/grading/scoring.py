@@ -34,7 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..content.catalogue import EXERCISES, QUESTIONS
+from ..course import Course
 from ..judge.records import (
     CheckRecord,
     ExerciseRecord,
@@ -78,7 +78,7 @@ class Override:
     comment: str
 
 
-def load_settings(path: Path | None) -> Settings:
+def load_settings(course: Course, path: Path | None) -> Settings:
     """The settings in a TOML file (the defaults when ``path`` is None), checked against the
     course: an unknown exercise, check or question is an error, not a silent no-op."""
     if path is None:
@@ -95,7 +95,7 @@ def load_settings(path: Path | None) -> Settings:
         raise SettingsError(f"{path}: counted must be a list of item ids or patterns")
     exercises = document.get("exercises", {})
     for exercise_id, options in exercises.items():
-        exercise = EXERCISES.get(exercise_id)
+        exercise = course.exercises.get(exercise_id)
         if exercise is None:
             raise SettingsError(f"{path}: no exercise {exercise_id!r}")
         names = {check.name for check in exercise.checks()}
@@ -113,7 +113,7 @@ def load_settings(path: Path | None) -> Settings:
     require_points(path, "quizzes.points", quiz_points)
     per_question = {}
     for question_id, options in quizzes.items():
-        if question_id not in QUESTIONS:
+        if question_id not in course.questions:
             raise SettingsError(f"{path}: no quiz question {question_id!r}")
         require_points(path, question_id, options.get("points"))
         per_question[question_id] = options["points"]
@@ -126,7 +126,7 @@ def require_points(path: Path, where: str, value: Any) -> None:
         raise SettingsError(f"{path}: the points of {where} must be a number, 0 or more")
 
 
-def load_overrides(path: Path | None) -> list[Override]:
+def load_overrides(course: Course, path: Path | None) -> list[Override]:
     """The overrides in a CSV file with the columns ``learner,item,points,comment``."""
     if path is None:
         return []
@@ -143,14 +143,14 @@ def load_overrides(path: Path | None) -> list[Override]:
             points = float(row["points"])
         except (TypeError, ValueError):
             raise SettingsError(f"{path}, line {number}: points {row['points']!r}") from None
-        if row["item"] not in EXERCISES and row["item"] not in QUESTIONS:
+        if row["item"] not in course.exercises and row["item"] not in course.questions:
             raise SettingsError(f"{path}, line {number}: no exercise or question {row['item']!r}")
         overrides.append(Override(row["learner"], row["item"], points, row.get("comment") or ""))
     return overrides
 
 
 def score(
-    learners: list[LearnerRecord], settings: Settings, overrides: list[Override]
+    course: Course, learners: list[LearnerRecord], settings: Settings, overrides: list[Override]
 ) -> list[str]:
     """Set every item's points from its checks, the settings and the overrides (in place).
 
@@ -160,7 +160,7 @@ def score(
     for learner in learners:
         for item in learner.items:
             if isinstance(item, ExerciseRecord):
-                score_exercise(item, settings.exercises.get(item.id, {}))
+                score_exercise(course, item, settings.exercises.get(item.id, {}))
             else:
                 score_quiz(item, settings.quizzes.get(item.id, settings.quiz_points))
             item.counts = settings.counts(item.id)
@@ -176,7 +176,7 @@ def score(
     ]
 
 
-def score_exercise(item: ExerciseRecord, options: dict[str, Any]) -> None:
+def score_exercise(course: Course, item: ExerciseRecord, options: dict[str, Any]) -> None:
     """Each check's points from its weight and the exercise's points; all-or-nothing aside.
 
     Points are shared in hundredths so that they add up exactly: the exercise's points are
@@ -184,7 +184,7 @@ def score_exercise(item: ExerciseRecord, options: dict[str, Any]) -> None:
     checks with the largest remainders. Passing every check gives exactly the exercise's
     points, failing every check exactly zero, and the checks always add up to the item.
     """
-    declared = {check.name: check.points for check in EXERCISES[item.id].checks()}
+    declared = {check.name: check.points for check in course.exercises[item.id].checks()}
     weights = {name: declared.get(name, 1) for name in (c.id.split("/", 1)[1] for c in item.checks)}
     weights |= options.get("checks", {})
     total = cents(options.get("points", sum(weights.values())))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content.catalogue import EXERCISES, LESSON_MODULES, QUESTIONS, lesson_name
+from ..course import Course
 from ..judge.answers import (
     MAX_NOTEBOOK_BYTES,
     answer_cells,
@@ -135,22 +135,21 @@ def shared_files(hard_links: dict[str, dict[str, tuple[int, int]]]) -> dict[str,
     return notes
 
 
-def answer_notebooks() -> list[str]:
+def answer_notebooks(course: Course) -> list[str]:
     """Every notebook the course invites an answer in: each lesson (its Challenge) and each
     lesson's exercise notebook, as paths in a learner's folder."""
     names = []
-    for module in LESSON_MODULES:
-        lesson = lesson_name(module)
+    for lesson in (lesson.name for lesson in course.lessons):
         names += [f"exercises/{lesson}_exercises.ipynb", f"notebooks/{lesson}.ipynb"]
     return names
 
 
-def read_submission(learner: Path) -> Submission:
+def read_submission(course: Course, learner: Path) -> Submission:
     """Read everything grading needs from a learner's folder, each file once."""
     folder = LearnerFolder(learner)
     cells: dict[str, dict[str, list[str]]] = {}  # notebook path -> answer cells by id
     problems: dict[str, AnswerProblem] = {}  # notebook path -> why it could not be read
-    for relative in answer_notebooks():
+    for relative in answer_notebooks(course):
         data = folder.read(relative, MAX_NOTEBOOK_BYTES)
         if data is None:
             continue
@@ -159,20 +158,23 @@ def read_submission(learner: Path) -> Submission:
         except AnswerProblem as problem:
             problems[relative] = problem
     answers = {
-        exercise_id: find_answer(folder, exercise_id, cells, problems) for exercise_id in EXERCISES
+        exercise_id: find_answer(course, folder, exercise_id, cells, problems)
+        for exercise_id in course.exercises
     }
-    quiz_answers, quiz_problems = read_quiz_answers(folder)
+    quiz_answers, quiz_problems = read_quiz_answers(course, folder)
     return Submission(
         answers, quiz_answers, quiz_problems, folder.refused, folder.hard_links, list(folder.mtimes)
     )
 
 
-def read_quiz_answers(folder: LearnerFolder) -> tuple[dict[str, Any], dict[str, str]]:
+def read_quiz_answers(
+    course: Course, folder: LearnerFolder
+) -> tuple[dict[str, Any], dict[str, str]]:
     """The saved answer to each quiz question; a file that cannot be read costs only its
     own question (the reason is kept). Only the answer is taken, never a stored verdict."""
     found: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    for question_id in QUESTIONS:
+    for question_id in course.questions:
         for store in PROGRESS_STORES:
             relative = f"{store}/{question_id}.json"
             data = folder.read(relative, MAX_RECORD_BYTES)

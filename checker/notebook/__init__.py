@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import lessons
-from ..content.catalogue import EXERCISES, get_exercise, get_question
+from ..course import Course, load
 from ..grading import handins, overview
 from ..grading.answer_store import AnswerStore, SaveResult, StoreError, shown_time
 from ..judge import quizzes
@@ -40,6 +40,11 @@ from .quiz_form import QuizView, verdict_markdown
 from .render import Feedback, Text
 
 COURSE_DIR_VARIABLE = "COURSE_DIR"
+
+
+def course() -> Course:
+    """The course this kernel works on: the one ``CHECKER_COURSE`` names, else the default."""
+    return load()
 
 
 def course_dir() -> Path:
@@ -147,17 +152,17 @@ class ExerciseHandle:
 
 def exercise(exercise_id: str) -> ExerciseHandle:
     """The exercise with this id (``python -m checker list`` lists them)."""
-    return ExerciseHandle(get_exercise(exercise_id))
+    return ExerciseHandle(course().exercise(exercise_id))
 
 
 def quiz(question_id: str) -> QuizView:
     """Show a quiz question as a form; your answer is saved when you press Check."""
-    return QuizView(get_question(question_id), course_dir())
+    return QuizView(course().question(question_id), course_dir())
 
 
 def answer(question_id: str, value: Any) -> Text:
     """Answer a quiz question from code: judged, saved, and the feedback returned."""
-    question = get_question(question_id)
+    question = course().question(question_id)
     try:
         verdict = quizzes.judge(question, value)
     except quizzes.InvalidAnswer as problem:
@@ -169,7 +174,7 @@ def answer(question_id: str, value: Any) -> Text:
 def progress() -> Text:
     """Where you stand, lesson by lesson: each exercise checked as ``check()`` does, and the
     quiz questions answered; read from your files exactly as grading will read them."""
-    return Text(overview.overview(course_dir()).to_markdown())
+    return Text(overview.overview(course(), course_dir()).to_markdown())
 
 
 def handin(learner: str | None = None) -> Text:
@@ -180,8 +185,8 @@ def handin(learner: str | None = None) -> Text:
         handins.require_learner_name(name)
     except handins.HandinError as error:
         return Text(f"No hand-in written: {error}.")
-    summary = overview.overview(course_dir()).to_markdown()
-    archive, _ = handins.pack(course_dir(), name, course_dir() / "handin")
+    summary = overview.overview(course(), course_dir()).to_markdown()
+    archive, _ = handins.pack(course(), course_dir(), name, course_dir() / "handin")
     where = archive.relative_to(course_dir())
     return Text(f"{summary}\n**Wrote `{where}`**: hand this file in.")
 
@@ -210,7 +215,7 @@ def versions_markdown(store: AnswerStore, exercise_id: str) -> str:
 def save_answer(exercise_id: str, source: str) -> SaveResult:
     """Save a cell as an answer where ``check()`` and grading read it, with when and from
     which notebook; the starter, or a version already saved, changes nothing."""
-    exercise = get_exercise(exercise_id)
+    exercise = course().exercise(exercise_id)
     notebook = os.environ.get("JPY_SESSION_NAME", "")
     return answer_store().save(exercise_id, source, exercise.starter, notebook)
 
@@ -251,8 +256,9 @@ def save_message(exercise_id: str, result: SaveResult) -> str:
 def answer_magic(line: str, cell: str) -> None:
     """``%%answer EXERCISE_ID``: save this cell as the answer to that exercise."""
     exercise_id = line.strip()
-    if exercise_id not in EXERCISES:
-        print(f"Unknown exercise {exercise_id!r}. The exercises are: {', '.join(EXERCISES)}.")
+    known = course().exercises
+    if exercise_id not in known:
+        print(f"Unknown exercise {exercise_id!r}. The exercises are: {', '.join(known)}.")
         return
     print(save_message(exercise_id, save_answer(exercise_id, cell)))
 

@@ -7,24 +7,29 @@ its top; a generated notebook must match what ``python -m checker notebooks`` wr
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from notebook_tools import ROOT
 
 from checker.authoring.notebooks import stale_notebooks
+from checker.content.catalogue import COURSE
 
 CHECKER = ROOT / "checker"
 # package -> the checker packages it may import (besides itself and the top-level version)
+# No engine package imports ``content``, the course: it is handed one (``checker.course``).
 MAY_IMPORT = {
     "db": set(),
     "judge": {"db"},
-    "content": {"judge"},
+    "course": {"judge"},
+    "content": {"judge", "course"},
     "lessons": {"db"},
-    "notebook": {"lessons", "content", "judge", "grading"},
-    "grading": {"content", "judge", "db"},
-    "authoring": {"content", "judge"},
-    "api": {"authoring", "content", "grading", "judge"},
+    "notebook": {"lessons", "course", "judge", "grading"},
+    "grading": {"course", "judge", "db"},
+    "authoring": {"course", "judge"},
+    "api": {"authoring", "course", "grading", "judge"},
     "cli": {"api", "notebook"},
     "__main__": {"cli"},
     "__init__": set(),
@@ -85,6 +90,23 @@ def test_modules_are_short_or_say_why(path):
         assert "lines" in docstring, f"{path.name} is long; its docstring must say why"
 
 
+ENGINE_ENTRY_POINTS = ["checker.cli", "checker.api", "checker.notebook", "checker.grading.batch"]
+
+
+def test_the_engine_imports_no_course():
+    """Importing every entry of the engine loads neither the course nor its app: courses
+    are loaded only when asked for (``checker.course.load``)."""
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {ENGINE_ENTRY_POINTS!r}: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('checker.content', 'sample_app'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
+    assert found == "[]", found
+
+
 def test_the_judge_and_grading_hold_no_course_text():
     """Exercise statements, hints and quiz prompts live in checker/content only."""
     from checker.content.catalogue import EXERCISES, QUESTIONS
@@ -99,7 +121,7 @@ def test_the_judge_and_grading_hold_no_course_text():
 
 def test_generated_notebooks_match_the_lesson_modules():
     """Exercise and solution notebooks and Challenge cells are what the content says."""
-    stale = [path.relative_to(ROOT).as_posix() for path in stale_notebooks(ROOT)]
+    stale = [path.relative_to(ROOT).as_posix() for path in stale_notebooks(COURSE, ROOT)]
     assert not stale, f"run `python -m checker notebooks` (then `make notebooks`): {stale}"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 from class_builder import ROOT, with_answers
 
-from checker.content.catalogue import EXERCISES
+from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.answer_store import course_store
 from checker.grading.overview import overview
 from checker.grading.submission import read_submission
@@ -37,12 +37,12 @@ def test_a_broken_exercise_notebook_is_named_with_the_answer_used_instead(tmp_pa
         {LESSON: {SCRIPT.id: SCRIPT.solution}, EXERCISE_NOTEBOOK: {}},
         truncated=(EXERCISE_NOTEBOOK,),
     )
-    answer = read_submission(course).answers[SCRIPT.id]
+    answer = read_submission(COURSE, course).answers[SCRIPT.id]
     assert answer.source == SCRIPT.solution and answer.origin == LESSON
     [note] = answer.notes
     assert note.startswith(f"{EXERCISE_NOTEBOOK} is not a readable notebook (")
     assert note.endswith(f"graded {LESSON} instead.")
-    assert note in overview(course).to_markdown()
+    assert note in overview(COURSE, course).to_markdown()
 
 
 def test_a_broken_notebook_with_the_only_answer_is_an_error_not_a_starter(tmp_path):
@@ -51,7 +51,7 @@ def test_a_broken_notebook_with_the_only_answer_is_an_error_not_a_starter(tmp_pa
         {LESSON: {}, EXERCISE_NOTEBOOK: {SCRIPT.id: SCRIPT.solution}},
         truncated=(EXERCISE_NOTEBOOK,),
     )
-    answer = read_submission(course).answers[SCRIPT.id]
+    answer = read_submission(COURSE, course).answers[SCRIPT.id]
     assert answer.problem is not None and answer.problem.outcome.value == "error"
     assert answer.problem.message.startswith(f"{EXERCISE_NOTEBOOK} is not a readable notebook")
     assert "its answer cannot be graded" in answer.problem.message
@@ -61,17 +61,17 @@ def test_a_broken_notebook_with_the_only_answer_is_an_error_not_a_starter(tmp_pa
 def test_a_broken_notebook_beside_a_saved_answer_is_said(tmp_path):
     course = course_with(tmp_path, {EXERCISE_NOTEBOOK: {}}, truncated=(EXERCISE_NOTEBOOK,))
     course_store(course).save(SCRIPT.id, SCRIPT.solution, SCRIPT.starter)
-    answer = read_submission(course).answers[SCRIPT.id]
+    answer = read_submission(COURSE, course).answers[SCRIPT.id]
     assert answer.source == SCRIPT.solution
     assert answer.notes[0].endswith("graded the saved answer instead.")
 
 
 def test_the_lesson_of_an_exercise_is_its_own_not_its_id(tmp_path):
     renamed = EXERCISES["04-rename-username"]
-    assert renamed.lesson == "06"
+    assert COURSE.lesson_of(renamed.id).number == "06"
     notebook = "exercises/06_manual_renames_exercises.ipynb"
     course = course_with(tmp_path, {notebook: {}}, truncated=(notebook,))
-    problem = read_submission(course).answers[renamed.id].problem
+    problem = read_submission(COURSE, course).answers[renamed.id].problem
     assert problem.outcome.value == "error" and notebook in problem.message
 
 
@@ -80,7 +80,7 @@ def test_a_saved_starter_never_hides_a_real_answer_in_a_notebook(tmp_path):
     answers = course / "workspace" / "answers"
     answers.mkdir(parents=True)
     (answers / f"{SCRIPT.id}.py").write_text(SCRIPT.starter)  # what older courses saved
-    answer = read_submission(course).answers[SCRIPT.id]
+    answer = read_submission(COURSE, course).answers[SCRIPT.id]
     assert answer.source == SCRIPT.solution and answer.origin == EXERCISE_NOTEBOOK
     assert answer.notes == [
         f"The saved answer, workspace/answers/{SCRIPT.id}.py, is still the starter; graded "

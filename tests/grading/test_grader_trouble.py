@@ -31,7 +31,7 @@ def judging_that_fails(times: int, calls: list[str]):
 def test_a_passing_second_try_is_the_grade(monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(EXERCISES[ENUM], "judge", judging_that_fails(1, calls))
-    record = grade_answer(ENUM, Answer("answer", "notebook"), timeout=5)
+    record = grade_answer(EXERCISES[ENUM], Answer("answer", "notebook"), timeout=5)
     assert calls == ["answer", "answer"] and record.outcome == "passed"
 
 
@@ -39,5 +39,5 @@ def test_a_server_that_stays_full_is_the_grader_s_trouble(monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(EXERCISES[ENUM], "judge", judging_that_fails(ATTEMPTS, calls))
     with pytest.raises(GraderTrouble, match="graded again on the next run"):
-        grade_answer(ENUM, Answer("answer", "notebook"), timeout=5)
+        grade_answer(EXERCISES[ENUM], Answer("answer", "notebook"), timeout=5)
     assert len(calls) == ATTEMPTS

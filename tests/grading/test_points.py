@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.content.catalogue import EXERCISES
+from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.scoring import apportion, score_exercise
 from checker.judge.records import CheckRecord, ExerciseRecord, total_points
 
@@ -31,7 +31,7 @@ def record(outcomes: list[str]) -> ExerciseRecord:
 )
 def test_passing_every_check_gives_exactly_the_maximum(options, maximum):
     item = record(["passed"] * 7)
-    score_exercise(item, options)
+    score_exercise(COURSE, item, options)
     assert item.points == item.max_points == maximum
     assert total_points([c.points for c in item.checks]) == maximum
     assert total_points([c.max_points for c in item.checks]) == maximum
@@ -39,14 +39,14 @@ def test_passing_every_check_gives_exactly_the_maximum(options, maximum):
 
 def test_the_checks_always_add_up_to_the_item():
     item = record(["passed", "failed", "passed", "not run", "passed", "failed", "passed"])
-    score_exercise(item, {"points": 12, "checks": {"history": 3}})
+    score_exercise(COURSE, item, {"points": 12, "checks": {"history": 3}})
     assert item.points == total_points([c.points for c in item.checks]) == 4 + 1.34 + 1.33 + 1.33
     assert [c.max_points for c in item.checks] == [4, 1.34, 1.34, 1.33, 1.33, 1.33, 1.33]
 
 
 def test_a_failed_all_or_nothing_item_shows_no_points_on_any_check():
     item = record(["passed"] * 6 + ["failed"])
-    score_exercise(item, {"points": 10, "all_or_nothing": True})
+    score_exercise(COURSE, item, {"points": 10, "all_or_nothing": True})
     assert item.points == 0 and all(c.points == 0 for c in item.checks)
     assert item.max_points == 10
 

@@ -8,7 +8,7 @@ import pytest
 from right_answers import RIGHT_ANSWERS
 from wrong_answers import WRONG_ANSWERS
 
-from checker.content.catalogue import EXERCISES, LESSON_MODULES, lesson_name
+from checker.content.catalogue import COURSE, EXERCISES
 from checker.judge.outcomes import Outcome, Status
 
 IDS = sorted(EXERCISES)
@@ -55,8 +55,8 @@ def test_untouched_starter_is_not_attempted(exercise_id, tmp_path):
 def test_every_exercise_is_fully_described(exercise_id):
     exercise = EXERCISES[exercise_id]
     assert exercise.id == exercise_id and exercise.title
-    module = next(m for m in LESSON_MODULES if type(exercise) in m.EXERCISES)
-    assert lesson_name(module)[:2] == exercise.lesson, "an exercise lives in its lesson's module"
+    lesson = COURSE.lesson_of(exercise_id)
+    assert type(exercise).__module__.endswith(f".lesson{lesson.name}"), "declared in its lesson"
     assert len(exercise.hints) >= 2
     assert len(exercise.task) > 200
 

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 from notebook_tools import ROOT
 
 from checker import api, lessons, notebook
-from checker.content.catalogue import EXERCISES
+from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.answer_store import AnswerStore
 from checker.grading.submission import read_submission
 
@@ -129,7 +129,7 @@ def test_progress_and_handin_say_when_the_graded_answer_is_older(course, capsys)
     run_cell(EXERCISE.solution, capsys)
     run_cell(WRONG, capsys)
     notebook.exercise(EXERCISE.id).restore(1)
-    answer = read_submission(course).answers[EXERCISE.id]
+    answer = read_submission(COURSE, course).answers[EXERCISE.id]
     assert answer.source == EXERCISE.solution
     [note] = answer.notes
     assert note.startswith("Graded version 1 of the 2 you saved, as you made it current again on")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import inspect
 import json
 
 import pytest
 from quiz_answers import RIGHT
 
 from checker import lessons, notebook
-from checker.content.catalogue import LESSON_MODULES, QUESTIONS
+from checker.content.catalogue import COURSE, QUESTIONS
 from checker.judge import quizzes
 from checker.notebook import quiz_store
 from checker.notebook.quiz_form import QuizView
@@ -85,7 +84,7 @@ def test_rigged_answer_object_is_refused():
 
 
 def test_keys_are_not_in_the_package_in_plain_text():
-    source = "\n".join(inspect.getsource(module) for module in LESSON_MODULES)
+    source = "\n".join(lesson.source.read_text() for lesson in COURSE.lessons)
     for question in QUESTIONS.values():
         if question.kind == "text":
             right = str(RIGHT[question.id])

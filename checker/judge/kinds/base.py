@@ -41,7 +41,6 @@ class Exercise:
 
     id: ClassVar[str]
     title: ClassVar[str]
-    lesson: ClassVar[str]
     task: ClassVar[str]
     hints: ClassVar[tuple[str, ...]]
     files: ClassVar[Path]
