@@ -199,7 +199,8 @@ def grade(
             raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
         boundary, isolation = confinement.choose(trusted_submissions, boundary_kind)
         started = time.perf_counter()
-        with confinement.hidden_from_learner_code(boundary, [submissions, unpacked.folder, out]):
+        hidden = [submissions, unpacked.folder, out, *course_files(chosen)]
+        with confinement.hidden_from_learner_code(boundary, hidden):
             graded = batch.grade_class(
                 chosen,
                 unpacked.folder,
@@ -331,6 +332,12 @@ def restore_answer(
         return store.restore(find_exercise(exercise_id, course=course).id, number)
     except answer_store.StoreError as error:
         raise UsageError("NUMBER", str(error)) from None
+
+
+def course_files(course: Course) -> list[Path]:
+    """The course's content and packages: what learner code must never read."""
+    packages = [cache.package_folder(name) for name in course.packages]
+    return [course.content, *(folder for folder in packages if folder is not None)]
 
 
 def require_folder(folder: Path) -> Path:

@@ -22,9 +22,11 @@ class MigrationExercise(kinds.MigrationExercise):
     """A revision script continuing a history of ``migrations/``, on the course's users."""
 
     files = CONTENT_DIR
-    visible_users = layouts.VISIBLE_USERS
-    hidden_users = layouts.HIDDEN_USERS
+    visible_rows = layouts.VISIBLE_USERS
+    hidden_rows = layouts.HIDDEN_USERS
     naming_convention = NAMING_CONVENTION
+    changed_table = "user"
+    table_nouns = {"user": ("user", "users"), "post": ("post", "posts")}
     forbidden_imports = {
         "sample_app": (
             "a migration must not import the app (sample_app) or its models: the models change "

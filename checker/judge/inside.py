@@ -104,7 +104,8 @@ def call_function(
 
     The case names a SQLite file and a table layout, built by ``metadata_source``
     (``module:function``); the learner's return value must be a set of strings, sent
-    back sorted.
+    back sorted as plain strings (SQLAlchemy's names are a ``str`` subclass, ``quoted_name``:
+    their text is taken, never a method of theirs called).
     """
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
@@ -126,10 +127,10 @@ def call_function(
         engine.dispose()
     if type(value) not in (set, frozenset):
         return {"type": f"a {type(value).__name__}"}
-    odd = next((item for item in value if type(item) is not str), None)
+    odd = next((item for item in value if not isinstance(item, str)), None)
     if odd is not None:
         return {"type": f"a set holding a {type(odd).__name__}"}
-    return {"value": sorted(value)}
+    return {"value": sorted({str.__str__(item) for item in value})}
 
 
 def run_history_test(

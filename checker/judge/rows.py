@@ -18,7 +18,6 @@ from .inspection import (
 from .outcomes import CheckFailed
 
 LENGTH_FUNCTIONS = {"sqlite": "length(CAST({} AS BLOB))", "postgresql": "octet_length({}::text)"}
-NOUNS = {"user": ("user", "users"), "post": ("post", "posts")}
 
 
 @bounded
@@ -62,13 +61,15 @@ def compare_rows(
     table: str,
     expected: list[dict[str, Any]],
     actual: dict[Any, dict[str, Any]] | None,
+    nouns: tuple[str, str] | None = None,
 ) -> None:
-    """Raise CheckFailed describing how the rows of ``table`` differ from those expected.
+    """Raise CheckFailed describing how the rows of ``table`` differ from those expected;
+    ``nouns`` name one row and many (``("user", "users")``), "<table> row(s)" by default.
 
     Every column of every row is compared, the table's own columns included: a column the
     expected rows do not name must hold NULL (a new column without a default).
     """
-    one, many = NOUNS.get(table, (f"{table} row", f"{table} rows"))
+    one, many = nouns or (f"{table} row", f"{table} rows")
     if actual is None:
         raise CheckFailed(f"{when}, the {table} table does not exist, so every row is lost.")
     total = len(expected)

@@ -183,10 +183,15 @@ def _stop(pid: int, ended: dict[int, int]) -> int | None:
 
 
 def main() -> None:
-    """Entry point of the helper: preload, then serve the worker that started it."""
+    """Entry point of the helper: preload, then serve the worker that started it.
+
+    Isolated mode ignores ``PYTHONPATH``; the grader's own (where a course may be installed)
+    is searched after the interpreter's path, for the preloaded modules only: a child's
+    view of the file system holds none of it."""
     worker, control = int(sys.argv[1]), socket.socket(fileno=int(sys.argv[2]))
     boundary.die_with_parent(lambda: os.getppid() == worker)
     boundary.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    sys.path += [path for path in os.environ.get("PYTHONPATH", "").split(os.pathsep) if path]
     for module in sys.argv[3:]:
         importlib.import_module(module)
     gc.freeze()

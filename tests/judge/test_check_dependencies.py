@@ -61,7 +61,7 @@ def test_every_column_of_every_start_table_holds_the_awkward_values():
         if not hasattr(exercise, "start_layout"):
             continue
         metadata = exercise.metadata(exercise.start_layout)
-        for rows in (exercise.seed_tables(exercise.visible_users),):
+        for rows in (exercise.seed_tables(exercise.visible_rows),):
             for table, seeded in rows.items():
                 for column in metadata.tables[table].columns:
                     values = [row[column.name] for row in seeded]

@@ -89,8 +89,7 @@ class FunctionExercise(Exercise):
         if "value" not in result:
             kind = result.get("type", "?")
             raise CheckFailed(
-                f"{self.function_name}() returned {kind}; it should return a set of strings "
-                'like {"user.password_hash"}.'
+                f"{self.function_name}() returned {kind}; it should return a set of strings."
             )
         value = result["value"]
         if not isinstance(value, list) or any(type(item) is not str for item in value):

@@ -46,8 +46,10 @@ class MigrationExercise(Exercise):
     Declared by subclasses: the history the script continues (``base_revisions``, files
     of ``files/migrations``), the layouts before and after (``start_layout``,
     ``target_layout``, built by ``metadata``), the rows seeded in every table of the start
-    layout (``seed_tables``), and how each user row should look after the upgrade
-    (``after_upgrade``; rows of the other tables stay as they were).
+    layout (``seed_tables``, from ``visible_rows`` or ``hidden_rows`` of ``changed_table``),
+    and how each row of ``changed_table`` should look after the upgrade (``after_upgrade``;
+    rows of the other tables stay as they were); ``table_nouns`` name a table's rows in
+    messages (``{"user": ("user", "users")}``).
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
@@ -57,8 +59,10 @@ class MigrationExercise(Exercise):
     target_layout: ClassVar[str]
     database_kind: ClassVar[str] = "sqlite"
     naming_convention: ClassVar[dict[str, str]] = {}
-    visible_users: ClassVar[list[dict[str, Any]]]
-    hidden_users: ClassVar[list[dict[str, Any]]]
+    visible_rows: ClassVar[list[dict[str, Any]]]
+    hidden_rows: ClassVar[list[dict[str, Any]]]
+    changed_table: ClassVar[str]
+    table_nouns: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def metadata(self, layout: str) -> MetaData:
         """A fresh MetaData holding the tables of ``layout``."""
@@ -66,10 +70,10 @@ class MigrationExercise(Exercise):
 
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
-        """How a seeded user row should look after the upgrade."""
+        """How a seeded row of ``changed_table`` should look after the upgrade."""
         raise NotImplementedError
 
-    def seed_tables(self, users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    def seed_tables(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """The rows seeded in each table of the start layout, in an order that inserts."""
         raise NotImplementedError
 
@@ -77,7 +81,9 @@ class MigrationExercise(Exercise):
         """The rows expected after the upgrade, in every table the target layout keeps."""
         kept = self.metadata(self.target_layout).tables
         return {
-            name: [self.after_upgrade(dict(row)) for row in rows] if name == "user" else rows
+            name: [self.after_upgrade(dict(row)) for row in rows]
+            if name == self.changed_table
+            else rows
             for name, rows in tables.items()
             if name in kept
         }
@@ -88,7 +94,8 @@ class MigrationExercise(Exercise):
         """Every row of every table is there, with the values expected."""
         observed = trial.observe(db, when)
         for table, rows in expected.items():
-            compare_rows(when, table, rows, table_rows(observed, table))
+            nouns = self.table_nouns.get(table)
+            compare_rows(when, table, rows, table_rows(observed, table), nouns)
 
     @property
     def parents(self) -> tuple[str, ...]:
@@ -185,7 +192,7 @@ class MigrationExercise(Exercise):
     @check("other-data", hidden=True, needs="history")
     def other_data(self, trial: MigrationTrial) -> None:
         """a round trip keeps other data (unusual names, more rows)"""
-        tables = self.seed_tables(self.hidden_users)
+        tables = self.seed_tables(self.hidden_rows)
         trial.hidden_db = self.seeded_database(trial, tables, tag="hidden")
         self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
         expected = self.upgraded(tables)
@@ -198,7 +205,7 @@ class MigrationExercise(Exercise):
         """upgrade, downgrade, then upgrade again reaches the target schema"""
         if trial.state(trial.hidden_db) != "downgraded":  # other-data stopped half way
             trial.hidden_db = trial.hidden_db or self.seeded_database(
-                trial, self.seed_tables(self.hidden_users), tag="hidden"
+                trial, self.seed_tables(self.hidden_rows), tag="hidden"
             )
             if trial.state(trial.hidden_db) != "upgraded":
                 self.migrate(trial, trial.hidden_db, "upgrade", self.head(trial))
@@ -222,7 +229,7 @@ class MigrationExercise(Exercise):
             scratch.child_path("migrations"),
             scratch.child_path("migrations/versions/answer.py"),
             identity,
-            self.seed_tables(self.visible_users),
+            self.seed_tables(self.visible_rows),
         )
 
     def heads_with(self, answer: ScriptIdentity) -> list[str]:

@@ -1,0 +1,23 @@
+"""add body to note
+
+Revision ID: b2c3d4e5f6a7
+Revises: a1b2c3d4e5f6
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b2c3d4e5f6a7'
+down_revision = 'a1b2c3d4e5f6'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('note') as batch_op:
+        batch_op.add_column(sa.Column('body', sa.Text(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('note') as batch_op:
+        batch_op.drop_column('body')
