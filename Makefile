@@ -1,6 +1,7 @@
 # The two commands of the course; both set up .venv first if needed.
 #   make lab    open the course in JupyterLab (make lab LAB_ARGS=--no-browser on a server)
-#   make test   run the whole test suite: lint, unit tests and every notebook under nbval
+#   make test   run the whole test suite: lint, unit tests and every notebook, executed
+#               (make test LESSON=06: only what concerns lesson 06)
 # and the course as a learner sees it:
 #   make test-browser   JupyterLab from `make lab` driven by a real Chromium (installed
 #                       from the distribution's packages when run as root on Debian/Ubuntu)
@@ -13,6 +14,8 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root (common in containers) unless told it is deliberate.
 ROOT_ARGS := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 PYTEST_ARGS ?=
+# make test LESSON=06 (or LESSON="03 06"): only what concerns those lessons.
+LESSON ?=
 # Kernels load the course's %%answer magic at start (.ipython/profile_default/).
 export IPYTHONDIR := $(CURDIR)/.ipython
 
@@ -26,7 +29,7 @@ lab: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(foreach n,$(LESSON),--lesson=$(n)) $(PYTEST_ARGS)
 
 # One JupyterLab and one browser, steps in order: no parallel workers.
 test-browser: $(INSTALLED)

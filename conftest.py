@@ -1,17 +1,108 @@
 """Hooks for every test of the checkout, the notebooks that nbval executes included (a
-conftest under ``tests/`` would not reach ``notebooks/``, ``exercises/`` or ``solutions/``)."""
+conftest under ``tests/`` would not reach ``notebooks/``, ``exercises/`` or ``solutions/``).
+
+Besides each notebook's own answer store, they decide what runs where and what runs at all:
+
+- pytest-xdist (``--dist=loadscope``) keeps together what shares state: a notebook's cells,
+  a test module's or class's tests (they may share fixtures), except in the modules of
+  ``SPREAD``, whose tests are independent and may each go to any worker (a scheduler of
+  our own, through xdist's ``pytest_xdist_make_scheduler`` hook: its ``loadgroup`` marks
+  are lost under pytest 9, which no longer reads the node id xdist rewrites);
+- a lesson is executed twice, not three times: when its re-run test
+  (``tests/course/test_rerun_lessons.py``, whose first round compares every output with
+  the committed one, as nbval does) is collected, nbval's run of the lesson is deselected;
+- ``--lesson NN`` (``make test LESSON=NN``) keeps only what concerns lesson NN: its
+  notebooks, and every test of its exercises and quiz questions.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from checker.notebook import COURSE_DIR_VARIABLE
 
 NOTEBOOK_STORES = pytest.StashKey[dict]()
+RERUN_TEST = "test_restart_and_run_all_twice"
+# Modules whose tests are independent of each other: no fixture shared beyond one test.
+SPREAD = (
+    "tests/course/test_rerun_lessons.py",
+    "tests/judge/test_mutants.py",
+    "tests/course/test_second_course.py",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--lesson",
+        action="append",
+        default=[],
+        metavar="NN",
+        help="Run only what concerns lesson NN (repeatable): its notebooks, and the tests of "
+        "its exercises and quiz questions.",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    dropped = lessons_run_by_their_rerun_test(items)
+    wanted = config.getoption("lesson")
+    if wanted:
+        tokens = lesson_tokens(wanted)
+        dropped += [item for item in items if not any(t in item.nodeid for t in tokens)]
+    if dropped:
+        gone = set(map(id, dropped))
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if id(item) not in gone]
+
+
+def lessons_run_by_their_rerun_test(items: list[pytest.Item]) -> list[pytest.Item]:
+    """nbval's cells of every lesson whose re-run test is collected too."""
+    rerun = {
+        item.callspec.id
+        for item in items
+        if item.name.startswith(RERUN_TEST + "[") and hasattr(item, "callspec")
+    }
+    return [
+        item
+        for item in items
+        if type(item).__name__ == "IPyNbCell"
+        and Path(item.path).parent.name == "notebooks"
+        and Path(item.path).stem in rerun
+    ]
+
+
+def lesson_tokens(numbers: list[str]) -> set[str]:
+    """What names a lesson in a test id: its notebooks' stem, its exercise and question ids."""
+    from checker.content.catalogue import COURSE
+
+    tokens = set()
+    for lesson in COURSE.lessons:
+        if lesson.number in {number.zfill(2) for number in numbers}:
+            tokens |= {lesson.name, *(e.id for e in lesson.exercises)}
+            tokens |= {q.id for q in lesson.questions}
+    if not tokens:
+        raise pytest.UsageError(f"no lesson {', '.join(numbers)} in the course")
+    return tokens
+
+
+class SpreadScheduling(LoadScopeScheduling):
+    """pytest-xdist's ``loadscope``, but each test of a ``SPREAD`` module is its own scope."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if nodeid.split("::", 1)[0] in SPREAD:
+            return nodeid
+        return super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SpreadScheduling | None:
+    if config.getvalue("dist") != "loadscope":
+        return None
+    return SpreadScheduling(config, log)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -45,3 +136,4 @@ def notebook_store(config: pytest.Config, notebook: str) -> str:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for store in config.stash.get(NOTEBOOK_STORES, {}).values():
         shutil.rmtree(store, ignore_errors=True)
+

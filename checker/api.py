@@ -36,10 +36,10 @@ from .grading import (
     scoring,
 )
 from .grading.gradescope import build_autograder
+from .grading.records import LearnerRecord
 from .judge import answers
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
-from .judge.records import LearnerRecord
 
 FORMATS = outputs.FORMATS
 BOUNDARIES = confinement.BOUNDARIES

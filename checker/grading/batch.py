@@ -22,11 +22,11 @@ from tqdm import tqdm
 from ..course import Course, load
 from ..db import postgres
 from ..judge.outcomes import AnswerProblem, Outcome
-from ..judge.records import ItemRecord, LearnerRecord
 from ..judge.sandbox import NAMESPACES
 from .cache import GradingCache, LearnerEntry, item_key
 from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
 from .pool import Failure, GradingPool
+from .records import ItemRecord, LearnerRecord
 from .submission import Answer, Submission, read_submission, shared_files
 
 QUIZZES = "quizzes"

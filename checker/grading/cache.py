@@ -26,7 +26,7 @@ from typing import Any
 
 from .. import __version__
 from ..course import Course
-from ..judge.records import ItemRecord, LearnerRecord, item_from_json, item_json
+from .records import ItemRecord, LearnerRecord, item_from_json, item_json
 
 CACHE_NAME = ".grading-cache.json"
 CHECKER_ROOT = Path(__file__).resolve().parents[1]

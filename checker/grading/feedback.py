@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .. import __version__
-from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord, total_points
+from .records import ExerciseRecord, LearnerRecord, QuizRecord, total_points
 
 MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")

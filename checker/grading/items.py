@@ -13,7 +13,7 @@ from ..course import Course
 from ..judge.kinds import Exercise
 from ..judge.outcomes import CheckResult, Report, Status
 from ..judge.quizzes import InvalidAnswer, Question, judge
-from ..judge.records import CheckRecord, ExerciseRecord, QuizRecord
+from .records import CheckRecord, ExerciseRecord, QuizRecord
 from .submission import Answer
 
 QUIZ_POINTS = 1

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..judge.records import ExerciseRecord, LearnerRecord, QuizRecord
 from .feedback import feedback_markdown
+from .records import ExerciseRecord, LearnerRecord, QuizRecord
 
 FORMATS = ("csv", "json", "feedback", "gradescope")
 DEFAULT_FORMATS = ("csv", "json", "feedback")

@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..judge import sandbox
+from ..judge.zygote import HELPER_PRELOAD
 
 MAX_ATTEMPTS = 2
 
@@ -126,7 +127,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([*sandbox.PRELOAD, "checker.grading.items"])
+    context.set_forkserver_preload([*HELPER_PRELOAD, "checker.grading.items"])
     return context
 
 

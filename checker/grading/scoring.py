@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..judge.records import (
+from .records import (
     CheckRecord,
     ExerciseRecord,
     LearnerRecord,

@@ -41,7 +41,6 @@ from .child import NAMESPACES, SEPARATE_USER, serve
 from .scratch import Scratch
 from .zygote import HELPER_PRELOAD, HelperFailed, Zygote
 
-PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 MAX_RESULT_BYTES = 2_000_000
 DEFAULT_MEMORY_MB = 1024
 # a clean helper and the one check it runs at a time: a check's limit and the helper's share
@@ -285,7 +284,7 @@ def _server_context():
     if _context is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
             _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(PRELOAD)
+            _context.set_forkserver_preload(HELPER_PRELOAD)
         else:
             _context = multiprocessing.get_context("spawn")
     return _context

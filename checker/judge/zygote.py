@@ -31,6 +31,7 @@ from typing import Any
 from . import boundary, cgroups, separate_user
 from .child import SEPARATE_USER, serve_isolated
 
+# What every child needs, whoever starts it (the clean helper, or the learner's fork server).
 HELPER_PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
 MAX_PACKET = 65536

@@ -1,8 +1,8 @@
 """The lesson notebooks: lesson shape, committed outputs, and honest error cells.
 
-nbval (run by the same test command) re-executes every notebook and compares its outputs;
-``test_rerun_lessons_*.py`` run each lesson again, twice, as "Restart Kernel and Run All"
-would.
+nbval (run by the same test command) re-executes the exercise and solution notebooks and
+compares their outputs; ``test_rerun_lessons.py`` runs each lesson twice, as "Restart Kernel
+and Run All" would, the first run compared with the committed outputs as nbval does.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def test_start_here_maps_every_lesson_and_exercise():
     for path in LESSONS:
         assert f"]({path.name})" in markdown, f"00_start_here does not link {path.name}"
     listing = "".join(
-        output_text(c) for c in read(START_HERE).cells if "list_exercises" in c.source
+        output_text(c) for c in read(START_HERE).cells if "get_course" in c.source
     )
     assert [line.split()[0] for line in listing.splitlines()] == list(EXERCISES)
 

@@ -26,6 +26,7 @@ from class_builder import ROOT, learner_folder
 from quiz_answers import RIGHT
 
 from checker.content.catalogue import EXERCISES, QUESTIONS
+from checker.db import postgres
 from checker.judge import boundary
 
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
@@ -228,8 +229,18 @@ def test_a_malformed_progress_file_costs_only_its_question(graded):
     assert sum(item["points"] for item in quizzes) == len(QUESTIONS) - 1
 
 
+def servers_of(owner: int) -> set[int]:
+    """The processes of the PostgreSQL servers ``owner`` started (other tests' are not)."""
+    folders = [str(f) for f, recorded in postgres.course_servers() if recorded["owner"] == owner]
+    return {
+        p.pid
+        for p in psutil.process_iter(["name", "cmdline"])
+        if p.info["name"] == "postgres"
+        and any(folder in " ".join(p.info["cmdline"] or ()) for folder in folders)
+    }
+
+
 def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
-    servers_before = {p.pid for p in psutil.process_iter() if p.name() == "postgres"}
     process = subprocess.Popen(
         [sys.executable, "-m", "checker", "grade", str(graded["alice"].parent),
          "--out", str(tmp_path / "out"), "--jobs", "2"],
@@ -237,7 +248,7 @@ def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
     )  # fmt: skip
     time.sleep(4)
     started = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
-    servers = {p.pid for p in psutil.process_iter() if p.name() == "postgres"} - servers_before
+    servers = servers_of(process.pid)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130 and "Interrupted" in stderr

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from checker.content.catalogue import COURSE, EXERCISES
+from checker.grading.records import CheckRecord, ExerciseRecord, total_points
 from checker.grading.scoring import apportion, score_exercise
-from checker.judge.records import CheckRecord, ExerciseRecord, total_points
 
 SCRIPT = "03-add-password-hash"
 

@@ -1,8 +1,7 @@
 """Every small wrong version of a solution fails a check, unless it is listed as a right
 answer after all (``tests/mutants_equivalent.py``, with the reason).
 
-The exercises are shared over classes of similar cost, so that test workers (pytest-xdist
-groups a module's tests by class) judge them side by side.
+Each exercise's mutants may be judged on any test worker.
 """
 
 from __future__ import annotations
@@ -35,28 +34,6 @@ def assert_every_mutant_is_killed(exercise_id: str) -> None:
     )
 
 
-HEAVY = ["04-rename-username", "06-rename-bio"]
-POSTGRESQL = ["11-enum-column", "13-unique-email-online", "08-display-name"]
-OTHERS = [e for e in EXERCISES if e not in HEAVY + POSTGRESQL]
-
-
-def test_the_classes_cover_every_exercise():
-    assert sorted(HEAVY + POSTGRESQL + OTHERS) == sorted(EXERCISES)
-
-
-class TestRenames:
-    @pytest.mark.parametrize("exercise_id", HEAVY)
-    def test_every_mutant_is_killed(self, exercise_id):
-        assert_every_mutant_is_killed(exercise_id)
-
-
-class TestPostgresqlAndDataMigrations:
-    @pytest.mark.parametrize("exercise_id", POSTGRESQL)
-    def test_every_mutant_is_killed(self, exercise_id):
-        assert_every_mutant_is_killed(exercise_id)
-
-
-class TestTheOtherExercises:
-    @pytest.mark.parametrize("exercise_id", OTHERS)
-    def test_every_mutant_is_killed(self, exercise_id):
-        assert_every_mutant_is_killed(exercise_id)
+@pytest.mark.parametrize("exercise_id", list(EXERCISES))
+def test_every_mutant_is_killed(exercise_id):
+    assert_every_mutant_is_killed(exercise_id)
