@@ -336,8 +336,7 @@ def restore_answer(
 
 def course_files(course: Course) -> list[Path]:
     """The course's content and packages: what learner code must never read."""
-    packages = [cache.package_folder(name) for name in course.packages]
-    return [course.content, *(folder for folder in packages if folder is not None)]
+    return [course.content, *course.package_folders()]
 
 
 def require_folder(folder: Path) -> Path:

@@ -16,6 +16,7 @@ declaring ``TITLE``, ``EXERCISES`` (exercise classes) and ``QUESTIONS`` (quiz qu
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import pkgutil
 from dataclasses import dataclass, field, replace
@@ -115,6 +116,15 @@ class Course:
             child_preload,
             (package, *packages),
         )
+
+    def package_folders(self) -> list[Path]:
+        """Where the course's own packages are (those importable here), none inside another."""
+        found = []
+        for name in self.packages:
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.submodule_search_locations:
+                found.append(Path(next(iter(spec.submodule_search_locations))).resolve())
+        return [f for f in found if not any(o != f and o in f.parents for o in found)]
 
     def exercise(self, exercise_id: str) -> Exercise:
         """The exercise with this id; a KeyError lists the ids that exist."""

@@ -15,7 +15,6 @@ everything), never trusted in part.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import tempfile
@@ -38,20 +37,12 @@ def fingerprint(course: Course) -> str:
     (exercises, cases, migrations, solutions, and an app whose conventions judging reads):
     an author's edit changes it without a version bump. Computed once per process."""
     digest = hashlib.sha256(__version__.encode())
-    roots = [CHECKER_ROOT, *(package_folder(name) for name in course.packages)]
-    for root in sorted({root for root in roots if root is not None}):
+    outside = [f for f in course.package_folders() if CHECKER_ROOT not in (f, *f.parents)]
+    for root in [CHECKER_ROOT, *outside]:
         for path in sorted(root.rglob("*.py")):
             digest.update(f"{root.name}/{path.relative_to(root)}".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def package_folder(name: str) -> Path | None:
-    """Where an importable package is, if it is."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def item_key(item: str, answer: Any, *, timeout: float, isolation: str, course: Course) -> str:

@@ -13,6 +13,7 @@ are set, so the round trip can be tried on any machine.
 
 from __future__ import annotations
 
+import shlex
 import zipfile
 from pathlib import Path
 
@@ -89,7 +90,11 @@ def build_autograder(
         executable(
             packed,
             "run_autograder",
-            RUN.format(settings=SETTINGS_NAME, isolation=isolation, course=course.name),
+            RUN.format(
+                settings=SETTINGS_NAME,
+                isolation=isolation,
+                course=shlex.quote(course.reference or course.name),
+            ),
         )
         packed.writestr(SETTINGS_NAME, settings_text)
         pack_folder(packed, COURSE_ROOT, PACKAGED, "course")

@@ -187,14 +187,16 @@ def main() -> None:
     """Entry point of the helper: preload, then serve the worker that started it.
 
     Isolated mode ignores ``PYTHONPATH``; the grader's own (where a course may be installed)
-    is searched after the interpreter's path, for the preloaded modules only: a child's
-    view of the file system holds none of it."""
+    is searched after the interpreter's path while the preloaded modules are imported,
+    and dropped again before any child is forked: learner code never searches it."""
     worker, control = int(sys.argv[1]), socket.socket(fileno=int(sys.argv[2]))
     boundary.die_with_parent(lambda: os.getppid() == worker)
     boundary.prctl(PR_SET_CHILD_SUBREAPER, 1)
+    own_path = list(sys.path)
     sys.path += [path for path in os.environ.get("PYTHONPATH", "").split(os.pathsep) if path]
     for module in sys.argv[3:]:
         importlib.import_module(module)
+    sys.path[:] = own_path
     gc.freeze()
     with tempfile.TemporaryDirectory(prefix="course-sandbox-root-") as new_root:
         os.chmod(new_root, 0o711)  # a check's own user enters its scratch folder here
