@@ -85,22 +85,29 @@ def missing_columns(engine, metadata):
 """
     history = 1  # the history check passes before upgrade() first runs
     # Each forked child holds 400 MB, well within the limit per process: only a bound on the
-    # check as a whole stops them. The answer migrates (and earns every point) only if
-    # every child is still alive after three seconds.
+    # check as a whole stops them. Each child reports once its memory is touched; the answer
+    # migrates (and earns every point) only if all six held theirs at once and still live.
     hog_memory = """\
     import ctypes, os, time
     children = []
+    ready, filled = os.pipe()
     for n in range(6):
         pid = ctypes.pythonapi.fork()
         if pid == 0:
+            os.close(ready)
             hog = bytearray(400 * 2**20)
             for page in range(0, len(hog), 4096):
                 hog[page] = 1
+            os.write(filled, b'x')
+            os.close(filled)
             time.sleep(60)
             os._exit(0)
         children.append(pid)
-    time.sleep(3)
-    if any(os.waitpid(pid, os.WNOHANG) != (0, 0) for pid in children):
+    os.close(filled)
+    reports = b''
+    while chunk := os.read(ready, 6):
+        reports += chunk
+    if len(reports) < 6 or any(os.waitpid(pid, os.WNOHANG) != (0, 0) for pid in children):
         raise RuntimeError('the memory was bounded')
 """
     # Connections that never authenticate, as many as the socket takes, held while a
