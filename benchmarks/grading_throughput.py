@@ -17,6 +17,7 @@ is installed), and where the time goes: the median grading time of each exercise
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import resource
 import shutil
@@ -157,19 +158,16 @@ def where_the_time_goes(records: list[dict]) -> None:
 
 def session_cost_ms(*, isolated: bool) -> float:
     """Median milliseconds to start a child, run one empty step in it and end it."""
-    if isolated:
-        sandbox.use_boundary([])
-    try:
-        with sandbox.Session(timeout=30) as session:  # the helper's own start is not counted
+    with contextlib.ExitStack() as stack:
+        launcher = stack.enter_context(sandbox.Isolated([])) if isolated else sandbox.IN_PROCESS
+        with sandbox.Session(launcher, timeout=30) as session:  # the helper's start not counted
             session.call("builtins:len", [])
         times = []
         for _ in range(SESSIONS):
             started = time.perf_counter()
-            with sandbox.Session(timeout=30) as session:
+            with sandbox.Session(launcher, timeout=30) as session:
                 session.call("builtins:len", [])
             times.append((time.perf_counter() - started) * 1000)
-    finally:
-        sandbox.close_boundary()
     return statistics.median(times)
 
 

@@ -42,8 +42,8 @@ from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 
 FORMATS = outputs.FORMATS
-BOUNDARIES = confinement.BOUNDARIES
-BoundaryUnavailable = confinement.BoundaryUnavailable
+ISOLATIONS = confinement.ISOLATIONS
+IsolationUnavailable = confinement.IsolationUnavailable
 
 
 class UsageError(ValueError):
@@ -138,7 +138,7 @@ def grade(
     formats: tuple[str, ...] = outputs.DEFAULT_FORMATS,
     progress: bool | None = None,
     trusted_submissions: bool = False,
-    boundary_kind: str = "auto",
+    isolation: str = "auto",
     settings: Path | None = None,
     overrides: Path | None = None,
     learners: tuple[str, ...] = (),
@@ -149,7 +149,7 @@ def grade(
 
     Every exercise (hidden checks included) and quiz of every learner is graded from the
     files alone; the learners' files are only read. Learner code runs behind an
-    operating-system boundary, ``boundary_kind``: Linux namespaces, or where they are
+    operating-system boundary, ``isolation``: Linux namespaces, or where they are
     refused and the grader is root, a separate user per check ("auto" takes the stronger
     that works here); where there is none, grading stops unless ``trusted_submissions``
     says every submission is trusted. ``jobs`` answers are graded
@@ -195,19 +195,19 @@ def grade(
         missing = sorted(set(learners) - names)
         if missing:
             raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
-        if boundary_kind not in BOUNDARIES:
-            raise UsageError("--boundary", f"choose the boundary from {', '.join(BOUNDARIES)}")
-        boundary, isolation = confinement.choose(trusted_submissions, boundary_kind)
+        if isolation not in ISOLATIONS:
+            raise UsageError("--isolation", f"choose the isolation from {', '.join(ISOLATIONS)}")
+        chosen_isolation, described = confinement.choose(trusted_submissions, isolation)
         started = time.perf_counter()
         hidden = [submissions, unpacked.folder, out, *course_files(chosen)]
-        with confinement.hidden_from_learner_code(boundary, hidden):
+        with confinement.hidden_from_learner_code(chosen_isolation, hidden):
             graded = batch.grade_class(
                 chosen,
                 unpacked.folder,
                 jobs=jobs,
                 timeout=timeout,
                 progress=progress,
-                boundary=boundary,
+                isolation=chosen_isolation,
                 previous=cache.load(out),
                 only=set(learners) or None,
                 notes=unpacked.notes,
@@ -216,9 +216,9 @@ def grade(
     cache.save(graded.cache, out)
     records = copy.deepcopy(graded.learners)
     warnings = unpacked.warnings + scoring.score(chosen, records, scoring_settings, override_list)
-    written = outputs.write(records, out, tuple(formats), isolation=isolation)
+    written = outputs.write(records, out, tuple(formats), isolation=described)
     seconds = time.perf_counter() - started
-    return GradingRun(records, written, seconds, isolation, graded.judged, graded.reused, warnings)
+    return GradingRun(records, written, seconds, described, graded.judged, graded.reused, warnings)
 
 
 def release(

@@ -37,7 +37,7 @@ def usage_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except api.UsageError as error:
             raise click.BadParameter(str(error), param_hint=error.argument) from None
-        except api.BoundaryUnavailable as error:
+        except api.IsolationUnavailable as error:
             raise click.ClickException(str(error)) from None
 
     return run
@@ -139,10 +139,9 @@ def notebooks_command(folder: Path | None) -> None:
     help="Grade without the Linux boundary around learner code (recorded in results.json).",
 )
 @click.option(
-    "--boundary",
-    "boundary_kind",
-    type=click.Choice(api.BOUNDARIES),
-    default=GRADE_DEFAULTS["boundary_kind"],
+    "--isolation",
+    type=click.Choice(api.ISOLATIONS),
+    default=GRADE_DEFAULTS["isolation"],
     show_default=True,
     help="How learner code is confined: Linux namespaces, or a separate user per check "
     "(as root where namespaces are refused); auto takes the stronger that works here.",
@@ -172,7 +171,7 @@ def grade_command(
     timeout: float,
     formats: str,
     trusted_submissions: bool,
-    boundary_kind: str,
+    isolation: str,
     settings: Path | None,
     overrides: Path | None,
     learners: tuple[str, ...],
@@ -188,7 +187,7 @@ def grade_command(
             timeout=timeout,
             formats=chosen,
             trusted_submissions=trusted_submissions,
-            boundary_kind=boundary_kind,
+            isolation=isolation,
             settings=settings,
             overrides=overrides,
             learners=learners,

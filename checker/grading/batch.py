@@ -25,7 +25,7 @@ from ..judge.outcomes import AnswerProblem, Outcome
 from ..judge.sandbox import NAMESPACES
 from .cache import GradingCache, LearnerEntry, item_key
 from .items import exercise_record, grade_answer, grade_quizzes, quiz_record
-from .pool import Failure, GradingPool
+from .pool import Failure, GradingPool, worker_launcher
 from .records import ItemRecord, LearnerRecord
 from .submission import Answer, Submission, read_submission, shared_files
 
@@ -80,7 +80,7 @@ def grade_class(
     jobs: int | None = None,
     timeout: float = 10.0,
     progress: bool | None = None,
-    boundary: str | None = NAMESPACES,
+    isolation: str | None = NAMESPACES,
     previous: GradingCache | None = None,
     only: Collection[str] | None = None,
     notes: dict[str, list[str]] | None = None,
@@ -91,7 +91,7 @@ def grade_class(
     Items whose key (``cache.item_key``) is in ``previous`` are taken from it, not judged
     again, unless ``fresh`` says to judge everything graded in this run anew. ``only``
     grades just those learners and keeps every other learner of ``previous`` as it was.
-    ``boundary`` is how learner code is confined (``sandbox.NAMESPACES`` or
+    ``isolation`` is how learner code is confined (``sandbox.NAMESPACES`` or
     ``sandbox.SEPARATE_USER``; None trusts it);
     ``progress`` None shows a progress bar only when standard error is a terminal.
     ``notes`` are added to a learner's refusals (a hand-in that could not be unpacked, say).
@@ -101,7 +101,7 @@ def grade_class(
     folders = [f for f in learner_folders(submissions) if only is None or f.name in only]
     task_seconds = timeout * STEPS_PER_EXERCISE + 30
     pool = GradingPool(
-        jobs or default_jobs(), task_seconds, boundary=boundary, preload=course.child_preload
+        jobs or default_jobs(), task_seconds, isolation=isolation, preload=course.child_preload
     )
     with pool:
         readings = [(folder.name, (course.reference, folder)) for folder in folders]
@@ -114,7 +114,7 @@ def grade_class(
             notes or {},
             fresh,
             timeout=timeout,
-            isolation=boundary or "none",
+            isolation=isolation or "none",
         )
         judge(plan, pool, progress)
     return assemble(plan)
@@ -221,7 +221,7 @@ def grade_item(
         return failure_records(course, item, f"the folder could not be read ({answer.reason})")
     if item == QUIZZES:
         return grade_quizzes(course, *answer)
-    return [grade_answer(course.exercises[item], answer, timeout)]
+    return [grade_answer(course.exercises[item], answer, timeout, worker_launcher())]
 
 
 def failure_records(course: Course, item: str, reason: str) -> list[ItemRecord]:

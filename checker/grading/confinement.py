@@ -1,4 +1,4 @@
-"""What stands between learner code and the grader for a grading run: the boundary chosen
+"""What stands between learner code and the grader for a grading run: the isolation chosen
 (Linux namespaces, a separate user per check, or none for trusted submissions), how the
 outputs name it, and the files a separate user must not read made private meanwhile."""
 
@@ -10,35 +10,35 @@ from pathlib import Path
 
 from ..judge import boundary, cgroups, sandbox, separate_user
 
-BOUNDARIES = ("auto", sandbox.NAMESPACES, sandbox.SEPARATE_USER)
+ISOLATIONS = ("auto", sandbox.NAMESPACES, sandbox.SEPARATE_USER)
 ISOLATED = "linux namespaces"
 SEPARATED = "a separate user per check"
 TRUSTED = "none: submissions trusted"
 
 
-class BoundaryUnavailable(RuntimeError):
+class IsolationUnavailable(RuntimeError):
     """Learner code cannot be isolated here, and the submissions were not declared trusted."""
 
 
-def choose(trusted_submissions: bool, kind: str = "auto") -> tuple[str | None, str]:
-    """The boundary learner code will run behind (None when trusted) and how the outputs
-    describe it; an error if the one asked for cannot be set up here."""
+def choose(trusted_submissions: bool, asked: str = "auto") -> tuple[str | None, str]:
+    """The isolation learner code will run behind (None when trusted) and how the outputs
+    describe it; an error if the one ``asked`` for cannot be set up here."""
     if trusted_submissions:
         return None, TRUSTED
     bounded = f"memory and processes bounded {cgroups.describe()}"
     no_namespaces = boundary.probe()
-    if kind != sandbox.SEPARATE_USER and no_namespaces is None:
+    if asked != sandbox.SEPARATE_USER and no_namespaces is None:
         return sandbox.NAMESPACES, f"{ISOLATED}; {bounded}"
     no_separate_user = separate_user.probe()
-    if kind != sandbox.NAMESPACES and no_separate_user is None:
+    if asked != sandbox.NAMESPACES and no_separate_user is None:
         why = f"no namespaces here: {no_namespaces}" if no_namespaces else "as asked"
         return sandbox.SEPARATE_USER, f"{SEPARATED} ({why}); {bounded}"
     reasons = []
-    if kind != sandbox.SEPARATE_USER:
+    if asked != sandbox.SEPARATE_USER:
         reasons.append(f"Linux namespaces cannot be used here ({no_namespaces})")
-    if kind != sandbox.NAMESPACES:
+    if asked != sandbox.NAMESPACES:
         reasons.append(f"a separate user per check cannot be used ({no_separate_user})")
-    raise BoundaryUnavailable(
+    raise IsolationUnavailable(
         f"grading isolates learner code, and {'; '.join(reasons)}. Grade on Linux, as "
         "root in a container, or in one that allows namespaces; or pass "
         "--trusted-submissions if you trust every submission."

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from ..course import Course
+from ..judge import sandbox
 from ..judge.kinds import Exercise
 from ..judge.outcomes import CheckResult, Report, Status
 from ..judge.quizzes import InvalidAnswer, Question, judge
@@ -32,8 +33,14 @@ class GraderTrouble(RuntimeError):
     kept in the cache (the item is graded again next run)."""
 
 
-def grade_answer(exercise: Exercise, answer: Answer, timeout: float | None) -> ExerciseRecord:
-    """Judge a learner's answer, hidden checks included. A judging that the PostgreSQL
+def grade_answer(
+    exercise: Exercise,
+    answer: Answer,
+    timeout: float | None,
+    launcher: sandbox.Launcher = sandbox.IN_PROCESS,
+) -> ExerciseRecord:
+    """Judge a learner's answer, hidden checks included, its code started by ``launcher``
+    (isolated at grading). A judging that the PostgreSQL
     server could not serve (no free connection slot) is tried again, then reported as the
     grader's trouble."""
     started = time.perf_counter()
@@ -41,7 +48,9 @@ def grade_answer(exercise: Exercise, answer: Answer, timeout: float | None) -> E
         report = exercise.problem_report(answer.problem, [], hidden=True, duration=0.0)
     else:
         for _ in range(ATTEMPTS):
-            report = exercise.judge(answer.source or "", hidden=True, timeout=timeout)
+            report = exercise.judge(
+                answer.source or "", hidden=True, timeout=timeout, launcher=launcher
+            )
             if not server_exhausted(report):
                 break
         else:

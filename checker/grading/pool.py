@@ -22,6 +22,7 @@ from ..judge import sandbox
 from ..judge.zygote import HELPER_PRELOAD
 
 MAX_ATTEMPTS = 2
+_launcher: sandbox.Launcher = sandbox.IN_PROCESS  # a worker's own, set as it starts
 
 
 class TaskOverrun(BaseException):
@@ -37,23 +38,24 @@ class Failure:
 
 class GradingPool:
     """``jobs`` worker processes running ``function(*arguments)`` tasks, each for at most
-    ``task_seconds``; with a ``boundary`` (``sandbox.NAMESPACES`` or
+    ``task_seconds``; with an ``isolation`` (``sandbox.NAMESPACES`` or
     ``sandbox.SEPARATE_USER``), each worker confines learner code behind it, from a clean
-    helper of its own that imports ``preload`` (the course's table layouts: no statement,
-    case or answer); with None, learner code is trusted. ``environment`` is added to the workers'
-    environment; workers start afresh for each ``run``, so a change applies to the next."""
+    helper of its own (``worker_launcher``) that imports ``preload`` (the course's table
+    layouts: no statement, case or answer); with None, learner code is trusted.
+    ``environment`` is added to the workers' environment; workers start afresh for each
+    ``run``, so a change applies to the next."""
 
     def __init__(
         self,
         jobs: int,
         task_seconds: float,
         *,
-        boundary: str | None,
+        isolation: str | None,
         preload: tuple[str, ...] = (),
     ) -> None:
         self.jobs = jobs
         self.task_seconds = task_seconds
-        self.boundary = boundary
+        self.isolation = isolation
         self.preload = preload
         self.environment: dict[str, str] = {}
         self._executor: ProcessPoolExecutor | None = None
@@ -108,7 +110,7 @@ class GradingPool:
                 max_workers=self.jobs,
                 mp_context=_worker_context(),
                 initializer=_start_worker,
-                initargs=(self.boundary, self.preload, dict(self.environment)),
+                initargs=(self.isolation, self.preload, dict(self.environment)),
             )
         return self._executor
 
@@ -131,14 +133,22 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def worker_launcher() -> sandbox.Launcher:
+    """How a task in this worker starts learner code: behind the pool's isolation, from
+    the worker's own clean helper, or in process when the submissions are trusted."""
+    return _launcher
+
+
 def _start_worker(
-    boundary: str | None, preload: tuple[str, ...], environment: dict[str, str]
+    isolation: str | None, preload: tuple[str, ...], environment: dict[str, str]
 ) -> None:
-    """In each worker: learner code behind the boundary, from a clean helper of its own."""
+    """In each worker: learner code behind the isolation, from a clean helper of its own
+    (it ends with the worker, which the pool kills or lets exit)."""
+    global _launcher
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     os.environ.update(environment)
-    if boundary is not None:
-        sandbox.use_boundary(list(preload), boundary)
+    if isolation is not None:
+        _launcher = sandbox.Isolated(list(preload), isolation)
 
 
 def _run_limited(function: Callable[..., Any], arguments: tuple[Any, ...], seconds: float) -> Any:
@@ -152,7 +162,8 @@ def _run_limited(function: Callable[..., Any], arguments: tuple[Any, ...], secon
     try:
         return function(*arguments)
     except TaskOverrun:
-        sandbox.restart_boundary()  # its helper may be mid-request: start a fresh one
+        if isinstance(_launcher, sandbox.Isolated):
+            _launcher.restart()  # its helper may be mid-request: start a fresh one
         return Failure(f"grading it took more than {seconds:g} s")
     except Exception as error:  # whatever went wrong, the batch goes on
         return Failure(f"{type(error).__name__}: {error}")

@@ -6,18 +6,20 @@ inspects what they did itself between steps. Results come back as JSON, never a 
 so a result cannot smuggle code or rigged objects into the checker. The checker reaches
 the child's scratch folder only through ``Scratch`` (``scratch.py``).
 
-Two ways to start the child:
+Two launchers start the child, and the caller passes the one it wants:
 
-- **isolated** (grading on Linux, ``use_boundary``): forked from a clean helper that holds
-  nothing of the course (``zygote``), behind a boundary: Linux namespaces (``boundary``:
-  a read-only view of the system, a private size-limited ``/scratch``, no network, its own
-  processes), or where they are refused and the grader is root, a user of the check's own
+- ``Isolated`` (grading on Linux): forked from a clean helper that holds nothing of the
+  course (``zygote``), behind a boundary: Linux namespaces (``boundary``: a read-only view
+  of the system, a private size-limited ``/scratch``, no network, its own processes), or
+  where they are refused and the grader is root, a user of the check's own
   (``separate_user``); in a control group of its own (``cgroups``) where one can be made,
   so that memory, processes and CPU are bounded for the check as a whole;
-- **process** (the learner's own checks, everywhere): forked from the caller, or from a fork
-  server when the caller has threads (a notebook kernel), in a process group of its own,
-  with an audit hook (``guard``) against writes elsewhere and new processes. A learner can
-  only fool themselves there.
+- ``IN_PROCESS`` (the learner's own checks, everywhere): forked from the caller, or from a
+  fork server when the caller has threads (a notebook kernel), in a process group of its
+  own, with an audit hook (``guard``) against writes elsewhere and new processes. A learner
+  can only fool themselves there.
+
+The module's 320 lines are the session and both launchers, which share its child state.
 """
 
 from __future__ import annotations
@@ -48,8 +50,6 @@ HELPER_GROUP_BYTES = (DEFAULT_MEMORY_MB + 256) * 2**20
 READY_SECONDS = 20
 
 _context = None
-_zygote: Zygote | None = None
-_mode = NAMESPACES
 
 
 class SandboxFailed(RuntimeError):
@@ -65,60 +65,192 @@ class ChildResult:
     exit_code: int | None = None
 
 
-def use_boundary(preload: list[str], mode: str = NAMESPACES) -> None:
-    """From now on, start every child isolated, from a clean helper preloading ``preload``:
-    behind Linux namespaces, or (``SEPARATE_USER``) as a user of the check's own."""
-    global _zygote, _mode
-    if _zygote is None:
-        _zygote, _mode = Zygote(preload, HELPER_GROUP_BYTES), mode
+class Launcher:
+    """How a session's child is started and stopped. ``isolation`` names what stands
+    between the child and the caller: None for the learner's own checks (``InProcess``),
+    ``NAMESPACES`` or ``SEPARATE_USER`` behind the boundary (``Isolated``)."""
+
+    isolation: str | None = None
+
+    def start(self, session: Session) -> None:
+        """Start the session's child: set its ``scratch``, channel and pid."""
+        raise NotImplementedError
+
+    def stop(self, session: Session) -> int | None:
+        """Kill the session's child and everything it started; its exit code if known."""
+        raise NotImplementedError
+
+    def child_socket_path(self, session: Session, host_path: str) -> str:
+        """Where the child finds one of the session's ``sockets``."""
+        return host_path
 
 
-def boundary_in_use() -> bool:
-    """Whether children start isolated in this process."""
-    return _zygote is not None
+class InProcess(Launcher):
+    """The learner's own checks: the child is forked from the caller, or from a fork
+    server when the caller has threads (a notebook kernel), in a process group of its own,
+    with the audit hook of ``guard``; its scratch folder is a temporary one."""
+
+    def start(self, session: Session) -> None:
+        session._folder = tempfile.TemporaryDirectory(prefix="migrations-scratch-")
+        workdir = str(Path(session._folder.name).resolve())
+        descriptor = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)
+        session.scratch = Scratch(descriptor, workdir)
+        if _may_fork_directly():
+            self._fork(session, workdir)
+        else:
+            self._start_from_server(session, workdir)
+
+    def stop(self, session: Session) -> int | None:
+        if hasattr(os, "killpg"):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(session._pid, signal.SIGKILL)
+        if session._process is not None:
+            session._process.kill()
+            session._process.join(5)
+            return session._process.exitcode
+        _, status = os.waitpid(session._pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    def _fork(self, session: Session, workdir: str) -> None:
+        parent_end, child_end = multiprocessing.Pipe(duplex=True)
+        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited page
+        pid = os.fork()
+        if pid == 0:
+            try:
+                parent_end.close()
+                serve(child_end, workdir, session.memory_bytes, None, session.forbidden_imports)
+            finally:
+                os._exit(0)
+        gc.unfreeze()
+        child_end.close()
+        session._channel, session._pid = parent_end, pid
+
+    def _start_from_server(self, session: Session, workdir: str) -> None:
+        context = _server_context()
+        parent_end, child_end = context.Pipe(duplex=True)
+        session._process = context.Process(
+            target=serve,
+            args=(child_end, workdir, session.memory_bytes, None, session.forbidden_imports),
+            daemon=True,
+        )
+        session._process.start()
+        child_end.close()
+        session._channel, session._pid = parent_end, session._process.pid
 
 
-def restart_boundary() -> None:
-    """Replace the clean helper of this process (if any) with a fresh one."""
-    global _zygote
-    if _zygote is not None:
-        preload = _zygote.preload
-        _zygote.close()
-        _zygote = Zygote(preload[len(HELPER_PRELOAD) :], HELPER_GROUP_BYTES)
+IN_PROCESS = InProcess()
 
 
-def close_boundary() -> None:
-    """Stop the clean helper of this process, if any."""
-    global _zygote
-    if _zygote is not None:
-        _zygote.close()
-        _zygote = None
+class Isolated(Launcher):
+    """Grading on Linux: every child is forked from a clean helper of this launcher's
+    (``zygote``) preloading ``preload``, and crosses the boundary: Linux namespaces, or
+    (``SEPARATE_USER``) a user of the check's own. A context manager; ``close`` stops the
+    helper."""
+
+    def __init__(self, preload: list[str], isolation: str = NAMESPACES) -> None:
+        self.preload = list(preload)
+        self.isolation = isolation
+        self._zygote = Zygote(self.preload, HELPER_GROUP_BYTES)
+
+    def __enter__(self) -> Isolated:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def restart(self) -> None:
+        """Replace the clean helper with a fresh one (the old one may be mid-request)."""
+        self._zygote.close()
+        self._zygote = Zygote(self.preload, HELPER_GROUP_BYTES)
+
+    def close(self) -> None:
+        self._zygote.close()
+
+    def start(self, session: Session) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        plan = boundary.Plan(
+            new_root="",
+            read_only=boundary.default_read_only(),
+            sockets=session.sockets,
+            hidden=boundary.site_folders(),
+            shown=boundary.learner_packages(),
+        )
+        request = {
+            "boundary": {k: v for k, v in asdict(plan).items() if k != "new_root"},
+            "memory_bytes": session.memory_bytes,
+            "forbidden_imports": session.forbidden_imports,
+            "mode": self.isolation,
+        }
+        try:
+            session._pid = self._zygote.start_child(theirs, request)
+        except HelperFailed as error:
+            raise SandboxFailed(str(error)) from None
+        finally:
+            theirs.close()
+        ours.settimeout(READY_SECONDS)
+        try:
+            message, fds, _, _ = socket.recv_fds(ours, 4096, 1)
+        except OSError as error:
+            message, fds = f"no answer ({error})".encode(), []
+        word, _, workdir = message.decode(errors="replace").partition(" ")
+        if word != "ready" or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            session._stop()
+            raise SandboxFailed(f"the isolated child did not start: {message[:300]!r}")
+        ours.settimeout(None)
+        session.scratch = Scratch(fds[0], workdir)
+        session._channel = Connection(ours.detach())
+        if self.isolation == SEPARATE_USER:
+            self._let_the_user_reach_sockets(session)
+
+    def stop(self, session: Session) -> int | None:
+        try:
+            return self._zygote.stop_child(session._pid)
+        except HelperFailed:
+            return None
+
+    def child_socket_path(self, session: Session, host_path: str) -> str:
+        """Bound at its own path behind namespaces, at the host's path for a user of its own."""
+        if self.isolation == SEPARATE_USER:
+            return host_path
+        return dict(session.sockets)[host_path]
+
+    def _let_the_user_reach_sockets(self, session: Session) -> None:
+        """Open each socket's folder to the check's own group, and to no other user."""
+        group = separate_user.uid_for(session._pid)
+        for host_path, _ in session.sockets:
+            folder = os.path.dirname(host_path)
+            os.chown(folder, os.geteuid(), group)
+            os.chmod(folder, 0o710)
 
 
 class Session:
     """A sandboxed child that runs steps until the session ends; a context manager.
 
-    Each step may run for ``timeout`` seconds of wall-clock time. The child and everything
-    it started are killed on exit. After a step times out or the child dies, every later
-    step reports the same. ``sockets`` are Unix sockets (host path, path in the child) the
-    isolated child may connect to, such as a PostgreSQL server's; ``forbidden_imports``
-    names modules the child may not import, each with the reason it is told.
+    ``launcher`` starts the child (``IN_PROCESS`` for the learner's own checks, an
+    ``Isolated`` one at grading). Each step may run for ``timeout`` seconds of wall-clock
+    time. The child and everything it started are killed on exit. After a step times out or
+    the child dies, every later step reports the same. ``sockets`` are Unix sockets (host
+    path, path in the child) the isolated child may connect to, such as a PostgreSQL
+    server's; ``forbidden_imports`` names modules the child may not import, each with the
+    reason it is told.
     """
 
     def __init__(
         self,
+        launcher: Launcher = IN_PROCESS,
         *,
         timeout: float,
         memory_mb: int = DEFAULT_MEMORY_MB,
         sockets: tuple[tuple[str, str], ...] = (),
         forbidden_imports: dict[str, str] | None = None,
     ) -> None:
+        self.launcher = launcher
         self.timeout = timeout
         self.memory_bytes = memory_mb * 2**20
         self.sockets = sockets
         self.forbidden_imports = dict(forbidden_imports or {})
-        self.isolated = boundary_in_use()
-        self.mode = _mode if self.isolated else None
         self.ended: ChildResult | None = None
         self.scratch: Scratch
         self._folder: tempfile.TemporaryDirectory | None = None
@@ -128,17 +260,7 @@ class Session:
         self._exit_status: int | None = None
 
     def __enter__(self) -> Session:
-        if self.isolated:
-            self._start_isolated()
-        else:
-            self._folder = tempfile.TemporaryDirectory(prefix="migrations-scratch-")
-            workdir = str(Path(self._folder.name).resolve())
-            descriptor = os.open(workdir, os.O_RDONLY | os.O_DIRECTORY)
-            self.scratch = Scratch(descriptor, workdir)
-            if _may_fork_directly():
-                self._fork(workdir)
-            else:
-                self._start_from_server(workdir)
+        self.launcher.start(self)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -160,84 +282,9 @@ class Session:
             return self._end(ChildResult("crashed", exit_code=self._exit_code()))
         return ChildResult("ok", value=value)
 
-    def _start_isolated(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        plan = boundary.Plan(
-            new_root="",
-            read_only=boundary.default_read_only(),
-            sockets=self.sockets,
-            hidden=boundary.site_folders(),
-            shown=boundary.learner_packages(),
-        )
-        request = {
-            "boundary": {k: v for k, v in asdict(plan).items() if k != "new_root"},
-            "memory_bytes": self.memory_bytes,
-            "forbidden_imports": self.forbidden_imports,
-            "mode": self.mode,
-        }
-        try:
-            self._pid = _zygote.start_child(theirs, request)
-        except HelperFailed as error:
-            raise SandboxFailed(str(error)) from None
-        finally:
-            theirs.close()
-        ours.settimeout(READY_SECONDS)
-        try:
-            message, fds, _, _ = socket.recv_fds(ours, 4096, 1)
-        except OSError as error:
-            message, fds = f"no answer ({error})".encode(), []
-        word, _, workdir = message.decode(errors="replace").partition(" ")
-        if word != "ready" or len(fds) != 1:
-            for fd in fds:
-                os.close(fd)
-            self._stop()
-            raise SandboxFailed(f"the isolated child did not start: {message[:300]!r}")
-        ours.settimeout(None)
-        self.scratch = Scratch(fds[0], workdir)
-        self._channel = Connection(ours.detach())
-        if self.mode == SEPARATE_USER:
-            self._let_the_user_reach_sockets()
-
     def child_socket_path(self, host_path: str) -> str:
-        """Where the child finds one of ``sockets``: bound at its own path behind
-        namespaces, at the host's path for a user of its own."""
-        if self.mode == SEPARATE_USER:
-            return host_path
-        return dict(self.sockets)[host_path]
-
-    def _let_the_user_reach_sockets(self) -> None:
-        """Open each socket's folder to the check's own group, and to no other user."""
-        group = separate_user.uid_for(self._pid)
-        for host_path, _ in self.sockets:
-            folder = os.path.dirname(host_path)
-            os.chown(folder, os.geteuid(), group)
-            os.chmod(folder, 0o710)
-
-    def _fork(self, workdir: str) -> None:
-        parent_end, child_end = multiprocessing.Pipe(duplex=True)
-        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited page
-        pid = os.fork()
-        if pid == 0:
-            try:
-                parent_end.close()
-                serve(child_end, workdir, self.memory_bytes, None, self.forbidden_imports)
-            finally:
-                os._exit(0)
-        gc.unfreeze()
-        child_end.close()
-        self._channel, self._pid = parent_end, pid
-
-    def _start_from_server(self, workdir: str) -> None:
-        context = _server_context()
-        parent_end, child_end = context.Pipe(duplex=True)
-        self._process = context.Process(
-            target=serve,
-            args=(child_end, workdir, self.memory_bytes, None, self.forbidden_imports),
-            daemon=True,
-        )
-        self._process.start()
-        child_end.close()
-        self._channel, self._pid = parent_end, self._process.pid
+        """Where the child finds one of ``sockets``."""
+        return self.launcher.child_socket_path(self, host_path)
 
     def _end(self, result: ChildResult) -> ChildResult:
         self._stop()
@@ -254,23 +301,7 @@ class Session:
             return
         if self._channel is not None:
             self._channel.close()
-        if self.isolated:
-            try:
-                self._exit_status = _zygote.stop_child(self._pid)
-            except HelperFailed:
-                self._exit_status = None
-        elif self._process is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._pid, signal.SIGKILL)
-            self._process.kill()
-            self._process.join(5)
-            self._exit_status = self._process.exitcode
-        else:
-            if hasattr(os, "killpg"):
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(self._pid, signal.SIGKILL)
-            _, status = os.waitpid(self._pid, 0)
-            self._exit_status = os.waitstatus_to_exitcode(status)
+        self._exit_status = self.launcher.stop(self)
         self._pid = None
 
 

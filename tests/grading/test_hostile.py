@@ -312,14 +312,14 @@ def graded(request, tmp_path_factory):
     separate user per check, learner code may write where any user may: the canary folder
     is then one only its owner may write to."""
     base = tmp_path_factory.mktemp("hostile")
-    boundary_kind, python = request.param, sys.executable
-    if boundary_kind == "separate-user":
+    isolation, python = request.param, sys.executable
+    if isolation == "separate-user":
         if os.geteuid() != 0 or system_python() is None:
             pytest.skip("a separate user per check needs root and a Python others may read")
         python = environment_for_the_course(base / "python", system_python(), checkout=True)
     submissions, out, canary = base / "class", base / "out", base / "canary"
     canary.mkdir()
-    canary.chmod(0o777 if boundary_kind == "namespaces" else 0o755)
+    canary.chmod(0o777 if isolation == "namespaces" else 0o755)
     alice = learner_folder(submissions, "alice", SOLUTIONS, RIGHT)
     alice_notebook = alice / "exercises" / "03_first_migrations_exercises.ipynb"
     expected = {}
@@ -328,7 +328,7 @@ def graded(request, tmp_path_factory):
         expected[name] = points
     alone = base / "alone"
     shutil.copytree(alice, alone / "alice")
-    options = ("--boundary", boundary_kind)
+    options = ("--isolation", isolation)
     assert grade(alone, base / "out-alone", *options, python=python).returncode == 0
     before = tree_digest(alice)
     started = time.monotonic()
@@ -339,16 +339,16 @@ def graded(request, tmp_path_factory):
     return {
         "result": result, "seconds": seconds, "out": out, "alone": base / "out-alone",
         "alice": alice, "before": before, "outputs": outputs, "canary": canary,
-        "expected": expected, "boundary": boundary_kind,
+        "expected": expected, "isolation": isolation,
     }  # fmt: skip
 
 
 def test_the_batch_finishes_with_its_outputs(graded):
     assert graded["result"].returncode == 0, graded["result"].stderr
     describes = {"namespaces": "linux namespaces", "separate-user": "a separate user per check"}
-    assert f"isolated by: {describes[graded['boundary']]}" in graded["result"].stdout
+    assert f"isolated by: {describes[graded['isolation']]}" in graded["result"].stdout
     recorded = json.loads((graded["out"] / "results.json").read_text())["isolation"]
-    assert recorded.startswith(describes[graded["boundary"]])
+    assert recorded.startswith(describes[graded["isolation"]])
     assert graded["seconds"] < BATCH_SECONDS
 
 
@@ -390,9 +390,7 @@ def installed(tmp_path_factory):
     assert made.returncode == 0, made.stderr
     source = unpack_autograder(base / "autograder.zip", base / "autograder")
     venv = base / "venv"
-    python = environment_for_the_course(
-        venv, system_python() or sys.executable, checkout=False
-    )
+    python = environment_for_the_course(venv, system_python() or sys.executable, checkout=False)
     site = next(venv.glob("lib/python*/site-packages"))
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site),
@@ -444,10 +442,9 @@ def test_a_boundary_that_cannot_be_set_up_here_is_a_clear_error(tmp_path):
     if reason is None:
         pytest.skip("a separate user per check works with this Python")
     learner_folder(tmp_path / "class", "alice", {FUNCTION: SOLUTIONS[FUNCTION]})
-    run = grade(tmp_path / "class", tmp_path / "out", "--boundary", "separate-user")
+    run = grade(tmp_path / "class", tmp_path / "out", "--isolation", "separate-user")
     assert run.returncode == 1 and reason in run.stderr and "--trusted-submissions" in run.stderr
     assert not (tmp_path / "out").exists()
-
 
 
 def test_a_container_that_refuses_namespaces_grades_each_upload_as_a_separate_user(

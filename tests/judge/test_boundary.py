@@ -28,8 +28,8 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def child():
     """Evaluate Python expressions in an isolated child; returns the values."""
-    sandbox.use_boundary([])
-    session = sandbox.Session(timeout=20)
+    launcher = sandbox.Isolated([])
+    session = sandbox.Session(launcher, timeout=20)
     session.__enter__()
 
     def evaluate(expression: str):
@@ -39,7 +39,7 @@ def child():
 
     yield evaluate
     session.__exit__(None, None, None)
-    sandbox.close_boundary()
+    launcher.close()
 
 
 def host_processes() -> str:
@@ -61,13 +61,9 @@ def test_the_child_sees_only_what_python_needs(child):
 
 def test_the_child_holds_nothing_of_the_graders_environment(monkeypatch):
     monkeypatch.setenv("COURSE_POSTGRES_PASSWORD", "secret")
-    sandbox.use_boundary([])
-    try:
-        with sandbox.Session(timeout=10) as session:
-            seen = session.call("builtins:eval", "dict(__import__('os').environ)").value
-            modules = session.call("builtins:eval", "sorted(__import__('sys').modules)").value
-    finally:
-        sandbox.close_boundary()
+    with sandbox.Isolated([]) as launcher, sandbox.Session(launcher, timeout=10) as session:
+        seen = session.call("builtins:eval", "dict(__import__('os').environ)").value
+        modules = session.call("builtins:eval", "sorted(__import__('sys').modules)").value
     assert "COURSE_POSTGRES_PASSWORD" not in seen
     assert set(seen) <= {"PATH", "LANG", "LC_ALL", "PYTHONPATH", "HOME"}
     assert not [m for m in modules if m.startswith(("checker.content.lesson", "checker.grading"))]
@@ -97,16 +93,12 @@ def test_the_child_sees_no_other_process(child):
 
 
 def test_everything_the_child_starts_ends_with_its_check():
-    sandbox.use_boundary([])
-    try:
-        with sandbox.Session(timeout=10) as session:
-            started = session.call(
-                "builtins:eval", "__import__('ctypes').pythonapi.system(b'sleep 73.25 &')"
-            )
-            assert started.value == 0
-            assert "sleep 73.25" in host_processes()
-    finally:
-        sandbox.close_boundary()
+    with sandbox.Isolated([]) as launcher, sandbox.Session(launcher, timeout=10) as session:
+        started = session.call(
+            "builtins:eval", "__import__('ctypes').pythonapi.system(b'sleep 73.25 &')"
+        )
+        assert started.value == 0
+        assert "sleep 73.25" in host_processes()
     time.sleep(0.5)
     assert "sleep 73.25" not in host_processes()
 

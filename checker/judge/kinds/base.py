@@ -83,14 +83,19 @@ class Exercise:
         return sum(check.hidden for check in self.checks())
 
     def judge_file(
-        self, answer: Path, *, hidden: bool = False, timeout: float | None = None
+        self,
+        answer: Path,
+        *,
+        hidden: bool = False,
+        timeout: float | None = None,
+        launcher: sandbox.Launcher = sandbox.IN_PROCESS,
     ) -> Report:
         """Judge the answer saved in a file; ``hidden`` adds the checks run only at grading."""
         try:
             source = read_answer(answer)
         except AnswerProblem as problem:
             return self.problem_report(problem, [], hidden=hidden, duration=0.0)
-        return self.judge(source, hidden=hidden, timeout=timeout)
+        return self.judge(source, hidden=hidden, timeout=timeout, launcher=launcher)
 
     def judge(
         self,
@@ -99,9 +104,11 @@ class Exercise:
         hidden: bool = False,
         timeout: float | None = None,
         until_failure: bool = False,
+        launcher: sandbox.Launcher = sandbox.IN_PROCESS,
     ) -> Report:
-        """Judge an answer given as source text; learner code may run ``timeout`` s per step.
-        ``until_failure`` stops at the first failed check (the rest are left out)."""
+        """Judge an answer given as source text; learner code may run ``timeout`` s per step
+        in a child ``launcher`` starts (isolated at grading). ``until_failure`` stops at the
+        first failed check (the rest are left out)."""
         started = time.perf_counter()
         checks = Checks()
         try:
@@ -119,11 +126,11 @@ class Exercise:
             ):
                 limits = {
                     "timeout": timeout or self.timeout,
-                    "sockets": self.sandbox_sockets(open_sockets),
+                    "sockets": self.sandbox_sockets(open_sockets, launcher),
                     "forbidden_imports": self.forbidden_imports,
                 }
                 try:
-                    with sandbox.Session(**limits) as session:
+                    with sandbox.Session(launcher, **limits) as session:
                         trial = self.prepare(source, Path(folder), session)
                         checks.run_all(
                             planned,
@@ -141,9 +148,11 @@ class Exercise:
         report.duration = time.perf_counter() - started
         return report
 
-    def sandbox_sockets(self, open_sockets: contextlib.ExitStack) -> tuple[tuple[str, str], ...]:
-        """Unix sockets (host path, path in the child) the isolated child may connect to;
-        what serves them is entered on ``open_sockets`` and closed with the check."""
+    def sandbox_sockets(
+        self, open_sockets: contextlib.ExitStack, launcher: sandbox.Launcher
+    ) -> tuple[tuple[str, str], ...]:
+        """Unix sockets (host path, path in the child) the child ``launcher`` starts may
+        connect to; what serves them is entered on ``open_sockets`` and closed with the check."""
         return ()
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> Any:

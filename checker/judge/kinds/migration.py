@@ -102,11 +102,14 @@ class MigrationExercise(Exercise):
         """The revisions the answer must follow: the last one, or the heads a merge joins."""
         return self.merges or (self.base_revisions[-1].split("_", 1)[0],)
 
-    def sandbox_sockets(self, open_sockets: contextlib.ExitStack) -> tuple[tuple[str, str], ...]:
-        """The PostgreSQL server's socket, for exercises about PostgreSQL, through a relay
-        that lets the check hold only a few connections (``postgres_limit``), alone in a
-        folder of its own (which a check running as its own user is let into)."""
-        if self.database_kind != "postgresql" or not sandbox.boundary_in_use():
+    def sandbox_sockets(
+        self, open_sockets: contextlib.ExitStack, launcher: sandbox.Launcher
+    ) -> tuple[tuple[str, str], ...]:
+        """The PostgreSQL server's socket, for exercises about PostgreSQL checked behind
+        the boundary, through a relay that lets the check hold only a few connections
+        (``postgres_limit``), alone in a folder of its own (which a check running as its own
+        user is let into)."""
+        if self.database_kind != "postgresql" or launcher.isolation is None:
             return ()
         socket = postgres.socket_file(postgres.server_url())
         if not socket:
