@@ -17,6 +17,7 @@ Besides each notebook's own answer store, they decide what runs where and what r
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import tempfile
@@ -91,12 +92,35 @@ def lesson_tokens(numbers: list[str]) -> set[str]:
 
 
 class SpreadScheduling(LoadScopeScheduling):
-    """pytest-xdist's ``loadscope``, but each test of a ``SPREAD`` module is its own scope."""
+    """pytest-xdist's ``loadscope``, but each test of a ``SPREAD`` module is its own scope,
+    and those long tests are handed out first, in ``SPREAD``'s order (then the other scopes,
+    largest first): a lesson re-run started last would keep one worker busy alone at the end."""
+
+    def __init__(self, config: pytest.Config, log: object) -> None:
+        super().__init__(config, log)
+        self.config.option.loadscopereorder = False  # our own order, set in ``schedule``
 
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.split("::", 1)[0] in SPREAD:
             return nodeid
         return super()._split_scope(nodeid)
+
+    def schedule(self) -> None:
+        if self.collection is None and self.registered_collections:
+            for node, collection in self.registered_collections.items():
+                self.registered_collections[node] = self._longest_first(collection)
+        super().schedule()
+
+    def _longest_first(self, collection: list[str]) -> list[str]:
+        sizes = collections.Counter(self._split_scope(nodeid) for nodeid in collection)
+
+        def order(nodeid: str) -> tuple[int, int]:
+            module = nodeid.split("::", 1)[0]
+            if module in SPREAD:
+                return SPREAD.index(module), 0
+            return len(SPREAD), -sizes[self._split_scope(nodeid)]
+
+        return sorted(collection, key=order)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SpreadScheduling | None:
