@@ -93,12 +93,11 @@ def lesson_tokens(numbers: list[str]) -> set[str]:
 
 class SpreadScheduling(LoadScopeScheduling):
     """pytest-xdist's ``loadscope``, but each test of a ``SPREAD`` module is its own scope,
-    and those long tests are handed out first, in ``SPREAD``'s order (then the other scopes,
-    largest first): a lesson re-run started last would keep one worker busy alone at the end."""
+    and those long tests are handed out right after the first units (in ``SPREAD``'s order):
+    a lesson re-run started last would keep one worker busy alone at the end.
 
-    def __init__(self, config: pytest.Config, log: object) -> None:
-        super().__init__(config, log)
-        self.config.option.loadscopereorder = False  # our own order, set in ``schedule``
+    Only the queue of units is reordered: workers name tests by their index in their own
+    collection, so the collections themselves must keep their order."""
 
     def _split_scope(self, nodeid: str) -> str:
         if nodeid.split("::", 1)[0] in SPREAD:
@@ -106,21 +105,19 @@ class SpreadScheduling(LoadScopeScheduling):
         return super()._split_scope(nodeid)
 
     def schedule(self) -> None:
-        if self.collection is None and self.registered_collections:
-            for node, collection in self.registered_collections.items():
-                self.registered_collections[node] = self._longest_first(collection)
+        first = self.collection is None
         super().schedule()
+        if first and self.workqueue:
+            self.workqueue = collections.OrderedDict(
+                sorted(self.workqueue.items(), key=lambda unit: spread_rank(unit[0]))
+            )
 
-    def _longest_first(self, collection: list[str]) -> list[str]:
-        sizes = collections.Counter(self._split_scope(nodeid) for nodeid in collection)
 
-        def order(nodeid: str) -> tuple[int, int]:
-            module = nodeid.split("::", 1)[0]
-            if module in SPREAD:
-                return SPREAD.index(module), 0
-            return len(SPREAD), -sizes[self._split_scope(nodeid)]
-
-        return sorted(collection, key=order)
+def spread_rank(scope: str) -> int:
+    """A scope's place in the queue: ``SPREAD``'s modules first, in its order (a stable sort
+    keeps the other scopes largest first, as xdist ordered them)."""
+    module = scope.split("::", 1)[0]
+    return SPREAD.index(module) if module in SPREAD else len(SPREAD)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SpreadScheduling | None:

@@ -75,7 +75,8 @@ def list_command() -> None:
     course = api.get_course(chosen_course())
     for exercise in course.exercises.values():
         lesson = course.lesson_of(exercise.id).number
-        click.echo(f"{exercise.id:<24} lesson {lesson}  {exercise.title}")
+        practice = "  (practice: not counted by default)" if exercise.practice else ""
+        click.echo(f"{exercise.id:<24} lesson {lesson}  {exercise.title}{practice}")
 
 
 @cli.command("check", help=help_of(api.check))

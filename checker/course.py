@@ -60,7 +60,8 @@ class Course:
 
     ``folder`` is the course folder (``notebooks/``, ``exercises/``, ``solutions/``);
     ``content`` the package folder of its lesson modules, ``starters/`` and ``solutions/``;
-    ``shipped`` the entries of ``folder`` a release copies besides the notebooks;
+    ``shipped`` the entries of ``folder`` a release copies besides the notebooks, and
+    ``readme`` the file of ``folder`` it ships as its ``README.md`` (one for learners);
     ``child_preload`` the modules a clean helper imports before judging (table layouts, no
     statement or answer); ``packages`` the course's own Python packages (its content, an
     app whose conventions judging reads), whose code the grading cache's key covers.
@@ -76,6 +77,7 @@ class Course:
     shipped: tuple[str, ...] = ()
     child_preload: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()
+    readme: str = ""
     reference: str = ""
     exercises: dict[str, Exercise] = field(init=False, repr=False)
     questions: dict[str, Question] = field(init=False, repr=False)
@@ -97,6 +99,7 @@ class Course:
         shipped: tuple[str, ...] = (),
         child_preload: tuple[str, ...] = (),
         packages: tuple[str, ...] = (),
+        readme: str = "",
     ) -> Course:
         """A course of the ``lessonNN_<name>`` modules of ``package``, in their order."""
         root = importlib.import_module(package)
@@ -115,6 +118,7 @@ class Course:
             shipped,
             child_preload,
             (package, *packages),
+            readme=readme,
         )
 
     def package_folders(self) -> list[Path]:

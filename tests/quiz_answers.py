@@ -42,8 +42,6 @@ RIGHT: dict[str, Any] = {
         "Naming the constraint in the script: create_unique_constraint('uq_user_email', ['email'])"
         " instead of None",
         "A naming convention on the app's MetaData, for constraints created from now on",
-        "A naming_convention passed to batch_alter_table, to name the old unnamed constraints "
-        "it reflects",
     ],
     "08-local-tables": (
         "The models will change later, and the migration must keep working against the schema "

@@ -32,6 +32,8 @@ def test_list_shows_every_exercise():
     assert result.returncode == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     assert listed == list(EXERCISES)
+    practice = {line.split()[0] for line in result.stdout.splitlines() if "(practice" in line}
+    assert practice == {e.id for e in EXERCISES.values() if e.practice}
 
 
 def test_check_passing_script(tmp_path):

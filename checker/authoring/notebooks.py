@@ -49,8 +49,10 @@ CHALLENGE_INTRO = """\
 Put the lesson to work. Read the task, write your answer in the cell that starts with `%%answer`, \
 run
 that cell to save it, then run the check. It runs your answer on scratch databases, never on yours.
-`challenge.hint()` gives a hint (again for the next one); `challenge.solution()` shows a solution.
-More practice: [the exercises of this lesson](../exercises/{lesson}_exercises.ipynb)."""
+`challenge.hint()` gives a hint (again for the next one); `challenge.solution()` shows a \
+solution."""
+MORE_PRACTICE = """
+More practice: [the other exercises of this lesson](../exercises/{lesson}_exercises.ipynb)."""
 CHALLENGE_END = "challenge.check()"
 KERNEL_METADATA = {
     "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
@@ -93,10 +95,12 @@ def exercise_cells(lesson: Lesson, *, solved: bool) -> list[NotebookNode]:
 
 
 def challenge_cells(lesson: Lesson) -> list[NotebookNode]:
-    """A lesson's Challenge section: its first exercise, to answer in the lesson itself."""
+    """A lesson's Challenge section: its first exercise, to answer in the lesson itself, and
+    a link to the exercise notebook when the lesson has more exercises than that one."""
     exercise = lesson.exercises[0]
+    intro = CHALLENGE_INTRO + (MORE_PRACTICE if len(lesson.exercises) > 1 else "")
     return [
-        nbformat.v4.new_markdown_cell(CHALLENGE_INTRO.format(lesson=lesson.name)),
+        nbformat.v4.new_markdown_cell(intro.format(lesson=lesson.name)),
         nbformat.v4.new_code_cell(f'challenge = exercise("{exercise.id}")\nchallenge.task()'),
         nbformat.v4.new_code_cell(answer_cell(exercise, exercise.starter)),
         nbformat.v4.new_code_cell(CHALLENGE_END),

@@ -43,7 +43,8 @@ def build_release(course: Course, folder: Path, destination: Path, *, solutions:
     """Copy what learners receive from the course's ``folder`` into ``destination`` (a new
     folder), solutions included only when asked; returns ``destination``."""
     folder, destination = Path(folder).resolve(), Path(destination).resolve()
-    missing = [n for n in (*NOTEBOOK_FOLDERS, *course.shipped) if not (folder / n).exists()]
+    expected = (*NOTEBOOK_FOLDERS, *course.shipped, *((course.readme,) if course.readme else ()))
+    missing = [n for n in expected if not (folder / n).exists()]
     if missing:
         raise ReleaseError(
             f"{folder} is not the folder of the course {course.name!r} (it has no "
@@ -61,6 +62,8 @@ def build_release(course: Course, folder: Path, destination: Path, *, solutions:
             shutil.copytree(source, destination / name, ignore=ignored, symlinks=False)
         elif source.is_file():
             shutil.copy2(source, destination / name)
+    if course.readme:
+        shutil.copy2(folder / course.readme, destination / "README.md")
     if not solutions:
         withhold_solutions(course, folder, destination)
     manifest = {"checker_version": __version__, "solutions": solutions}

@@ -22,7 +22,6 @@ COURSE = Course.from_package(
     __package__,
     folder=COURSE_FOLDER,
     shipped=(
-        "README.md",
         "Makefile",
         "pyproject.toml",
         "environment.yml",
@@ -34,6 +33,7 @@ COURSE = Course.from_package(
     ),
     child_preload=(f"{__package__}.layouts",),
     packages=("sample_app",),
+    readme="LEARNERS.md",
 )
 
 EXERCISES: dict[str, Exercise] = COURSE.exercises

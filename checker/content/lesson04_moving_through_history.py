@@ -15,6 +15,7 @@ class RestoreLostRevision(MigrationExercise):
 
     id = "04-restore-lost-revision"
     title = "Restore a migration whose file was deleted"
+    practice = "the lost migration ships with the course, in the exercises' migrations folder"
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     followers = ("9e8d7c6b5a40_add_phone_to_user.py",)
     start_layout = "user"

@@ -62,6 +62,10 @@ class RenameUsername(MigrationExercise):
 
     id = "04-rename-username"
     title = "Rename a column without losing its data"
+    practice = (
+        "lesson 06 writes this rename in full (the exercise is lesson 06's; its id is older than "
+        "the lesson's number)"
+    )
     base_revisions = (
         "5e1f0c2a9b01_create_user_table.py",
         "6a2b1d3c8e02_add_password_hash_to_user.py",

@@ -96,7 +96,6 @@ QUESTIONS = (
         keys=(
             "2177cfe93ee23f9c32a8d90ba26325706d99e3b43f986491cd8d37405c759c4d",
             "b3664da96fe035496452006f62a84e1a782fc8addde6794cbbe67c1648ec9d5b",
-            "004d4b5cbc46754c1a7036d0f7feb96bd000f783d4f744366f708b7210cf70dd",
         ),
         options=(
             Option(
@@ -115,7 +114,12 @@ QUESTIONS = (
                     "A naming_convention passed to batch_alter_table, to name the old unnamed "
                     "constraints it reflects"
                 ),
-                "That lets the migration refer to a constraint the database never named.",
+                (
+                    "Not for this error: that names the old unnamed constraints the batch "
+                    "reflects, so that a script can refer to one (the fix for \"No such "
+                    "constraint\"). \"Constraint must have a name\" comes from a constraint the "
+                    "script itself creates or drops with the name None."
+                ),
             ),
             Option(
                 (
@@ -130,8 +134,9 @@ QUESTIONS = (
             ),
         ),
         explanation=(
-            "Give every constraint a name: in the script, through the app's naming convention "
-            "from the start, and for old unnamed ones through a naming convention in the batch."
+            "Give every constraint a script creates or drops a name: in the script, or through "
+            "the app's naming convention from the start. A naming convention on the batch is "
+            "for another error: finding old constraints the database never named."
         ),
     ),
 )

@@ -177,7 +177,7 @@ QUESTIONS = (
                 "Added columns are always detected.",
             ),
             Option(
-                "The new column's type is a `TypeDecorator` of the app",
+                "A column was added, and its type is a `TypeDecorator` of the app",
                 (
                     "The column is detected all the same; the type only changes how the script "
                     "writes it."

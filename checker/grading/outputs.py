@@ -134,11 +134,17 @@ def gradescope_json(learner: LearnerRecord, *, isolation: str) -> str:
     tests = []
     for item in learner.items:
         if isinstance(item, QuizRecord):  # a quiz question is its own test
-            tests.append(gradescope_test(item.id, item.title, item, hidden=False))
+            tests.append(
+                gradescope_test(item.id, item.title, item, hidden=False, counts=item.counts)
+            )
             continue
         for check in item.checks:
             hidden = check.visibility == "hidden"
-            tests.append(gradescope_test(item.id, check.description, check, hidden=hidden))
+            tests.append(
+                gradescope_test(
+                    item.id, check.description, check, hidden=hidden, counts=item.counts
+                )
+            )
     result = {
         "score": learner.points,
         "output_format": "text",
@@ -158,12 +164,16 @@ def gradescope_json(learner: LearnerRecord, *, isolation: str) -> str:
     return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
 
 
-def gradescope_test(item_id: str, name: str, graded: Any, *, hidden: bool) -> dict[str, Any]:
-    """One Gradescope test from a check or quiz record (both have points and a message)."""
+def gradescope_test(
+    item_id: str, name: str, graded: Any, *, hidden: bool, counts: bool = True
+) -> dict[str, Any]:
+    """One Gradescope test from a check or quiz record (both have points and a message).
+    An item that does not count shows 0 of 0 points and says so, so that the tests add up
+    to the score."""
     return {
-        "name": f"{item_id}: {name}",
-        "score": graded.points,
-        "max_score": graded.max_points,
+        "name": f"{item_id}: {name}" + ("" if counts else " (not counted)"),
+        "score": graded.points if counts else 0,
+        "max_score": graded.max_points if counts else 0,
         "status": "passed" if graded.outcome == "passed" else "failed",
         "output": graded.message,
         "visibility": "after_published" if hidden else "visible",

@@ -5,6 +5,7 @@ settings file (TOML) may weight checks, set an exercise's or a quiz question's p
 make an exercise all-or-nothing, and say which items count::
 
     counted = ["0*", "1*"]          # ids (shell patterns) of the items in the totals
+                                     # (default: every item but the practice exercises)
 
     [exercises."03-add-role"]
     points = 10                      # the exercise's points, shared by its checks' weights
@@ -58,13 +59,16 @@ class SettingsError(ValueError):
 class Settings:
     """The grading settings; the defaults are a point per check and per quiz question."""
 
-    counted: tuple[str, ...] = ("*",)
+    counted: tuple[str, ...] | None = None
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     quiz_points: float = 1
     quizzes: dict[str, float] = field(default_factory=dict)
 
-    def counts(self, item_id: str) -> bool:
-        """Whether an item is in the totals."""
+    def counts(self, item_id: str, *, practice: bool = False) -> bool:
+        """Whether an item is in the totals: by default every item but the practice
+        exercises; with ``counted``, the items its patterns match."""
+        if self.counted is None:
+            return not practice
         return any(fnmatch.fnmatchcase(item_id, pattern) for pattern in self.counted)
 
 
@@ -90,8 +94,10 @@ def load_settings(course: Course, path: Path | None) -> Settings:
     unknown = set(document) - {"counted", "exercises", "quizzes"}
     if unknown:
         raise SettingsError(f"{path}: unknown settings {sorted(unknown)}")
-    counted = document.get("counted", ["*"])
-    if not isinstance(counted, list) or not all(isinstance(p, str) for p in counted):
+    counted = document.get("counted")
+    if counted is not None and (
+        not isinstance(counted, list) or not all(isinstance(p, str) for p in counted)
+    ):
         raise SettingsError(f"{path}: counted must be a list of item ids or patterns")
     exercises = document.get("exercises", {})
     for exercise_id, options in exercises.items():
@@ -117,7 +123,9 @@ def load_settings(course: Course, path: Path | None) -> Settings:
             raise SettingsError(f"{path}: no quiz question {question_id!r}")
         require_points(path, question_id, options.get("points"))
         per_question[question_id] = options["points"]
-    return Settings(tuple(counted), exercises, quiz_points, per_question)
+    return Settings(
+        None if counted is None else tuple(counted), exercises, quiz_points, per_question
+    )
 
 
 def require_points(path: Path, where: str, value: Any) -> None:
@@ -163,7 +171,8 @@ def score(
                 score_exercise(course, item, settings.exercises.get(item.id, {}))
             else:
                 score_quiz(item, settings.quizzes.get(item.id, settings.quiz_points))
-            item.counts = settings.counts(item.id)
+            exercise = course.exercises.get(item.id)
+            item.counts = settings.counts(item.id, practice=bool(exercise and exercise.practice))
             item.automatic_points, item.comment = item.points, ""
             override = by_key.get((learner.learner, item.id))
             if override is not None:

@@ -99,8 +99,14 @@ class ExerciseHandle:
     def task(self) -> Text:
         """The statement: what to write, where it starts, and what must be preserved."""
         ex = self._exercise
+        practice = (
+            f"*Practice: not counted in grading unless your instructor says so "
+            f"({ex.practice}).*\n\n"
+            if ex.practice
+            else ""
+        )
         return Text(
-            f"**Exercise `{ex.id}`: {ex.title}**\n\n{ex.task}\n"
+            f"**Exercise `{ex.id}`: {ex.title}**\n\n{practice}{ex.task}\n"
             f"Put your answer in a code cell whose first line is `{MAGIC} {ex.id}`, run that "
             "cell, then run `.check()`. Here is the starting point:\n\n"
             f"```python\n{ex.starter}```\n"

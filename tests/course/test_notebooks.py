@@ -148,3 +148,37 @@ def test_each_exercise_of_a_notebook_has_a_name_of_its_own(path):
         if (match := re.match(r"(\w+) = exercise\(", cell.source))
     ]
     assert len(names) == len(set(names)) == len(answer_cell_ids([path]))
+
+
+CHEAT_SHEET = ROOT / "notebooks" / "cheat_sheet.md"
+
+
+def key_terms(path: Path) -> set[str]:
+    """The names a lesson's key points teach: code spans that are one dotted or underscored
+    identifier, or a call (``transaction_per_migration``, ``autocommit_block()``)."""
+    markdown = "\n".join(c.source for c in read(path).cells if c.cell_type == "markdown")
+    points = markdown.split("## Key points", 1)[1].split("## Common pitfalls", 1)[0]
+    spans = re.findall(r"`([^`\n]+)`", points)
+    return {
+        span.removesuffix("()")
+        for span in spans
+        if re.fullmatch(r"[A-Za-z_][\w.]*(\(\))?", span) and re.search(r"[_.]|\(\)$", span)
+    }
+
+
+def commands_run(path: Path) -> set[str]:
+    """The ``flask db`` commands a lesson runs, in shell cells or through ``lesson.setup``."""
+    code = "\n".join(c.source for c in read(path).cells if c.cell_type == "code")
+    return set(re.findall(r"flask db ([a-z]+)\b", code)) | set(
+        re.findall(r"[\"']db ([a-z]+)\b", code)
+    )
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lesson_id)
+def test_the_cheat_sheet_covers_the_lesson(path):
+    sheet = CHEAT_SHEET.read_text()
+    number = path.name[:2]
+    assert re.search(rf"\[(\d\d, )*{number}(, \d\d)*\]", sheet), f"nothing cites lesson {number}"
+    missing_commands = sorted(c for c in commands_run(path) if f"flask db {c}" not in sheet)
+    missing_terms = sorted(term for term in key_terms(path) if term not in sheet)
+    assert not missing_commands and not missing_terms, (missing_commands, missing_terms)

@@ -132,6 +132,16 @@ def test_a_release_holds_what_learners_need_and_nothing_of_the_project(releases)
         assert not list(folder.rglob("__pycache__")) and not list(folder.rglob("*.egg-info"))
 
 
+def test_a_release_has_the_learners_readme_and_nothing_for_instructors(releases):
+    for folder in releases:
+        readme = (folder / "README.md").read_text()
+        assert readme == (ROOT / "LEARNERS.md").read_text()
+        assert "## Handing in" in readme and "make lab" in readme
+        for instructors_only in ("Threat model", "For instructors", "make test", "tests/"):
+            assert instructors_only not in readme
+    assert "solution on request" not in (releases[1] / "exercises" / "README.md").read_text()
+
+
 def test_in_a_release_without_solutions_the_notebook_says_so_and_checks_still_work(releases):
     exercise_id = "03-add-role"
     script = (

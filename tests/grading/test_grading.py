@@ -26,6 +26,8 @@ from checker.grading.feedback import plain
 
 SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
+# the totals leave out the practice exercises, unless the settings name them
+COUNTED = sum(points for i, points in POINTS.items() if not EXERCISES[i].practice)
 FUNCTION = "01-missing-columns"
 SCRIPT = "03-add-password-hash"
 HISTORY_POINT = 1  # the history check passes before the learner's upgrade() first runs
@@ -80,7 +82,7 @@ def lesson_notebooks(*exercise_ids: str) -> list[Path]:
 
 # learner -> (answers, quiz answers, notebooks to hand in (None: all), expected total)
 CLASS = {
-    "all-right": (SOLUTIONS, right_quiz(), None, sum(POINTS.values()) + len(QUIZ_IDS)),
+    "all-right": (SOLUTIONS, right_quiz(), None, COUNTED + len(QUIZ_IDS)),
     "partly-right": (
         {FUNCTION: SOLUTIONS[FUNCTION], SCRIPT: SOLUTIONS[SCRIPT]},
         {**wrong_quiz(), **right_quiz(HALF)},
@@ -288,14 +290,15 @@ def test_every_learner_gets_the_expected_grade(graded):
     root, *_ = graded
     rows = gradebook(root / "out")
     assert sorted(rows) == sorted(CLASS)
-    maximum = sum(POINTS.values()) + len(QUIZ_IDS)
+    maximum = COUNTED + len(QUIZ_IDS)
     for learner, (*_, expected) in CLASS.items():
         assert (int(rows[learner]["total"]), int(rows[learner]["max"])) == (expected, maximum), (
             learner
         )
         columns = [c for c in rows[learner] if c not in ("learner", "total", "max", "overridden")]
         assert columns == [*EXERCISES, *QUIZ_IDS]
-        assert sum(int(rows[learner][c]) for c in columns) == expected
+        practice = [c for c in columns if c in EXERCISES and EXERCISES[c].practice]
+        assert sum(int(rows[learner][c]) for c in columns if c not in practice) == expected
 
 
 def test_each_failure_has_its_reason(graded):

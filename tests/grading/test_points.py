@@ -7,7 +7,8 @@ import pytest
 
 from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.records import CheckRecord, ExerciseRecord, total_points
-from checker.grading.scoring import apportion, score_exercise
+from checker.grading.scoring import apportion, load_settings, score_exercise
+from checker.notebook import ExerciseHandle
 
 SCRIPT = "03-add-password-hash"
 
@@ -56,3 +57,25 @@ def test_apportioning_never_loses_a_hundredth():
         for weights in ([1] * 7, [3, 1, 1, 1, 1, 1, 1], [0.5, 0.25, 2], [1, 0, 1]):
             assert sum(apportion(total, weights)) == total
     assert apportion(100, [0, 0]) == [50, 50] and apportion(5, []) == []
+
+
+PRACTICE = sorted(e.id for e in EXERCISES.values() if e.practice)
+
+
+def test_exercises_whose_answer_a_lesson_shows_are_practice():
+    assert PRACTICE == ["04-rename-username", "04-restore-lost-revision"]
+
+
+def test_practice_exercises_count_only_when_the_settings_name_them(tmp_path):
+    default = load_settings(COURSE, None)
+    assert not any(default.counts(i, practice=True) for i in PRACTICE)
+    assert default.counts(SCRIPT, practice=False)
+    named = tmp_path / "settings.toml"
+    named.write_text('counted = ["*"]\n')
+    assert all(load_settings(COURSE, named).counts(i, practice=True) for i in PRACTICE)
+
+
+def test_a_practice_exercise_says_so_in_its_statement():
+    task = str(ExerciseHandle(EXERCISES[PRACTICE[0]]).task())
+    assert "Practice: not counted in grading unless your instructor says so" in task
+    assert "Practice" not in str(ExerciseHandle(EXERCISES[SCRIPT]).task())

@@ -37,6 +37,9 @@ class Exercise:
     ``files`` is the folder holding ``starters/<id>.py`` and ``solutions/<id>.py``;
     ``points`` weights some checks otherwise than one point each; ``forbidden_imports``
     names modules the answer may not import, with the reason the learner is told.
+    ``practice`` says why an exercise is practice, not counted in grading unless the
+    instructor's settings name it: its answer is in a lesson or a shipped file for anyone
+    to copy. Empty for an exercise that counts.
     """
 
     id: ClassVar[str]
@@ -47,6 +50,7 @@ class Exercise:
     points: ClassVar[dict[str, int]] = {}
     timeout: ClassVar[float] = 10.0
     forbidden_imports: ClassVar[dict[str, str]] = {}
+    practice: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A declared check's ``needs`` and ``after`` must name checks that exist."""
