@@ -125,14 +125,14 @@ def grade_quizzes(
             records.append(quiz_record(question, "not attempted", "No answer was saved."))
             continue
         try:
-            correct = judge(question, answer).correct
+            verdict = judge(question, answer)
         except (InvalidAnswer, TypeError, ValueError, RecursionError):
             records.append(
                 quiz_record(question, "error", "The saved answer does not fit the question.")
             )
             continue
-        message = "Right." if correct else "Not the right answer."
-        records.append(quiz_record(question, "passed" if correct else "failed", message))
+        outcome = "passed" if verdict.correct else "failed"
+        records.append(quiz_record(question, outcome, verdict.in_words()))
     duration = round((time.perf_counter() - started) / max(len(records), 1), 4)
     for record in records:
         record.duration = duration

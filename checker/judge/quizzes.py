@@ -58,6 +58,20 @@ class Verdict:
     explanation: str
     incomplete: bool = False
 
+    def heading(self) -> str:
+        """The verdict in words: right, right so far, or not yet."""
+        if self.correct:
+            return "Correct."
+        if self.incomplete:
+            return "Not complete: the options you chose are right, and another one is right too."
+        return "Not quite. Try again."
+
+    def in_words(self) -> str:
+        """What the learner saw in the notebook, as plain text: the heading, the feedback of
+        each option chosen, and the explanation once the answer is right."""
+        explanation = (self.explanation,) if self.correct and self.explanation else ()
+        return " ".join((self.heading(), *self.feedback, *explanation))
+
 
 class InvalidAnswer(ValueError):
     """The answer does not fit the question (an unknown option, not a number, ...)."""

@@ -58,18 +58,9 @@ def question_text(question: Question) -> str:
     return "\n".join(lines)
 
 
-def verdict_heading(verdict: Verdict) -> str:
-    """The verdict in words: right, right so far, or not yet."""
-    if verdict.correct:
-        return "Correct."
-    if verdict.incomplete:
-        return "Not complete: the options you chose are right, and another one is right too."
-    return "Not quite. Try again."
-
-
 def verdict_markdown(verdict: Verdict) -> str:
     """A verdict as Markdown: right or not, and the feedback of each chosen option."""
-    lines = [f"**{verdict_heading(verdict)}**"]
+    lines = [f"**{verdict.heading()}**"]
     lines.extend(f"- {feedback}" for feedback in verdict.feedback)
     if verdict.correct and verdict.explanation:
         lines.append(verdict.explanation)
@@ -85,7 +76,7 @@ def verdict_html(verdict: Verdict) -> str:
         if verdict.correct and verdict.explanation
         else ""
     )
-    return f'<b style="color: {colour}">{verdict_heading(verdict)}</b><ul>{items}</ul>{explanation}'
+    return f'<b style="color: {colour}">{verdict.heading()}</b><ul>{items}</ul>{explanation}'
 
 
 def form_model_id(question: Question) -> str:
