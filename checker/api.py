@@ -37,6 +37,7 @@ from .grading import (
 )
 from .grading.gradescope import build_autograder
 from .grading.records import LearnerRecord
+from .grading.submission import not_a_class
 from .judge import answers
 from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
@@ -175,6 +176,9 @@ def grade(
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if not submissions.is_dir():
         raise UsageError("SUBMISSIONS", f"folder {str(submissions)!r} does not exist")
+    mistaken = not_a_class(submissions)
+    if mistaken:
+        raise UsageError("SUBMISSIONS", mistaken)
     if out == submissions or submissions in out.parents:
         raise UsageError(
             "--out",

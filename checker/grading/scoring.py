@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import fnmatch
 import io
+import math
 import sys
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -80,6 +81,7 @@ class Override:
     item: str
     points: float
     comment: str
+    line: int = 0
 
 
 def load_settings(course: Course, path: Path | None) -> Settings:
@@ -146,14 +148,26 @@ def load_overrides(course: Course, path: Path | None) -> list[Override]:
     if not {"learner", "item", "points"} <= set(rows.fieldnames or []):
         raise SettingsError(f"{path}: the columns must be learner,item,points,comment")
     overrides = []
+    first_line: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows, start=2):
         try:
             points = float(row["points"])
         except (TypeError, ValueError):
             raise SettingsError(f"{path}, line {number}: points {row['points']!r}") from None
+        if not math.isfinite(points) or points < 0:
+            raise SettingsError(f"{path}, line {number}: points must be zero or more, not {points}")
         if row["item"] not in course.exercises and row["item"] not in course.questions:
             raise SettingsError(f"{path}, line {number}: no exercise or question {row['item']!r}")
-        overrides.append(Override(row["learner"], row["item"], points, row.get("comment") or ""))
+        key = (row["learner"], row["item"])
+        if key in first_line:
+            raise SettingsError(
+                f"{path}, line {number}: a second override for {key[0]!r} ({key[1]}); the first "
+                f"is on line {first_line[key]}"
+            )
+        first_line[key] = number
+        overrides.append(
+            Override(row["learner"], row["item"], points, row.get("comment") or "", number)
+        )
     return overrides
 
 
@@ -162,9 +176,11 @@ def score(
 ) -> list[str]:
     """Set every item's points from its checks, the settings and the overrides (in place).
 
-    Returns a warning for each override naming a learner who is not in the class.
+    Returns a warning for each override naming a learner who is not in the class or giving
+    more than the item's maximum, and for each ``counted`` pattern that matches no item.
     """
     by_key = {(o.learner, o.item): o for o in overrides}
+    warnings: list[str] = []
     for learner in learners:
         for item in learner.items:
             if isinstance(item, ExerciseRecord):
@@ -177,12 +193,25 @@ def score(
             override = by_key.get((learner.learner, item.id))
             if override is not None:
                 item.points, item.comment = from_cents(cents(override.points)), override.comment
+                if override.points > item.max_points:
+                    warnings.append(
+                        f"override for {override.learner!r} ({override.item}, line "
+                        f"{override.line}): {override.points:g} points, above the item's "
+                        f"{item.max_points:g}"
+                    )
     names = {learner.learner for learner in learners}
-    return [
-        f"override for {o.learner!r} ({o.item}): no such learner in the class"
+    warnings += [
+        f"override for {o.learner!r} ({o.item}, line {o.line}): no such learner in the class"
         for o in overrides
         if o.learner not in names
     ]
+    items = [*course.exercises, *course.questions]
+    warnings += [
+        f"counted pattern {pattern!r} matches no exercise or quiz question: a typo?"
+        for pattern in settings.counted or ()
+        if not any(fnmatch.fnmatchcase(item_id, pattern) for item_id in items)
+    ]
+    return warnings
 
 
 def score_exercise(course: Course, item: ExerciseRecord, options: dict[str, Any]) -> None:

@@ -36,6 +36,27 @@ PROGRESS_STORES = (
 )
 
 
+LEARNER_FOLDER_PARTS = ("workspace", "notebooks", "exercises")  # a course folder's top
+
+
+def not_a_class(folder: Path) -> str | None:
+    """Why a folder given as the class is not one, or None: it holds the parts of a
+    single course folder at its top (one learner's folder, an unpacked hand-in, or the
+    course's own checkout), whose subfolders would each be graded as a learner."""
+    found = [name for name in LEARNER_FOLDER_PARTS if (folder / name).is_dir()]
+    if not found:
+        return None
+    if (folder / "pyproject.toml").is_file():
+        what = "the course's own folder"
+    else:
+        what = "one learner's course folder or an unpacked hand-in"
+    return (
+        f"{folder} looks like {what} (it holds {', '.join(f'{n}/' for n in found)}), not a "
+        f"class: give the folder that holds every learner's folder or hand-in"
+        + ("" if what.startswith("the course") else f" (perhaps {folder.parent})")
+    )
+
+
 class Refused(Exception):
     """A file or folder grading will not read: its path in the learner's folder, and why."""
 

@@ -156,7 +156,7 @@ def test_settings_and_overrides_set_the_points(graded_class, tmp_path):
     )
     run = grade(submissions, out, f"--settings={settings}", f"--overrides={overrides}")
     assert judged(run) == 0  # points are not part of what was judged
-    assert "override for 'zoe' (01-drift): no such learner" in run.stderr
+    assert "override for 'zoe' (01-drift, line 3): no such learner" in run.stderr
 
     book = gradebook(out)
     possible = book.pop("(points possible)")

@@ -1,0 +1,74 @@
+"""Mistakes in an instructor's settings, overrides and class folder are told, with the
+line, through the real ``grade`` command: a refusal (exit status 2) where the input cannot
+mean what it says, a warning where it may be deliberate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "example_class"
+HEADER = "learner,item,points,comment\n"
+
+
+def grade(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "checker", "grade", str(EXAMPLE), "--out", str(tmp_path / "out"),
+         "--format=csv", "--trusted-submissions", *options],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ("ada,03-add-role,-1,\n", "line 2: points must be zero or more"),
+        ("ada,03-add-role,nan,\n", "line 2: points must be zero or more"),
+        (
+            "ada,03-add-role,2,first\nben,03-add-role,1,\nada,03-add-role,3,again\n",
+            "line 4: a second override for 'ada' (03-add-role); the first is on line 2",
+        ),
+    ],
+)
+def test_overrides_that_cannot_be_meant_are_refused_with_their_line(tmp_path, rows, said):
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text(HEADER + rows)
+    run = grade(tmp_path, f"--overrides={overrides}")
+    assert run.returncode == 2 and said in run.stderr, run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_override_above_the_maximum_and_a_pattern_matching_nothing_are_warned(tmp_path):
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text(HEADER + "ada,03-add-role,70,generous\n")
+    settings = tmp_path / "settings.toml"
+    settings.write_text('counted = ["0*", "1O-*"]\n')
+    run = grade(tmp_path, f"--overrides={overrides}", f"--settings={settings}")
+    assert run.returncode == 0, run.stderr
+    assert "override for 'ada' (03-add-role, line 2): 70 points, above the item's 7" in run.stderr
+    assert "counted pattern '1O-*' matches no exercise or quiz question" in run.stderr
+    assert "counted pattern '0*'" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("folder", "said"),
+    [
+        (EXAMPLE / "ada", "looks like one learner's course folder or an unpacked hand-in"),
+        (EXAMPLE.parents[1], "looks like the course's own folder"),
+    ],
+    ids=["a learner's folder", "the course's checkout"],
+)
+def test_a_folder_that_is_not_a_class_is_refused(tmp_path, folder, said):
+    run = subprocess.run(
+        [sys.executable, "-m", "checker", "grade", str(folder), "--out", str(tmp_path / "out"),
+         "--trusted-submissions"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 2 and said in " ".join(run.stderr.split()), run.stderr
+    assert "give the folder that holds every learner's folder or hand-in" in " ".join(
+        run.stderr.split()
+    )
+    assert not (tmp_path / "out").exists()
