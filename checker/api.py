@@ -192,36 +192,47 @@ def grade(
         override_list = scoring.load_overrides(chosen, overrides)
     except scoring.SettingsError as error:
         raise UsageError("--overrides", str(error)) from None
-    with unpacked_submissions(chosen, submissions) as unpacked:
-        names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
-        if not names:
-            raise UsageError("SUBMISSIONS", f"{submissions} holds no learner folders or hand-ins")
-        missing = sorted(set(learners) - names)
-        if missing:
-            raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
-        if isolation not in ISOLATIONS:
-            raise UsageError("--isolation", f"choose the isolation from {', '.join(ISOLATIONS)}")
-        chosen_isolation, described = confinement.choose(trusted_submissions, isolation)
-        started = time.perf_counter()
-        hidden = [submissions, unpacked.folder, out, *course_files(chosen)]
-        with confinement.hidden_from_learner_code(chosen_isolation, hidden):
-            graded = batch.grade_class(
-                chosen,
-                unpacked.folder,
-                jobs=jobs,
-                timeout=timeout,
-                progress=progress,
-                isolation=chosen_isolation,
-                previous=cache.load(out),
-                only=set(learners) or None,
-                notes=unpacked.notes,
-                fresh=fresh,
-            )
-    cache.save(graded.cache, out)
-    records = copy.deepcopy(graded.learners)
-    warnings = unpacked.warnings + scoring.score(chosen, records, scoring_settings, override_list)
-    written = outputs.write(records, out, tuple(formats), isolation=described)
-    seconds = time.perf_counter() - started
+    with contextlib.ExitStack() as holding_out:
+        with unpacked_submissions(chosen, submissions) as unpacked:
+            names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
+            if not names:
+                raise UsageError(
+                    "SUBMISSIONS", f"{submissions} holds no learner folders or hand-ins"
+                )
+            missing = sorted(set(learners) - names)
+            if missing:
+                raise UsageError("--learner", f"no folder or hand-in of {', '.join(missing)}")
+            if isolation not in ISOLATIONS:
+                raise UsageError(
+                    "--isolation", f"choose the isolation from {', '.join(ISOLATIONS)}"
+                )
+            chosen_isolation, described = confinement.choose(trusted_submissions, isolation)
+            try:
+                holding_out.enter_context(outputs.held(out))
+            except outputs.OutputBusy as busy:
+                raise UsageError("--out", str(busy)) from None
+            started = time.perf_counter()
+            hidden = [submissions, unpacked.folder, out, *course_files(chosen)]
+            with confinement.hidden_from_learner_code(chosen_isolation, hidden):
+                graded = batch.grade_class(
+                    chosen,
+                    unpacked.folder,
+                    jobs=jobs,
+                    timeout=timeout,
+                    progress=progress,
+                    isolation=chosen_isolation,
+                    previous=cache.load(out),
+                    only=set(learners) or None,
+                    notes=unpacked.notes,
+                    fresh=fresh,
+                )
+        cache.save(graded.cache, out)
+        records = copy.deepcopy(graded.learners)
+        warnings = unpacked.warnings + scoring.score(
+            chosen, records, scoring_settings, override_list
+        )
+        written = outputs.write(records, out, tuple(formats), isolation=described)
+        seconds = time.perf_counter() - started
     return GradingRun(records, written, seconds, described, graded.judged, graded.reused, warnings)
 
 

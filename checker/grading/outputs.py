@@ -7,14 +7,21 @@ JSON files aside).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import json
 import os
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: a grading there does not guard its output folder
+    fcntl = None
 
 from .. import __version__
 from .feedback import feedback_markdown
@@ -24,6 +31,49 @@ FORMATS = ("csv", "json", "feedback", "gradescope")
 DEFAULT_FORMATS = ("csv", "json", "feedback")
 POSSIBLE_ROW = "(points possible)"
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+LOCK = ".grading.lock"
+
+
+class OutputBusy(RuntimeError):
+    """Another grading is writing the same output folder; the message says which."""
+
+
+@contextlib.contextmanager
+def held(out: Path) -> Iterator[None]:
+    """Hold the output folder for one grading run (creating it): a second run writing the
+    same folder at once is refused, told which process holds it, instead of both running
+    to the end and the last writer winning. The lock (``flock`` on ``out/.grading.lock``)
+    is released when the holder ends, however it ends. A folder it created is removed again
+    when the grading stops before writing anything (interrupted, or failed)."""
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        yield
+        return
+    descriptor = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 200, 0).decode(errors="replace").strip()
+            raise OutputBusy(
+                f"another grading is writing {out} ({holder or 'a process starting'}): wait "
+                "for it to end, or choose another --out"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        os.pwrite(descriptor, f"process {os.getpid()}, since {started}".encode(), 0)
+        yield
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                (out / LOCK).unlink()
+                out.rmdir()
+        raise
+    finally:
+        os.close(descriptor)
 
 
 def write(

@@ -4,6 +4,7 @@ mean what it says, a warning where it may be deliberate."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,16 @@ def test_a_folder_that_is_not_a_class_is_refused(tmp_path, folder, said):
         run.stderr.split()
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_a_second_grading_into_the_same_folder_is_refused_while_one_runs(tmp_path):
+    from checker.grading.outputs import held
+
+    with held(tmp_path / "out"):  # a grading holding the folder, as the first run does
+        run = grade(tmp_path)
+        assert run.returncode == 2, run.stderr
+        told = " ".join(run.stderr.split())
+        assert f"another grading is writing {tmp_path / 'out'} (process {os.getpid()}" in told
+        assert not (tmp_path / "out" / "grades.csv").exists()
+    assert grade(tmp_path).returncode == 0
+    assert (tmp_path / "out" / "grades.csv").exists()
