@@ -29,6 +29,7 @@ from .grading import (
     batch,
     cache,
     confinement,
+    deadlines,
     handins,
     lms,
     outputs,
@@ -142,11 +143,16 @@ def grade(
     isolation: str = "auto",
     settings: Path | None = None,
     overrides: Path | None = None,
+    roster: Path | None = None,
+    times: Path | None = None,
+    extensions: Path | None = None,
     learners: tuple[str, ...] = (),
     fresh: bool = False,
+    share_with_group: bool = False,
     course: str | Course | None = None,
 ) -> GradingRun:
-    """Grade every learner folder in ``submissions`` and write ``formats`` into ``out``.
+    """Grade every learner folder or hand-in in ``submissions`` and write ``formats`` into
+    ``out``.
 
     Every exercise (hidden checks included) and quiz of every learner is graded from the
     files alone; the learners' files are only read. Learner code runs behind an
@@ -162,6 +168,13 @@ def grade(
     keeping everyone else as the last run left them. Points come from the ``settings``
     file (TOML, ``checker.grading.scoring``) and the ``overrides`` file (CSV: learner,
     item, points, comment).
+
+    ``submissions`` may be Canvas's bulk download (its zip, or a folder of its files); the
+    ``roster`` (CSV: learner, lms_id, name) maps its Canvas user ids to learners, and names
+    those who handed in nothing. A late policy in the settings takes each hand-in's time
+    from ``times`` (CSV: learner or lms_id, submitted_at) or the LMS's late mark, and each
+    learner's own due date from ``extensions`` (CSV: learner, due, reason). The outputs are
+    readable by their owner only, or by the owner's group too with ``share_with_group``.
     """
     chosen = get_course(course)
     unknown = sorted(set(formats) - set(outputs.FORMATS))
@@ -174,9 +187,15 @@ def grade(
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs", "--jobs must be at least 1")
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
-    if not submissions.is_dir():
-        raise UsageError("SUBMISSIONS", f"folder {str(submissions)!r} does not exist")
-    mistaken = not_a_class(submissions)
+    bulk_download = submissions.is_file() and submissions.suffix == ".zip"
+    if not submissions.exists():
+        raise UsageError("SUBMISSIONS", f"{str(submissions)!r} does not exist")
+    if not submissions.is_dir() and not bulk_download:
+        raise UsageError(
+            "SUBMISSIONS",
+            f"{str(submissions)!r} is neither a folder nor an LMS's bulk download (.zip)",
+        )
+    mistaken = None if bulk_download else not_a_class(submissions)
     if mistaken:
         raise UsageError("SUBMISSIONS", mistaken)
     if out == submissions or submissions in out.parents:
@@ -184,16 +203,9 @@ def grade(
             "--out",
             "the output folder must not be inside SUBMISSIONS (it would be graded as a learner)",
         )
-    try:
-        scoring_settings = scoring.load_settings(chosen, settings)
-    except scoring.SettingsError as error:
-        raise UsageError("--settings", str(error)) from None
-    try:
-        override_list = scoring.load_overrides(chosen, overrides)
-    except scoring.SettingsError as error:
-        raise UsageError("--overrides", str(error)) from None
+    rules = term_rules(chosen, settings, overrides, roster, times, extensions)
     with contextlib.ExitStack() as holding_out:
-        with unpacked_submissions(chosen, submissions) as unpacked:
+        with unpacked_submissions(chosen, submissions, rules.canvas_ids) as unpacked:
             names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
             if not names:
                 raise UsageError(
@@ -228,12 +240,78 @@ def grade(
                 )
         cache.save(graded.cache, out)
         records = copy.deepcopy(graded.learners)
-        warnings = unpacked.warnings + scoring.score(
-            chosen, records, scoring_settings, override_list
+        for record in records:
+            record.handin = unpacked.handed_in.get(record.learner, {})
+        warnings = unpacked.warnings + rules.apply(chosen, records)
+        written = outputs.write(
+            records, out, tuple(formats), isolation=described, share_with_group=share_with_group
         )
-        written = outputs.write(records, out, tuple(formats), isolation=described)
         seconds = time.perf_counter() - started
     return GradingRun(records, written, seconds, described, graded.judged, graded.reused, warnings)
+
+
+@dataclass(frozen=True)
+class TermRules:
+    """What sets a class's points beyond the checks: the settings, the overrides, the
+    roster's Canvas ids and names, the hand-in times and the extensions, each file read and
+    checked before any grading starts."""
+
+    settings: scoring.Settings
+    overrides: list[scoring.Override]
+    roster: list[str]
+    canvas_ids: dict[str, str]
+    times: dict[str, deadlines.HandInTime]
+    extensions: dict[str, deadlines.Extension]
+
+    def apply(self, course: Course, records: list[LearnerRecord]) -> list[str]:
+        """Set every record's points (in place); returns what the instructor should know."""
+        warnings = scoring.score(course, records, self.settings, self.overrides)
+        if self.settings.late is not None:
+            warnings += deadlines.apply(self.settings.late, records, self.times, self.extensions)
+        graded = {record.learner for record in records}
+        nothing = [name for name in self.roster if name not in graded]
+        if nothing:
+            warnings.append(f"on the roster, nothing handed in: {', '.join(nothing)}")
+        return warnings
+
+
+def term_rules(
+    course: Course,
+    settings: Path | None,
+    overrides: Path | None,
+    roster: Path | None,
+    times: Path | None,
+    extensions: Path | None,
+) -> TermRules:
+    """The files that set points, read and checked; each wrong one a ``UsageError``."""
+    try:
+        scoring_settings = scoring.load_settings(course, settings)
+    except scoring.SettingsError as error:
+        raise UsageError("--settings", str(error)) from None
+    try:
+        override_list = scoring.load_overrides(course, overrides)
+    except scoring.SettingsError as error:
+        raise UsageError("--overrides", str(error)) from None
+    try:
+        rows = lms.read_roster(roster) if roster else []
+    except lms.RosterError as error:
+        raise UsageError("--roster", str(error)) from None
+    ids = {row["lms_id"]: row["learner"] for row in rows}
+    for option, given in (("--times", times), ("--extensions", extensions)):
+        if given is not None and scoring_settings.late is None:
+            raise UsageError(option, f"{option} needs a late policy: a [late] table in --settings")
+    try:
+        hand_in_times = deadlines.load_times(times, ids)
+    except deadlines.DeadlineError as error:
+        raise UsageError("--times", str(error)) from None
+    try:
+        extension_list = deadlines.load_extensions(extensions)
+    except deadlines.DeadlineError as error:
+        raise UsageError("--extensions", str(error)) from None
+    roster_names = [row["learner"] for row in rows]
+    return TermRules(
+        scoring_settings, override_list, roster_names, ids, hand_in_times, extension_list
+    )
 
 
 def release(
@@ -278,11 +356,30 @@ def export_canvas(
     out: Path = Path("canvas.csv"),
     *,
     assignment: str = "Migrations course",
+    missing_as_zero: bool = False,
+    points_possible: float | None = None,
+    feedback_zip: Path | None = None,
 ) -> lms.Export:
     """Write the totals of a grading run (its output folder) as a Canvas grade import for
-    the learners of a roster (CSV: learner, lms_id, name), and say who is on one side only."""
+    the learners of a roster (CSV: learner, lms_id, name), and say who is on one side only.
+
+    Roster members with no grade get an empty cell (0 with ``missing_as_zero``); totals are
+    scaled to ``points_possible`` when given. ``feedback_zip`` also writes every learner's
+    feedback page, named for Canvas's "Re-upload Submissions", for those graded from
+    Canvas's bulk download.
+    """
+    if points_possible is not None and points_possible <= 0:
+        raise UsageError("--points-possible", "--points-possible must be more than 0")
     try:
-        return lms.export_canvas(Path(grades), Path(roster), Path(out), assignment)
+        return lms.export_canvas(
+            Path(grades),
+            Path(roster),
+            Path(out),
+            assignment,
+            missing_as_zero=missing_as_zero,
+            points_possible=points_possible,
+            feedback_zip=feedback_zip,
+        )
     except lms.RosterError as error:
         raise UsageError("--roster", str(error)) from None
     except lms.GradesError as error:
@@ -363,10 +460,12 @@ def require_folder(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def unpacked_submissions(course: Course, submissions: Path) -> Iterator[handins.Unpacked]:
+def unpacked_submissions(
+    course: Course, submissions: Path, canvas_ids: dict[str, str]
+) -> Iterator[handins.Unpacked]:
     """The submissions as learner folders, hand-in archives unpacked."""
     try:
-        with handins.unpacked(course, submissions) as unpacked:
+        with handins.unpacked(course, submissions, canvas_ids) as unpacked:
             yield unpacked
     except handins.HandinError as error:
         raise UsageError("SUBMISSIONS", str(error)) from None

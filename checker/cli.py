@@ -158,6 +158,26 @@ def notebooks_command(folder: Path | None) -> None:
     help="Points set by hand (CSV: learner,item,points,comment).",
 )
 @click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV learner,lms_id,name: maps Canvas user ids to learners; names who handed in nothing.",
+)
+@click.option(
+    "--times",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hand-in times for the late policy (CSV: learner or lms_id, submitted_at).",
+)
+@click.option(
+    "--extensions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Learners' own due dates (CSV: learner,due,reason).",
+)
+@click.option(
+    "--share-with-group",
+    is_flag=True,
+    help="Make the outputs readable by your group (e.g. teaching assistants), not only you.",
+)
+@click.option(
     "--learner",
     "learners",
     multiple=True,
@@ -175,6 +195,10 @@ def grade_command(
     isolation: str,
     settings: Path | None,
     overrides: Path | None,
+    roster: Path | None,
+    times: Path | None,
+    extensions: Path | None,
+    share_with_group: bool,
     learners: tuple[str, ...],
     fresh: bool,
 ) -> None:
@@ -191,6 +215,10 @@ def grade_command(
             isolation=isolation,
             settings=settings,
             overrides=overrides,
+            roster=roster,
+            times=times,
+            extensions=extensions,
+            share_with_group=share_with_group,
             learners=learners,
             fresh=fresh,
             course=chosen_course(),
@@ -327,10 +355,49 @@ def gradescope_command(out: Path, settings: Path | None, trusted_submissions: bo
     show_default=True,
     help='The assignment\'s column; "Name (id)" updates an existing Canvas assignment.',
 )
+@click.option(
+    "--missing-as-zero",
+    is_flag=True,
+    help="Give 0 to roster members with nothing graded (default: leave their grade empty).",
+)
+@click.option(
+    "--points-possible",
+    type=float,
+    help="Scale the totals to the Canvas assignment's points.",
+)
+@click.option(
+    "--feedback-zip",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='Also write the feedback pages as a zip for Canvas\'s "Re-upload Submissions".',
+)
 @usage_errors
-def export_command(grades: Path, roster: Path, out: Path, assignment: str) -> None:
-    export = api.export_canvas(grades, roster, out, assignment=assignment)
+def export_command(
+    grades: Path,
+    roster: Path,
+    out: Path,
+    assignment: str,
+    missing_as_zero: bool,
+    points_possible: float | None,
+    feedback_zip: Path | None,
+) -> None:
+    export = api.export_canvas(
+        grades,
+        roster,
+        out,
+        assignment=assignment,
+        missing_as_zero=missing_as_zero,
+        points_possible=points_possible,
+        feedback_zip=feedback_zip,
+    )
     click.echo(f"Wrote {export.path}")
+    if export.feedback is not None:
+        click.echo(f"Wrote {export.feedback}: upload it with Re-upload Submissions in Canvas.")
+    if export.without_feedback:
+        click.echo(
+            f"Warning: no Canvas file ids for {', '.join(export.without_feedback)} (not graded "
+            "from Canvas's bulk download): their feedback is not in the zip.",
+            err=True,
+        )
     for learner in export.not_graded:
         click.echo(f"Warning: {learner} is on the roster but was not graded.", err=True)
     for learner in export.not_on_roster:

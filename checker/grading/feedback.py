@@ -11,9 +11,14 @@ from __future__ import annotations
 import re
 
 from .. import __version__
-from .records import ExerciseRecord, LearnerRecord, QuizRecord, total_points
+from .records import ExerciseRecord, GradedItem, LearnerRecord, QuizRecord, total_points
 
 MARKS = {"passed": "✔", "failed": "✘", "not attempted": "○", "error": "⚠", "timed out": "⌛"}
+OVERRIDDEN = "✎"
+LEGEND = (
+    "✔ passed, ✘ failed, ○ not attempted, ⚠ error in the answer, ⌛ too slow, "
+    "✎ points set by your instructor."
+)
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
 BLOCK_STARTS = re.compile(r"^(\d*)([#>+=.)-])")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -35,6 +40,30 @@ def verbatim(text: str) -> list[str]:
     return [fence + "text", text, fence]
 
 
+def mark(item: GradedItem) -> str:
+    """An item's status mark: its outcome's, or ✎ when the instructor set its points."""
+    return OVERRIDDEN if item.automatic_points != item.points else MARKS[item.outcome]
+
+
+def nothing_handed_in(learner: LearnerRecord) -> bool:
+    """Whether the learner's record holds no answer at all: no exercise attempted, no quiz
+    question answered, nothing the instructor set."""
+    return all(
+        item.outcome == "not attempted" and item.automatic_points == item.points
+        for item in learner.items
+    )
+
+
+def points_line(learner: LearnerRecord) -> str:
+    """The learner's total, with the late penalty when there is one."""
+    if learner.late is None or not learner.penalty:
+        return f"{learner.points} of {learner.max_points} points"
+    return (
+        f"{learner.points} of {learner.max_points} points ({learner.raw_points} earned, "
+        f"less {learner.penalty} for lateness)"
+    )
+
+
 def feedback_markdown(learner: LearnerRecord) -> str:
     """What a learner reads: points per item and why each lost point was lost."""
     exercises = [item for item in learner.items if isinstance(item, ExerciseRecord)]
@@ -42,32 +71,53 @@ def feedback_markdown(learner: LearnerRecord) -> str:
     lines = [
         f"# Feedback for {plain(learner.learner)}",
         "",
-        f"**{learner.points} of {learner.max_points} points** (checker {__version__}).",
-        "",
-        "✔ passed, ✘ failed, ○ not attempted, ⚠ error in the answer, ⌛ too slow.",
-        "",
-        "| | Exercise | Points |",
-        "|---|---|---|",
+        f"**{points_line(learner)}** (checker {__version__}).",
     ]
+    lines += lateness_lines(learner)
+    if nothing_handed_in(learner):
+        lines += ["", "Nothing was handed in: no exercise answered and no quiz question."]
+        lines += refusals(learner)
+        return "\n".join(lines) + "\n"
+    lines += ["", LEGEND, "", "| | Exercise | Points |", "|---|---|---|"]
     for item in exercises:
         counted = "" if item.counts else " (not counted)"
         lines.append(
-            f"| {MARKS[item.outcome]} | `{item.id}` {plain(item.title)} "
+            f"| {mark(item)} | `{item.id}` {plain(item.title)} "
             f"| {item.points} / {item.max_points}{counted} |"
         )
     lines += instructor_comments(learner)
-    if learner.refused:
-        lines += ["", "## Files not read", ""]
-        lines += [f"- {plain(reason)}" for reason in learner.refused]
+    lines += refusals(learner)
     for item in exercises:
         if item.points < item.max_points or item.notes:
             lines += exercise_section(item)
-    quiz_points = total_points([item.points for item in quizzes])
-    quiz_max = total_points([item.max_points for item in quizzes])
+    counted = [item for item in quizzes if item.counts]
+    quiz_points = total_points([item.points for item in counted])
+    quiz_max = total_points([item.max_points for item in counted])
     lines += ["", f"## Quizzes: {quiz_points} of {quiz_max} points", ""]
     for item in quizzes:
-        lines.append(f"- {MARKS[item.outcome]} `{item.id}`: {plain(item.message)}")
+        note = "" if item.counts else " (not counted)"
+        lines.append(f"- {mark(item)} `{item.id}`{note}: {plain(item.message)}")
     return "\n".join(lines) + "\n"
+
+
+def lateness_lines(learner: LearnerRecord) -> list[str]:
+    """When the hand-in came and what it cost, and the time the learner's machine wrote."""
+    if learner.late is None:
+        return []
+    lines = ["", f"Hand-in: {plain(learner.late['in_words'])}"]
+    if learner.late.get("learner_clock"):
+        lines.append(
+            f"(Your files' newest date, by your own computer's clock, is "
+            f"{plain(learner.late['learner_clock'])}; it is shown, not used.)"
+        )
+    return lines
+
+
+def refusals(learner: LearnerRecord) -> list[str]:
+    """The files of the learner's folder that were not read, and why."""
+    if not learner.refused:
+        return []
+    return ["", "## Files not read", "", *(f"- {plain(reason)}" for reason in learner.refused)]
 
 
 def instructor_comments(learner: LearnerRecord) -> list[str]:

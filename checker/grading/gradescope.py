@@ -8,16 +8,20 @@ themselves and the grading settings. Gradescope
 puts an upload in ``/autograder/submission`` (a hand-in archive is unpacked there, or
 left as the archive) and reads ``/autograder/results/results.json``. ``run_autograder``
 takes its root from ``AUTOGRADER_ROOT`` and its Python from ``COURSE_PYTHON`` when they
-are set, so the round trip can be tried on any machine.
+are set, so the round trip can be tried on any machine. ``gradescope_json`` renders one
+learner's record in that results format.
 """
 
 from __future__ import annotations
 
+import json
 import shlex
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..course import Course
+from .records import ExerciseRecord, LearnerRecord, QuizRecord
 from .scoring import load_settings
 
 COURSE_ROOT = Path(__file__).resolve().parents[2]
@@ -119,3 +123,55 @@ def executable(packed: zipfile.ZipFile, name: str, text: str) -> None:
     entry = zipfile.ZipInfo(name)
     entry.external_attr = 0o100755 << 16
     packed.writestr(entry, text)
+
+
+def gradescope_json(learner: LearnerRecord, *, isolation: str) -> str:
+    """A Gradescope autograder ``results.json``: one test per check or quiz question; its
+    ``extra_data`` (stored, not shown to learners) says how learner code was isolated."""
+    tests = []
+    for item in learner.items:
+        if isinstance(item, QuizRecord):  # a quiz question is its own test
+            tests.append(
+                gradescope_test(item.id, item.title, item, hidden=False, counts=item.counts)
+            )
+            continue
+        for check in item.checks:
+            hidden = check.visibility == "hidden"
+            tests.append(
+                gradescope_test(
+                    item.id, check.description, check, hidden=hidden, counts=item.counts
+                )
+            )
+    result = {
+        "score": learner.points,
+        "output_format": "text",
+        "test_output_format": "text",
+        "execution_time": round(sum(item.duration for item in learner.items), 2),
+        "output": "\n\n".join(
+            [f"{learner.points} of {learner.max_points} points."]
+            + [
+                f"{item.id}: {item.message}\n{item.detail}"
+                for item in learner.items
+                if isinstance(item, ExerciseRecord) and item.detail
+            ]
+        ),
+        "tests": tests,
+        "extra_data": {"isolation": isolation},
+    }
+    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+
+
+def gradescope_test(
+    item_id: str, name: str, graded: Any, *, hidden: bool, counts: bool = True
+) -> dict[str, Any]:
+    """One Gradescope test from a check or quiz record (both have points and a message).
+    An item that does not count shows 0 of 0 points and says so, so that the tests add up
+    to the score."""
+    return {
+        "name": f"{item_id}: {name}" + ("" if counts else " (not counted)"),
+        "score": graded.points if counts else 0,
+        "max_score": graded.max_points if counts else 0,
+        "status": "passed" if graded.outcome == "passed" else "failed",
+        "output": graded.message,
+        "visibility": "after_published" if hidden else "visible",
+    }

@@ -23,9 +23,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..course import Course
 from ..judge.answers import MAX_NOTEBOOK_BYTES
+from . import canvas
 from .answer_choice import ANSWER_STORES
 from .submission import (
     PROGRESS_STORES,
@@ -96,11 +98,13 @@ def pack(course: Course, folder: Path, learner: str, destination: Path) -> tuple
 @dataclass
 class Unpacked:
     """Submissions as one folder of learner folders, and what unpacking had to say: notes
-    on a learner's record, and warnings for the instructor about names left out."""
+    on a learner's record, warnings for the instructor about names left out, and for each
+    learner graded from an archive, where it came from (``handin`` of their record)."""
 
     folder: Path
     notes: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    handed_in: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def name_problem(name: str) -> str | None:
@@ -123,16 +127,40 @@ def archive_learner(archive: Path) -> tuple[str, int] | None:
 
 
 @contextlib.contextmanager
-def unpacked(course: Course, submissions: Path) -> Iterator[Unpacked]:
+def unpacked(
+    course: Course, submissions: Path, canvas_ids: dict[str, str] | None = None
+) -> Iterator[Unpacked]:
     """``submissions`` as a folder of learner folders: itself when it holds no archive and
     no folder whose name cannot be written; otherwise a private temporary folder with the
     learner folders linked and the latest hand-in of each learner unpacked, removed
-    afterwards. Names that cannot be graded are left out with a warning; the rest of the
-    class is graded."""
-    folders = [p for p in submissions.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))]
-    archives = sorted(p for p in submissions.glob("*.zip") if not p.name.startswith((".", "_")))
+    afterwards. ``submissions`` may also be Canvas's bulk download (its zip, or a folder
+    of its files), whose Canvas user ids ``canvas_ids`` maps to learners. Names that cannot
+    be graded are left out with a warning; the rest of the class is graded."""
+    with contextlib.ExitStack() as stack:
+        if submissions.is_file():
+            bulk = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="course-bulk-")))
+            try:
+                canvas.extract_bulk_download(submissions, bulk, MAX_ARCHIVE_BYTES)
+            except canvas.BulkDownloadError as error:
+                raise HandinError(str(error)) from None
+            submissions = bulk
+        yield stack.enter_context(_unpacked_folder(course, submissions, canvas_ids or {}))
+
+
+@contextlib.contextmanager
+def _unpacked_folder(
+    course: Course, submissions: Path, canvas_ids: dict[str, str]
+) -> Iterator[Unpacked]:
+    """A folder of learner folders and hand-ins (or Canvas's files) as learner folders."""
+    visible = [p for p in submissions.iterdir() if not p.name.startswith((".", "_"))]
+    folders = [p for p in visible if p.is_dir()]
+    from_canvas = [f for p in visible if p.is_file() and (f := canvas.canvas_file(p))]
+    in_canvas = {file.path for file in from_canvas}
+    archives = sorted(
+        p for p in visible if p.suffix == ".zip" and p.is_file() and p not in in_canvas
+    )
     unnamed = {folder.name: problem for folder in folders if (problem := name_problem(folder.name))}
-    if not archives and not unnamed:
+    if not archives and not unnamed and not from_canvas:
         yield Unpacked(submissions)
         return
     with tempfile.TemporaryDirectory(prefix="course-handins-") as temporary:
@@ -143,34 +171,39 @@ def unpacked(course: Course, submissions: Path) -> Iterator[Unpacked]:
         for path in folders:
             if path.name not in unnamed:
                 (root / path.name).symlink_to(path, target_is_directory=True)
-        for learner, copies in _latest_handins(archives, result.warnings).items():
-            archive = copies[-1]
+        chosen = _latest_handins(archives, result.warnings)
+        chosen |= canvas.handins(
+            from_canvas, canvas_ids, set(chosen), result.warnings, result.notes
+        )
+        for learner, (archive, about) in sorted(chosen.items()):
             if (root / learner).exists():
+                name = about["file"]
                 result.warnings.append(
-                    f"{learner} has both a folder and {archive.name}: the folder was graded."
+                    f"{learner} has both a folder and {name}: the folder was graded."
                 )
-                result.notes[learner] = [f"{archive.name} was not read: the folder was graded."]
+                result.notes[learner] = [f"{name} was not read: the folder was graded."]
                 continue
-            if len(copies) > 1 or archive.name != f"{learner}.zip":
-                others = ", ".join(copy.name for copy in copies[:-1])
-                result.warnings.append(
-                    f"{archive.name} was graded as {learner}'s hand-in"
-                    + (f", the latest of theirs (not {others})." if others else ".")
-                )
             target = root / learner
             target.mkdir()
+            result.handed_in[learner] = about
+            if archive is None:
+                continue
             try:
-                unpack(course, archive, target)
+                about["learner_clock"] = unpack(course, archive, target)
             except HandinError as refusal:
                 shutil.rmtree(target)
                 target.mkdir()
-                result.notes[learner] = [f"{archive.name} was not read: {refusal}"]
+                result.notes.setdefault(learner, []).append(
+                    f"{archive.name} was not read: {refusal}"
+                )
         yield result
 
 
-def _latest_handins(archives: list[Path], warnings: list[str]) -> dict[str, list[Path]]:
-    """Each learner's hand-ins, oldest copy first; archives named for no learner are
-    left out with a warning."""
+def _latest_handins(
+    archives: list[Path], warnings: list[str]
+) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Each learner's latest hand-in by its name (``ben.zip``, ``ben (2).zip``); archives
+    named for no learner are left out with a warning."""
     found: dict[str, list[tuple[int, Path]]] = {}
     for archive in archives:
         named = archive_learner(archive)
@@ -181,11 +214,23 @@ def _latest_handins(archives: list[Path], warnings: list[str]) -> dict[str, list
             )
             continue
         found.setdefault(named[0], []).append((named[1], archive))
-    return {learner: [path for _, path in sorted(copies)] for learner, copies in found.items()}
+    latest = {}
+    for learner, copies in found.items():
+        copies.sort()
+        archive = copies[-1][1]
+        if len(copies) > 1 or archive.name != f"{learner}.zip":
+            others = ", ".join(copy.name for _, copy in copies[:-1])
+            warnings.append(
+                f"{archive.name} was graded as {learner}'s hand-in"
+                + (f", the latest of theirs (not {others})." if others else ".")
+            )
+        latest[learner] = (archive, {"file": archive.name})
+    return latest
 
 
-def unpack(course: Course, archive: Path, target: Path) -> None:
-    """Unpack a hand-in into ``target``, or refuse it whole (``HandinError``)."""
+def unpack(course: Course, archive: Path, target: Path) -> str:
+    """Unpack a hand-in into ``target``, or refuse it whole (``HandinError``); returns the
+    newest time written inside it, by the learner's own clock (shown, never trusted)."""
     if archive.is_symlink() or not archive.is_file():
         raise HandinError("not a regular file")
     if archive.stat().st_size > MAX_ARCHIVE_BYTES:
@@ -199,8 +244,10 @@ def unpack(course: Course, archive: Path, target: Path) -> None:
             total = 0
             for entry in entries:
                 total += extract(packed, entry, target, allowed, MAX_TOTAL_BYTES - total)
+            newest = max((entry.date_time for entry in entries), default=None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
         raise HandinError(f"not a readable zip archive ({error})") from None
+    return "{:04}-{:02}-{:02} {:02}:{:02}:{:02}".format(*newest) if newest else ""
 
 
 def extract(

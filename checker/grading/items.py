@@ -12,7 +12,7 @@ from typing import Any
 from ..course import Course
 from ..judge import sandbox
 from ..judge.kinds import Exercise
-from ..judge.outcomes import CheckResult, Report, Status
+from ..judge.outcomes import CheckResult, Outcome, Report, Status
 from ..judge.quizzes import InvalidAnswer, Question, judge
 from .records import CheckRecord, ExerciseRecord, QuizRecord
 from .submission import Answer
@@ -90,6 +90,7 @@ def exercise_record(exercise: Exercise, report: Report, answer: Answer) -> Exerc
         message=report.message,
         detail=report.detail,
         graded_from=answer.origin,
+        answer="" if report.outcome is Outcome.NOT_ATTEMPTED else answer.source or "",
         notes=answer.notes,
         duration=round(report.duration, 4),
         checks=checks,

@@ -1,8 +1,11 @@
-"""What a grading run writes: the gradebook, every check, Gradescope results and feedback.
+"""What a grading run writes: the gradebook, every check, feedback, the class report and
+Gradescope results.
 
 Everything here is a pure function of the learner records, written in a fixed order, so
 grading the same submissions again writes the same grades and feedback (durations in the
-JSON files aside).
+JSON files aside). Files are readable by their owner only (they hold learners' grades and
+work), or by the owner's group too when the run is asked to share them (``GROUP_MODE``),
+so that teaching assistants in that group can read them.
 """
 
 from __future__ import annotations
@@ -24,11 +27,15 @@ except ImportError:  # Windows: a grading there does not guard its output folder
     fcntl = None
 
 from .. import __version__
+from .class_report import report_html
 from .feedback import feedback_markdown
-from .records import ExerciseRecord, LearnerRecord, QuizRecord
+from .feedback_page import feedback_html
+from .gradescope import gradescope_json
+from .records import LearnerRecord
 
-FORMATS = ("csv", "json", "feedback", "gradescope")
-DEFAULT_FORMATS = ("csv", "json", "feedback")
+FORMATS = ("csv", "json", "feedback", "report", "gradescope")
+DEFAULT_FORMATS = ("csv", "json", "feedback", "report")
+OWNER_MODE, GROUP_MODE = 0o600, 0o640
 POSSIBLE_ROW = "(points possible)"
 SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,44 +84,79 @@ def held(out: Path) -> Iterator[None]:
 
 
 def write(
-    learners: list[LearnerRecord], out: Path, formats: tuple[str, ...], *, isolation: str
+    learners: list[LearnerRecord],
+    out: Path,
+    formats: tuple[str, ...],
+    *,
+    isolation: str,
+    share_with_group: bool = False,
 ) -> list[Path]:
     """Write the chosen formats into ``out``; returns what was written.
 
     ``isolation`` says what stood between learner code and the grader; ``results.json``
-    records it.
+    records it. ``share_with_group`` makes every file readable by the owner's group.
     """
     out.mkdir(parents=True, exist_ok=True)
+    mode = GROUP_MODE if share_with_group else OWNER_MODE
+    per_learner = functools.partial(write_per_learner, mode=mode)
     written = []
     if "csv" in formats:
-        written.append(write_gradebook(learners, out / "grades.csv"))
+        written.append(write_gradebook(learners, out / "grades.csv", mode))
     if "json" in formats:
-        written.append(write_results(learners, out / "results.json", isolation))
+        written.append(write_results(learners, out / "results.json", isolation, mode))
     if "feedback" in formats:
-        written.append(write_per_learner(learners, out / "feedback", "{}.md", feedback_markdown))
+        per_learner(learners, out / "feedback", "{}.md", feedback_markdown)
+        written.append(per_learner(learners, out / "feedback", "{}.html", feedback_html))
+    if "report" in formats:
+        report = out / "report.html"
+        text = report_html(learners, isolation=isolation)
+        _replace(report, lambda stream: stream.write(text), mode)
+        written.append(report)
     if "gradescope" in formats:
         written.append(
-            write_per_learner(
+            per_learner(
                 learners,
                 out / "gradescope",
                 "{}/results.json",
                 functools.partial(gradescope_json, isolation=isolation),
             )
         )
+    if share_with_group:
+        for folder in (out, *(path for path in out.rglob("*") if path.is_dir())):
+            folder.chmod(0o750)
     return written
 
 
-def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
+def write_gradebook(learners: list[LearnerRecord], path: Path, mode: int = OWNER_MODE) -> Path:
     """One row per learner: points per exercise and quiz question, total and maximum, and
     the items whose points an instructor set. The row after the header, ``(points
-    possible)``, holds each column's maximum ("not counted" for items left out of totals)."""
+    possible)``, holds each column's maximum ("not counted" for items left out of totals).
+    Under a late policy, the points earned (``raw``) and the ``penalty`` come before the
+    total, and a last column says when the hand-in came."""
     items = learners[0].items if learners else []
     item_ids = [item.id for item in items]
     possible = [item.max_points if item.counts else "not counted" for item in items]
     maximum = learners[0].max_points if learners else 0
+    late = any(learner.late is not None for learner in learners)
     rows = [
-        ["learner", *item_ids, "total", "max", "overridden"],
-        [POSSIBLE_ROW, *possible, maximum, maximum, ""],
+        [
+            "learner",
+            *item_ids,
+            *(["raw", "penalty"] if late else []),
+            "total",
+            "max",
+            "overridden",
+            *(["late"] if late else []),
+        ],
+        [
+            POSSIBLE_ROW,
+            *possible,
+            *([maximum, ""] if late else []),
+            maximum,
+            maximum,
+            "",
+            *([""] if late else []),
+        ],
     ]
     for learner in learners:
         points = {item.id: item.points for item in learner.items}
@@ -127,17 +169,32 @@ def write_gradebook(learners: list[LearnerRecord], path: Path) -> Path:
             [
                 spreadsheet_safe(learner.learner),
                 *(points[i] for i in item_ids),
+                *([learner.raw_points, learner.penalty] if late else []),
                 learner.points,
                 learner.max_points,
                 overridden,
+                *([late_cell(learner)] if late else []),
             ]
         )
 
     def render(stream) -> None:
         csv.writer(stream, lineterminator="\n").writerows(rows)
 
-    _replace(path, render)
+    _replace(path, render, mode)
     return path
+
+
+def late_cell(learner: LearnerRecord) -> str:
+    """The gradebook's lateness cell: on time, N periods late, not accepted, or no time."""
+    late = learner.late
+    if late is None:
+        return ""
+    if not late["accepted"]:
+        return "not accepted"
+    if late["periods_late"]:
+        unit = late["per"] + ("s" if late["periods_late"] != 1 else "")
+        return f"{late['periods_late']} {unit} late ({late['percent']:g}%)"
+    return "on time" if late["submitted"] else "no time known"
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -146,14 +203,16 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(SPREADSHEET_FORMULA_STARTS) else cell
 
 
-def write_results(learners: list[LearnerRecord], path: Path, isolation: str) -> Path:
+def write_results(
+    learners: list[LearnerRecord], path: Path, isolation: str, mode: int = OWNER_MODE
+) -> Path:
     """Every check of every learner, with outcome, points, visibility, message and time."""
     document = {
         "checker_version": __version__,
         "isolation": isolation,
         "learners": [learner.to_json() for learner in learners],
     }
-    _replace(path, lambda stream: json.dump(document, stream, ensure_ascii=False, indent=1))
+    _replace(path, lambda stream: json.dump(document, stream, ensure_ascii=False, indent=1), mode)
     return path
 
 
@@ -162,6 +221,7 @@ def write_per_learner(
     folder: Path,
     name: str,
     render: Callable[[LearnerRecord], str],
+    mode: int = OWNER_MODE,
 ) -> Path:
     """One file per learner; files of this kind left by earlier runs for others are removed."""
     current = set()
@@ -169,7 +229,7 @@ def write_per_learner(
         path = folder / name.format(learner.learner)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = render(learner)
-        _replace(path, lambda stream, text=text: stream.write(text))
+        _replace(path, lambda stream, text=text: stream.write(text), mode)
         current.add(path)
     for stale in set(folder.glob(name.format("*"))) - current:
         stale.unlink()
@@ -178,62 +238,11 @@ def write_per_learner(
     return folder
 
 
-def gradescope_json(learner: LearnerRecord, *, isolation: str) -> str:
-    """A Gradescope autograder ``results.json``: one test per check or quiz question; its
-    ``extra_data`` (stored, not shown to learners) says how learner code was isolated."""
-    tests = []
-    for item in learner.items:
-        if isinstance(item, QuizRecord):  # a quiz question is its own test
-            tests.append(
-                gradescope_test(item.id, item.title, item, hidden=False, counts=item.counts)
-            )
-            continue
-        for check in item.checks:
-            hidden = check.visibility == "hidden"
-            tests.append(
-                gradescope_test(
-                    item.id, check.description, check, hidden=hidden, counts=item.counts
-                )
-            )
-    result = {
-        "score": learner.points,
-        "output_format": "text",
-        "test_output_format": "text",
-        "execution_time": round(sum(item.duration for item in learner.items), 2),
-        "output": "\n\n".join(
-            [f"{learner.points} of {learner.max_points} points."]
-            + [
-                f"{item.id}: {item.message}\n{item.detail}"
-                for item in learner.items
-                if isinstance(item, ExerciseRecord) and item.detail
-            ]
-        ),
-        "tests": tests,
-        "extra_data": {"isolation": isolation},
-    }
-    return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
-
-
-def gradescope_test(
-    item_id: str, name: str, graded: Any, *, hidden: bool, counts: bool = True
-) -> dict[str, Any]:
-    """One Gradescope test from a check or quiz record (both have points and a message).
-    An item that does not count shows 0 of 0 points and says so, so that the tests add up
-    to the score."""
-    return {
-        "name": f"{item_id}: {name}" + ("" if counts else " (not counted)"),
-        "score": graded.points if counts else 0,
-        "max_score": graded.max_points if counts else 0,
-        "status": "passed" if graded.outcome == "passed" else "failed",
-        "output": graded.message,
-        "visibility": "after_published" if hidden else "visible",
-    }
-
-
-def _replace(path: Path, render: Callable[[Any], None]) -> None:
-    """Write a file atomically: a reader never sees half of it."""
+def _replace(path: Path, render: Callable[[Any], None], mode: int = OWNER_MODE) -> None:
+    """Write a file atomically (a reader never sees half of it) with the given mode."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             render(stream)
         os.replace(temporary, path)

@@ -7,7 +7,10 @@ it (``LearnerRecord.from_json``) when a later run regrades only some learners.
 
 An item's ``points`` are its final points: after the grading settings weighted its checks
 and an instructor's override, if any, replaced ``automatic_points`` (with a ``comment``).
-An item that does not ``count`` is graded and shown, but left out of the totals.
+An item that does not ``count`` is graded and shown, but left out of the totals. A
+learner's ``points`` are the items' points (``raw_points``) less the ``penalty`` a late
+hand-in cost (``late`` says why); ``handin`` says where their work came from (the archive,
+the LMS's ids for it).
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class ExerciseRecord(GradedItem):
 
     detail: str = ""
     graded_from: str = ""
+    answer: str = ""
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     checks: list[CheckRecord] = field(default_factory=list)
@@ -85,6 +89,7 @@ ITEM_KEYS = (
     "counts",
     "detail",
     "graded_from",
+    "answer",
     "notes",
     "duration",
     "checker_version",
@@ -100,11 +105,19 @@ class LearnerRecord:
     learner: str
     items: list[ItemRecord] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    handin: dict[str, Any] = field(default_factory=dict)
+    late: dict[str, Any] | None = None
+    penalty: float = 0
+
+    @property
+    def raw_points(self) -> float:
+        """Points earned over every item that counts, before any late penalty."""
+        return total_points([item.points for item in self.items if item.counts])
 
     @property
     def points(self) -> float:
-        """Points earned over every item that counts."""
-        return total_points([item.points for item in self.items if item.counts])
+        """Points earned over every item that counts, less the late penalty."""
+        return from_cents(cents(self.raw_points) - cents(self.penalty))
 
     @property
     def max_points(self) -> float:
@@ -118,6 +131,9 @@ class LearnerRecord:
             record["learner"],
             [item_from_json(item) for item in record["items"]],
             refused=list(record.get("refused", [])),
+            handin=dict(record.get("handin", {})),
+            late=record.get("late"),
+            penalty=record.get("penalty", 0),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -126,6 +142,10 @@ class LearnerRecord:
             "learner": self.learner,
             "points": self.points,
             "max_points": self.max_points,
+            "raw_points": self.raw_points,
+            "penalty": self.penalty,
+            "late": self.late,
+            "handin": dict(self.handin),
             "refused": list(self.refused),
             "items": [item_json(item) for item in self.items],
         }

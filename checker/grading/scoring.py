@@ -20,6 +20,10 @@ make an exercise all-or-nothing, and say which items count::
     [quizzes."01-create-all"]
     points = 2                       # ...but this one
 
+    [late]                           # a late policy (``checker.grading.deadlines``)
+    due = 2027-01-15T23:59:00+01:00
+    penalty = 10                     # percent per started day late
+
 An overrides file (CSV with ``learner,item,points,comment``) then replaces the points of a
 learner's item, keeping the automatic points and the comment beside them.
 """
@@ -37,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from .deadlines import DeadlineError, LatePolicy, load_policy
 from .records import (
     CheckRecord,
     ExerciseRecord,
@@ -64,6 +69,7 @@ class Settings:
     exercises: dict[str, dict[str, Any]] = field(default_factory=dict)
     quiz_points: float = 1
     quizzes: dict[str, float] = field(default_factory=dict)
+    late: LatePolicy | None = None
 
     def counts(self, item_id: str, *, practice: bool = False) -> bool:
         """Whether an item is in the totals: by default every item but the practice
@@ -93,7 +99,7 @@ def load_settings(course: Course, path: Path | None) -> Settings:
         document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"{path}: {error}") from None
-    unknown = set(document) - {"counted", "exercises", "quizzes"}
+    unknown = set(document) - {"counted", "exercises", "quizzes", "late"}
     if unknown:
         raise SettingsError(f"{path}: unknown settings {sorted(unknown)}")
     counted = document.get("counted")
@@ -125,8 +131,12 @@ def load_settings(course: Course, path: Path | None) -> Settings:
             raise SettingsError(f"{path}: no quiz question {question_id!r}")
         require_points(path, question_id, options.get("points"))
         per_question[question_id] = options["points"]
+    try:
+        late = load_policy(path, document["late"]) if "late" in document else None
+    except DeadlineError as error:
+        raise SettingsError(str(error)) from None
     return Settings(
-        None if counted is None else tuple(counted), exercises, quiz_points, per_question
+        None if counted is None else tuple(counted), exercises, quiz_points, per_question, late
     )
 
 

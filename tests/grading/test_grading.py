@@ -387,7 +387,12 @@ def test_outputs_of_learners_no_longer_graded_are_removed(tmp_path):
     assert grade(smaller, out, "--format=feedback,gradescope").returncode == 0
     shutil.rmtree(smaller / "cleo")
     assert grade(smaller, out, "--format=feedback,gradescope").returncode == 0
-    assert sorted(p.name for p in (out / "feedback").iterdir()) == ["ada.md", "ben.md"]
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == [
+        "ada.html",
+        "ada.md",
+        "ben.html",
+        "ben.md",
+    ]
     assert sorted(p.name for p in (out / "gradescope").iterdir()) == ["ada", "ben"]
 
 

@@ -216,6 +216,7 @@ def test_a_handin_is_graded_as_its_folder(graded_class, tmp_path):
         results(tmp_path / "out")["ada"],
         results(graded_class / "out")["ada"],
     )
+    assert from_archive.pop("handin")["file"] == "ada.zip" and from_folder.pop("handin") == {}
     for item in (*from_archive["items"], *from_folder["items"]):
         item.pop("duration")
         for check in item.get("checks", []):
