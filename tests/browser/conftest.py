@@ -75,6 +75,10 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for build_folder in ROOT.glob("*.egg-info"):
         shutil.copytree(build_folder, copy / build_folder.name)
     (copy / ".venv").symlink_to(ROOT / ".venv")
+    if subprocess.run(["make", "--question", ".venv/.installed"], cwd=copy).returncode:
+        # make lab would install the copy into this checkout's .venv, which would then
+        # import the course from a folder deleted after the tests
+        pytest.exit("the checkout's .venv is not up to date: run `make test-browser`", 2)
     return copy
 
 

@@ -177,6 +177,11 @@ def test_settings_and_overrides_set_the_points(graded_class, tmp_path):
     assert ben["comment"] == "Right idea; the downgrade lost a column"
     feedback = (out / "feedback" / "ben.md").read_text()
     assert "4 points (the checks gave 0): Right idea; the downgrade lost a column" in feedback
+    assert f"| ✎ | `{SCRIPT}`" in feedback  # marked as set by the instructor, not by its outcome
+    # the quiz total is over the questions that count (lesson 01's), like the gradebook's
+    lesson_01_quiz = 2 + 0.5 * len(other_lesson_01)
+    assert f"## Quizzes: 0 of {lesson_01_quiz:g} points" in feedback
+    assert "`02-init-app` (not counted)" in feedback
 
 
 @pytest.mark.parametrize(
