@@ -8,6 +8,7 @@
 - ``grading``: grading a whole class into a gradebook and feedback;
 - ``authoring``: generating a course's notebooks and building its release;
 - ``db``: databases everyone uses (read-only views, the embedded PostgreSQL server);
+- ``engines``: grading engines that run one upload per container (Gradescope, PrairieLearn);
 - ``api`` and ``cli``: ``list_exercises``, ``check``, ``grade``, and ``python -m checker``.
 
 The judge imports only ``db``; ``course`` the judge; content (a course) the judge and

@@ -13,17 +13,26 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import getpass
+import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
+from .authoring import hub
 from .authoring.notebooks import write_notebooks
 from .authoring.release import ReleaseError, build_release
 from .course import COURSE_VARIABLE as COURSE_VARIABLE
 from .course import DEFAULT_COURSE as DEFAULT_COURSE
 from .course import Course, CourseNotFound, load
+from .engines import gradescope as gradescope_engine
+from .engines import prairielearn as prairielearn_engine
+from .engines.gradescope import build_autograder
+from .engines.upload import UPLOAD_LEARNER, read_upload
 from .grading import (
     answer_store,
     batch,
@@ -36,7 +45,6 @@ from .grading import (
     overview,
     scoring,
 )
-from .grading.gradescope import build_autograder
 from .grading.records import LearnerRecord
 from .grading.submission import not_a_class
 from .judge import answers
@@ -44,6 +52,7 @@ from .judge.kinds import Exercise
 from .judge.outcomes import AnswerProblem, Report
 
 FORMATS = outputs.FORMATS
+ENGINES = {"gradescope": gradescope_engine, "prairielearn": prairielearn_engine}
 ISOLATIONS = confinement.ISOLATIONS
 IsolationUnavailable = confinement.IsolationUnavailable
 
@@ -204,6 +213,42 @@ def grade(
             "the output folder must not be inside SUBMISSIONS (it would be graded as a learner)",
         )
     rules = term_rules(chosen, settings, overrides, roster, times, extensions)
+    return grade_under(
+        chosen,
+        submissions,
+        out,
+        rules,
+        jobs=jobs,
+        timeout=timeout,
+        formats=formats,
+        progress=progress,
+        trusted_submissions=trusted_submissions,
+        isolation=isolation,
+        learners=learners,
+        fresh=fresh,
+        share_with_group=share_with_group,
+    )
+
+
+def grade_under(
+    chosen: Course,
+    submissions: Path,
+    out: Path,
+    rules: TermRules,
+    *,
+    jobs: int | None,
+    timeout: float,
+    formats: tuple[str, ...],
+    progress: bool | None,
+    trusted_submissions: bool,
+    isolation: str,
+    learners: tuple[str, ...],
+    fresh: bool,
+    share_with_group: bool,
+    hidden: tuple[Path, ...] = (),
+) -> GradingRun:
+    """``grade`` once its arguments are checked and its files read into ``rules``; learner
+    code sees none of ``hidden`` either (an engine's folder)."""
     with contextlib.ExitStack() as holding_out:
         with unpacked_submissions(chosen, submissions, rules.canvas_ids) as unpacked:
             names = {folder.name for folder in batch.learner_folders(unpacked.folder)}
@@ -224,8 +269,8 @@ def grade(
             except outputs.OutputBusy as busy:
                 raise UsageError("--out", str(busy)) from None
             started = time.perf_counter()
-            hidden = [submissions, unpacked.folder, out, *course_files(chosen)]
-            with confinement.hidden_from_learner_code(chosen_isolation, hidden):
+            unseen = [submissions, unpacked.folder, out, *course_files(chosen), *hidden]
+            with confinement.hidden_from_learner_code(chosen_isolation, unseen):
                 graded = batch.grade_class(
                     chosen,
                     unpacked.folder,
@@ -314,22 +359,140 @@ def term_rules(
     )
 
 
+@dataclass(frozen=True)
+class Autograded:
+    """What ``autograde`` wrote, and its log for the instructor (the engine shows it to
+    instructors: Gradescope's autograder output, PrairieLearn's job log)."""
+
+    results: Path
+    log: list[str]
+
+
+def autograde(
+    engine: str,
+    root: Path,
+    *,
+    settings: Path | None = None,
+    trusted_submissions: bool = False,
+    isolation: str = "auto",
+    course: str | Course | None = None,
+) -> Autograded:
+    """Grade the one upload an engine hands over in ``root`` and write the engine's results.
+
+    The upload is read first: nothing, two archives or files the course does not read get
+    results saying what was found and what to upload. Otherwise it is graded as ``grade``
+    grades a class of one, with the same ``settings``; under a late policy, the time and
+    due dates come from the engine's metadata (Gradescope's). If the grader itself fails,
+    the learner reads a short message and the log holds the traceback.
+    """
+    chosen, layout = get_course(course), ENGINES.get(engine)
+    if layout is None:
+        raise UsageError("ENGINE", f"choose the engine from {', '.join(ENGINES)}")
+    root = Path(root).resolve()
+    results = root / layout.RESULTS
+    rules = term_rules(chosen, settings, None, None, None, None)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    log: list[str] = []
+    try:
+        upload = read_upload(chosen, root / layout.UPLOAD)
+        if upload.problem:
+            log.append(f"Not graded: {upload.problem}")
+            results.write_text(layout.problem_results(upload.problem), encoding="utf-8")
+            return Autograded(results, log)
+        with tempfile.TemporaryDirectory(prefix="course-upload-") as work:
+            run = grade_under(
+                chosen,
+                upload.as_learner_folder(Path(work) / "class"),
+                Path(work) / "out",
+                engine_rules(rules, layout, root),
+                jobs=None,
+                timeout=10.0,
+                formats=("json",),
+                progress=False,
+                trusted_submissions=trusted_submissions,
+                isolation=isolation,
+                learners=(),
+                fresh=True,
+                share_with_group=False,
+                hidden=(root,),
+            )
+        record = run.learners[0]
+        notes = [f"Not read (not part of a hand-in): {name}" for name in upload.ignored]
+        results.write_text(layout.results(record, run.isolation, notes), encoding="utf-8")
+        log.append(
+            f"Graded: {record.points} of {record.max_points} points in {run.seconds:.1f} s; "
+            f"learner code isolated by: {run.isolation}."
+        )
+        log += [f"Warning: {warning}" for warning in run.warnings]
+    except Exception:  # the grader's own failure: the learner is told, the log has it
+        log.append(traceback.format_exc())
+        results.write_text(layout.failure_results(), encoding="utf-8")
+    return Autograded(results, log)
+
+
+def engine_rules(rules: TermRules, layout: ModuleType, root: Path) -> TermRules:
+    """The rules for one upload: under a late policy, the submission's time and due dates
+    from the engine's metadata, when it hands any over."""
+    received = layout.hand_in(root) if rules.settings.late is not None else None
+    if received is None:
+        return rules
+    submitted, due, last = received
+    policy = rules.settings.late
+    policy = dataclasses.replace(policy, due=due or policy.due, last=last or policy.last)
+    source = f"{layout.NAME}'s submission time"
+    return dataclasses.replace(
+        rules,
+        settings=dataclasses.replace(rules.settings, late=policy),
+        times={UPLOAD_LEARNER: deadlines.HandInTime(submitted, source)},
+    )
+
+
 def release(
     destination: Path,
     folder: Path | None = None,
     *,
     solutions: bool = False,
+    git: bool = False,
     course: str | Course | None = None,
 ) -> Path:
     """Build the folder learners receive from the course's folder (or ``folder``): lessons,
     exercises and what the course ships, with the solutions only when asked; without them,
-    no solution text is in any file."""
+    no solution text is in any file. With ``git``, the folder is a git repository of one
+    commit, ready to push for nbgitpuller."""
     chosen = get_course(course)
     source = Path(folder) if folder is not None else chosen.folder
     try:
-        return build_release(chosen, source, Path(destination), solutions=solutions)
+        built = build_release(chosen, source, Path(destination), solutions=solutions)
     except ReleaseError as error:
         raise UsageError("DESTINATION", str(error)) from None
+    if git:
+        try:
+            hub.as_git_repository(built)
+        except hub.HubError as error:
+            raise UsageError("--git", str(error)) from None
+    return built
+
+
+def nbgitpuller_link(
+    hub_url: str,
+    repository: str,
+    *,
+    branch: str = "main",
+    folder: Path | None = None,
+    course: str | Course | None = None,
+) -> str:
+    """The nbgitpuller link that pulls a release's ``repository`` into each learner's home
+    on the JupyterHub at ``hub_url`` and opens the course's first notebook (that of
+    ``folder``, the release, or of the course's own folder)."""
+    source = Path(folder) if folder is not None else get_course(course).folder
+    notebooks = sorted((source / "notebooks").glob("*.ipynb"))
+    if not notebooks:
+        raise UsageError("--hub", f"{source} has no notebooks/ to open")
+    start = notebooks[0].relative_to(source).as_posix()
+    try:
+        return hub.nbgitpuller_link(hub_url, repository, start, branch)
+    except hub.HubError as error:
+        raise UsageError("--hub", str(error)) from None
 
 
 def gradescope(
@@ -344,6 +507,25 @@ def gradescope(
     chosen = get_course(course)
     try:
         return build_autograder(
+            chosen, Path(out), settings, trusted_submissions=trusted_submissions
+        )
+    except scoring.SettingsError as error:
+        raise UsageError("--settings", str(error)) from None
+
+
+def prairielearn(
+    out: Path = Path("prairielearn"),
+    *,
+    settings: Path | None = None,
+    trusted_submissions: bool = False,
+    course: str | Course | None = None,
+) -> Path:
+    """Write a PrairieLearn external grader: the grader image's files, the folder for
+    ``serverFilesCourse`` and an example question, grading each submission with the same
+    checks and ``settings`` as local grading."""
+    chosen = get_course(course)
+    try:
+        return prairielearn_engine.build_grader(
             chosen, Path(out), settings, trusted_submissions=trusted_submissions
         )
     except scoring.SettingsError as error:

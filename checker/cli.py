@@ -301,11 +301,44 @@ def restore_command(exercise_id: str, number: int, folder: Path) -> None:
     show_default=True,
     help="Include the solutions (for self-study), or leave them out (for graded work).",
 )
+@click.option("--git", is_flag=True, help="Make the release a git repository, ready to push.")
+@click.option("--hub", help="A JupyterHub's address: print the nbgitpuller link for it.")
+@click.option("--repository", help="Where the release is pushed (for the nbgitpuller link).")
+@click.option("--branch", default="main", show_default=True, help="The branch pushed.")
 @usage_errors
-def release_command(destination: Path, folder: Path | None, solutions: bool) -> None:
-    written = api.release(destination, folder, solutions=solutions, course=chosen_course())
+def release_command(
+    destination: Path,
+    folder: Path | None,
+    solutions: bool,
+    git: bool,
+    hub: str | None,
+    repository: str | None,
+    branch: str,
+) -> None:
+    if bool(hub) != bool(repository):
+        raise click.UsageError("--hub and --repository go together")
+    written = api.release(destination, folder, solutions=solutions, git=git, course=chosen_course())
     which = "with" if solutions else "without"
-    click.echo(f"Wrote the course, {which} solutions, to {written}")
+    kind = "a git repository " if git else ""
+    click.echo(f"Wrote the course, {which} solutions, to {kind}{written}")
+    if hub and repository:
+        link = api.nbgitpuller_link(hub, repository, branch=branch, folder=written)
+        click.echo(f"Push it to {repository} ({branch}); learners open: {link}")
+
+
+def engine_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command for a grading engine: the settings, and whether to
+    trust the submissions."""
+    command = click.option(
+        "--trusted-submissions",
+        is_flag=True,
+        help="Grade without the Linux boundary (recorded in the results).",
+    )(command)
+    return click.option(
+        "--settings",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Grading settings (TOML), as for grade.",
+    )(command)
 
 
 @cli.command("gradescope", help=help_of(api.gradescope))
@@ -316,22 +349,66 @@ def release_command(destination: Path, folder: Path | None, solutions: bool) -> 
     show_default=True,
     help="Folder for autograder.zip.",
 )
-@click.option(
-    "--settings",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Grading settings (TOML), as for grade.",
-)
-@click.option(
-    "--trusted-submissions",
-    is_flag=True,
-    help="Grade without the Linux boundary (for containers without namespaces).",
-)
+@engine_options
 @usage_errors
 def gradescope_command(out: Path, settings: Path | None, trusted_submissions: bool) -> None:
     archive = api.gradescope(
         out, settings=settings, trusted_submissions=trusted_submissions, course=chosen_course()
     )
     click.echo(f"Wrote {archive}: upload it as the assignment's autograder on Gradescope.")
+
+
+@cli.command("prairielearn", help=help_of(api.prairielearn))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=api.prairielearn.__defaults__[0],
+    show_default=True,
+    help="Folder for the image, serverFilesCourse and the question.",
+)
+@engine_options
+@usage_errors
+def prairielearn_command(out: Path, settings: Path | None, trusted_submissions: bool) -> None:
+    written = api.prairielearn(
+        out, settings=settings, trusted_submissions=trusted_submissions, course=chosen_course()
+    )
+    click.echo(
+        f"Wrote {written}: build image/ as the grader image, copy serverFilesCourse/ and "
+        "questions/ into your PrairieLearn course (see the README)."
+    )
+
+
+@cli.command("autograde", help=help_of(api.autograde))
+@click.argument("engine", type=click.Choice(sorted(api.ENGINES)))
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="The engine's folder: /autograder on Gradescope, /grade on PrairieLearn.",
+)
+@engine_options
+@click.option(
+    "--isolation",
+    type=click.Choice(api.ISOLATIONS),
+    default="auto",
+    show_default=True,
+    help="How learner code is confined, as for grade.",
+)
+@usage_errors
+def autograde_command(
+    engine: str, root: Path, settings: Path | None, trusted_submissions: bool, isolation: str
+) -> None:
+    done = api.autograde(
+        engine,
+        root,
+        settings=settings,
+        trusted_submissions=trusted_submissions,
+        isolation=isolation,
+        course=chosen_course(),
+    )
+    for line in done.log:
+        click.echo(line)
+    click.echo(f"Wrote {done.results}")
 
 
 @cli.command("export", help=help_of(api.export_canvas))

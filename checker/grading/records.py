@@ -59,6 +59,7 @@ class ExerciseRecord(GradedItem):
     detail: str = ""
     graded_from: str = ""
     answer: str = ""
+    all_or_nothing: bool = False
     notes: list[str] = field(default_factory=list)
     duration: float = 0.0
     checks: list[CheckRecord] = field(default_factory=list)
@@ -90,6 +91,7 @@ ITEM_KEYS = (
     "detail",
     "graded_from",
     "answer",
+    "all_or_nothing",
     "notes",
     "duration",
     "checker_version",

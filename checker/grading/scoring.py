@@ -244,6 +244,7 @@ def score_exercise(course: Course, item: ExerciseRecord, options: dict[str, Any]
         earned = share if check.outcome == "passed" and not lost_all else 0
         checks.append(replace_points(check, from_cents(earned), from_cents(share)))
     item.checks = checks
+    item.all_or_nothing = bool(options.get("all_or_nothing"))
     item.max_points = from_cents(total)
     item.points = from_cents(sum(cents(check.points) for check in checks))
 

@@ -12,10 +12,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from notebook_tools import ROOT
 
+import checker
 from checker.content.catalogue import EXERCISES
 
 CONTENT = ROOT / "checker" / "content"
@@ -174,3 +176,37 @@ def test_a_release_is_never_written_over_an_existing_folder(tmp_path):
     )
     assert run.returncode == 2 and "exists and is not empty" in run.stderr
     assert (tmp_path / "taken" / "notes.txt").read_text() == "mine"
+
+
+def test_a_release_for_a_hub_is_a_git_repository_with_its_nbgitpuller_link(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "checker", "release", str(tmp_path / "course"), "--git",
+         "--hub", "https://hub.example.edu/", "--repository",
+         "https://github.com/example/migrations-course.git"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    git = ["git", "-C", str(tmp_path / "course")]
+    log = subprocess.run([*git, "log", "--format=%s"], capture_output=True, text=True).stdout
+    assert log.splitlines() == [f"Course release (checker {checker.__version__})"]
+    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""  # everything released is committed
+    link = run.stdout.split("learners open: ")[1].strip()
+    address = urlsplit(link)
+    assert f"{address.scheme}://{address.netloc}{address.path}" == (
+        "https://hub.example.edu/hub/user-redirect/git-pull"
+    )
+    query = parse_qs(address.query)
+    assert query == {
+        "repo": ["https://github.com/example/migrations-course.git"],
+        "branch": ["main"],
+        "targetpath": ["migrations-course"],
+        "urlpath": ["lab/tree/migrations-course/notebooks/00_start_here.ipynb"],
+    }
+    assert (tmp_path / "course" / "notebooks" / "00_start_here.ipynb").is_file()
+    wrong = subprocess.run(
+        [sys.executable, "-m", "checker", "release", str(tmp_path / "other"), "--hub",
+         "hub.example.edu", "--repository", "https://github.com/example/c.git"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert wrong.returncode == 2 and "http(s) address" in wrong.stderr
