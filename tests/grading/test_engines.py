@@ -246,3 +246,23 @@ def test_prairielearn_results_stay_within_one_megabyte():
     assert len(text.encode()) <= prairielearn.MAX_RESULTS_BYTES
     assert [t["points"] for t in found["tests"]] == [1, 1, 1, 1]
     assert found["output"].endswith("[cut: too long]")
+
+
+def test_a_hostile_answer_cannot_forge_prairielearns_results(kit, tmp_path):
+    root = tmp_path / "grade"
+    results, entrypoint = root / "results" / "results.json", root / "serverFilesCourse"
+    hostile = SOLUTIONS[SCRIPT].replace(
+        "def upgrade():\n",
+        "def upgrade():\n"
+        f"    open({str(results)!r}, 'w').write('{{\"gradable\": true, \"score\": 1}}')\n"
+        f"    open({str(entrypoint / prairielearn.GRADER_FOLDER / 'run.sh')!r}, 'a').write('x')\n",
+    )
+    learner_folder(tmp_path / "learners", "mallory", {SCRIPT: hostile})
+    pack(COURSE, tmp_path / "learners" / "mallory", "mallory", tmp_path / "uploads")
+    found = prairielearn_job(kit, root, tmp_path / "uploads" / "mallory.zip")
+    assert found["gradable"] is True and found["score"] < 0.1
+    script = [t for t in found["tests"] if t["name"].startswith(SCRIPT)]
+    assert script and not all(t["points"] == t["max_points"] for t in script)
+    original = kit / "prairielearn" / "serverFilesCourse" / prairielearn.GRADER_FOLDER / "run.sh"
+    copied = entrypoint / prairielearn.GRADER_FOLDER / "run.sh"
+    assert copied.read_bytes() == original.read_bytes()
