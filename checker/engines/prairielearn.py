@@ -32,7 +32,7 @@ NAME = "PrairieLearn"
 UPLOAD = "student"
 RESULTS = "results/results.json"
 MAX_RESULTS_BYTES = 1_000_000
-BASE_IMAGE = "prairielearn/grader-python"
+BASE_IMAGE = "python:3.13-slim"  # a public image PrairieLearn's documentation allows
 GRADER_FOLDER = "migrations_grader"
 FAILURE = (
     "The grader could not grade this submission. This is the grader's problem, not your "
@@ -40,10 +40,10 @@ FAILURE = (
 )
 
 DOCKERFILE = """\
-# The grader image for the course's PrairieLearn questions: PrairieLearn's Python grader
-# image with the course's checker installed at its pinned versions.
+# The grader image for the course's PrairieLearn questions: Python with the course's checker
+# installed at its pinned versions. PrairieLearn runs images for linux/amd64; build and push:
+#   docker build --platform linux/amd64 -t YOUR-REGISTRY/migrations-grader .
 FROM {base}
-USER root
 COPY course /opt/course
 RUN python3 -m pip install --no-cache-dir /opt/course && rm -rf /opt/course
 """
@@ -129,7 +129,6 @@ def question_info(course: Course) -> dict[str, Any]:
         "gradingMethod": "External",
         "singleVariant": True,
         "externalGradingOptions": {
-            "enabled": True,
             "image": "YOUR-REGISTRY/migrations-grader",
             "serverFilesCourse": [f"{GRADER_FOLDER}/"],
             "entrypoint": f"/grade/serverFilesCourse/{GRADER_FOLDER}/run.sh",

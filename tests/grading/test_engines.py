@@ -209,7 +209,9 @@ def test_prairielearn_writes_an_image_a_grader_folder_and_a_question(kit):
     assert os.access(entrypoint, os.X_OK)
     info = json.loads((built / "questions" / COURSE.name / "info.json").read_text())
     options = info["externalGradingOptions"]
-    assert info["gradingMethod"] == "External" and options["enabled"] is True
+    assert info["gradingMethod"] == "External" and options["image"]
+    assert set(info) >= {"uuid", "type", "title", "topic"}  # what PrairieLearn's schema requires
+    assert options["timeout"] <= 600  # PrairieLearn's most
     assert options["entrypoint"] == f"/grade/serverFilesCourse/{prairielearn.GRADER_FOLDER}/run.sh"
     assert options["serverFilesCourse"] == [f"{prairielearn.GRADER_FOLDER}/"]
     html = (built / "questions" / COURSE.name / "question.html").read_text()
