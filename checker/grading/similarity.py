@@ -1,7 +1,10 @@
 """Answers that are identical or nearly so between learners, for the instructor to look at.
 
 Answers are compared as Python tokens, so that layout, comments and docstrings do not
-matter and revision ids (different in every learner's script) read alike. Short answers and
+matter and revision ids (different in every learner's script) read alike. How alike two
+answers are is the Jaccard index of their sets of token 4-grams (shingles, as plagiarism
+detectors compare documents): each answer's set is made once, so a class of hundreds is
+compared in seconds. Short answers and
 answers that many learners share (a one-line right answer is often written the same way by
 people who never met) say nothing, and are left out. What is reported is a prompt to look,
 never a verdict.
@@ -9,7 +12,6 @@ never a verdict.
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import tokenize
@@ -21,6 +23,7 @@ from .records import ExerciseRecord, LearnerRecord
 REVISION_ID = re.compile(r"[rRbBuU]?(['\"])[0-9a-f]{12}\1")
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 STATEMENT_ENDS = {tokenize.NEWLINE, tokenize.ENDMARKER}
+SHINGLE = 4
 
 
 @dataclass
@@ -57,7 +60,7 @@ def tokens(source: str) -> list[str]:
 def similar_pairs(
     learners: list[LearnerRecord],
     *,
-    threshold: float = 0.9,
+    threshold: float = 0.75,
     shortest: int = 30,
     common_share: float = 0.25,
 ) -> list[SimilarPair]:
@@ -72,32 +75,46 @@ def similar_pairs(
             if isinstance(item, ExerciseRecord) and item.answer.strip():
                 by_exercise.setdefault(item.id, {})[learner.learner] = tokens(item.answer)
     for exercise_id, answers in sorted(by_exercise.items()):
-        counts: dict[tuple[str, ...], int] = {}
-        for found in answers.values():
-            counts[tuple(found)] = counts.get(tuple(found), 0) + 1
+        holders: dict[tuple[str, ...], list[str]] = {}
+        for name, found in sorted(answers.items()):
+            holders.setdefault(tuple(found), []).append(name)
         limit = max(2, common_share * len(answers))
-        compared = {
-            name: found
-            for name, found in answers.items()
-            if len(found) >= shortest and counts[tuple(found)] <= limit
-        }
-        for first, second in combinations(sorted(compared), 2):
-            likeness = alike(compared[first], compared[second], threshold)
+        forms = [
+            (form, names)
+            for form, names in holders.items()
+            if len(form) >= shortest and len(names) <= limit
+        ]
+        matches: list[tuple[str, str, float]] = []
+        for names in (names for _, names in forms):  # the same tokens: identical
+            matches += [(first, second, 1.0) for first, second in combinations(names, 2)]
+        shingled = [(shingles(form), names) for form, names in forms]
+        for (first, names), (second, others) in combinations(shingled, 2):
+            likeness = alike(first, second, threshold)
             if likeness is not None:
-                pair = pairs.setdefault((first, second), SimilarPair((first, second)))
-                pair.exercises.append((exercise_id, likeness))
+                matches += [(a, b, likeness) for a in names for b in others]
+        for first, second, likeness in matches:
+            key = (min(first, second), max(first, second))
+            pair = pairs.setdefault(key, SimilarPair(key))
+            pair.exercises.append((exercise_id, likeness))
     return sorted(
         pairs.values(),
         key=lambda pair: (-len(pair.exercises), -sum(x for _, x in pair.exercises), pair.learners),
     )
 
 
-def alike(first: list[str], second: list[str], threshold: float) -> float | None:
-    """How alike two token lists are (0 to 1), or None when under ``threshold``."""
-    if first == second:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
-    if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
-        return None
-    ratio = matcher.ratio()
-    return round(ratio, 2) if ratio >= threshold else None
+def shingles(form: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The answer's runs of ``SHINGLE`` consecutive tokens."""
+    return frozenset(form[i : i + SHINGLE] for i in range(max(1, len(form) - SHINGLE + 1)))
+
+
+def alike(
+    first: frozenset[tuple[str, ...]], second: frozenset[tuple[str, ...]], threshold: float
+) -> float | None:
+    """How alike two answers' shingle sets are (their Jaccard index, 0 to 1), or None when
+    under ``threshold``."""
+    smaller, larger = sorted((len(first), len(second)))
+    if not larger or smaller / larger < threshold:
+        return None  # the most the index can be for sets this far apart in size
+    shared = len(first & second)
+    likeness = shared / (len(first) + len(second) - shared)
+    return round(likeness, 2) if likeness >= threshold else None
