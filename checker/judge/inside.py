@@ -7,6 +7,7 @@ caught and described (type, message, the learner's line), never re-raised.
 from __future__ import annotations
 
 import importlib.util
+import io
 import sys
 import traceback
 from pathlib import Path
@@ -26,16 +27,27 @@ from sqlalchemy import MetaData, engine_from_config, pool
 
 config = context.config
 settings = config.get_section(config.config_ini_section, {{}})
-engine = engine_from_config(settings, prefix="sqlalchemy.", poolclass=pool.NullPool)
-with engine.connect() as connection:
+metadata = MetaData(naming_convention={naming_convention!r})
+if context.is_offline_mode():  # upgrade --sql: the SQL written out, no database touched
     context.configure(
-        connection=connection,
-        target_metadata=MetaData(naming_convention={naming_convention!r}),
-        render_as_batch=True,
-        compare_type=True,
+        url=settings["sqlalchemy.url"],
+        target_metadata=metadata,
+        literal_binds=True,
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+else:
+    engine = engine_from_config(settings, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
 """
 
 
@@ -95,6 +107,22 @@ def migrate(
     except BaseException as error:
         return describe_error(error, learner_file)
     return {"ok": True}
+
+
+def render_sql(
+    script_location: str, dialect_url: str, revisions: str, learner_file: str, limit: int
+) -> dict[str, Any]:
+    """Run ``alembic upgrade REVISIONS --sql``: the SQL the migrations would run, written out
+    for ``dialect_url``'s database without connecting to one (at most ``limit`` characters)."""
+    written = io.StringIO()
+    config = alembic_config(script_location, dialect_url)
+    config.output_buffer = written
+    try:
+        command.upgrade(config, revisions, sql=True)
+    except BaseException as error:
+        return describe_error(error, learner_file)
+    text = written.getvalue()
+    return {"ok": True, "sql": text[:limit], "cut": len(text) > limit}
 
 
 def call_function(

@@ -4,6 +4,7 @@ from .base import Exercise, SolutionNotShipped
 from .factory import FactoryExercise
 from .function import FunctionCase, FunctionExercise
 from .history_test import HistoryCase, HistoryTestExercise
+from .linted import LintedMigrationExercise
 from .migration import MigrationExercise
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "FunctionExercise",
     "HistoryCase",
     "HistoryTestExercise",
+    "LintedMigrationExercise",
     "MigrationExercise",
     "SolutionNotShipped",
 ]

@@ -1,0 +1,62 @@
+"""Migrations judged as a reviewer's linter would judge them, as well as by what they do.
+
+A ``LintedMigrationExercise`` is a migration exercise whose answer must also pass squawk,
+the PostgreSQL migration linter teams run in CI: its upgrade is written out as SQL for
+PostgreSQL in the sandbox (Alembic's offline mode, as ``flask db upgrade --sql`` does),
+and the checker lints that text (``checker.judge.lint``) with the course's rule set.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..checks import check
+from ..lint import MAX_SQL_BYTES, LinterUnavailable, lint
+from ..outcomes import CheckFailed
+from .migration import MigrationExercise
+from .migration_trial import MigrationTrial
+
+POSTGRESQL_DIALECT = "postgresql+psycopg://"  # offline: no server is reached
+SHOWN_VIOLATIONS = 5
+
+
+class LintedMigrationExercise(MigrationExercise):
+    """A migration that must pass squawk as well as every migration check.
+
+    ``linter_excluded`` are the rules the course does not apply (each with its reason in
+    the lesson); ``linter_ignorable`` the rules the statement lets the answer silence.
+    """
+
+    linter_excluded: ClassVar[tuple[str, ...]] = ()
+    linter_ignorable: ClassVar[tuple[str, ...]] = ()
+
+    @check("passes-the-linter", needs="history")
+    def passes_the_linter(self, trial: MigrationTrial) -> None:
+        """its upgrade, written out as SQL for PostgreSQL, passes squawk with the course's rules"""
+        revisions = f"{trial.identity.down_revision}:{trial.identity.revision}"
+        rendered = self.run_step(
+            trial.session,
+            "render_sql",
+            trial.location,
+            POSTGRESQL_DIALECT,
+            revisions,
+            trial.answer_file,
+            MAX_SQL_BYTES + 1,
+            what="Your upgrade(), written out as SQL (upgrade --sql)",
+            source=trial.source,
+        )
+        sql = rendered.get("sql")
+        if not isinstance(sql, str):
+            raise CheckFailed("your upgrade() could not be written out as SQL.")
+        try:
+            violations = lint(sql, excluded=self.linter_excluded, ignorable=self.linter_ignorable)
+        except LinterUnavailable as trouble:
+            raise RuntimeError(f"the linter could not run: {trouble}") from None
+        if violations:
+            shown = "; ".join(v.in_words() for v in violations[:SHOWN_VIOLATIONS])
+            more = len(violations) - SHOWN_VIOLATIONS
+            raise CheckFailed(
+                f"squawk reports {len(violations)} problem{'s' if len(violations) != 1 else ''} "
+                f"in the SQL of your upgrade(): {shown}"
+                + (f"; and {more} more." if more > 0 else ".")
+            )

@@ -1,0 +1,71 @@
+"""The linter check: an answer's upgrade written out as PostgreSQL SQL in the sandbox and
+linted by squawk on the checker's side; silenced rules earn nothing; limits hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.content.catalogue import EXERCISES
+from checker.judge import kinds
+from checker.judge.lint import MAX_SQL_BYTES, lint
+from checker.judge.outcomes import Status
+
+EXERCISE = EXERCISES["03-add-password-hash"]
+SET_TIMEOUTS = (  # on PostgreSQL only: the exercise's own databases are SQLite
+    "def upgrade():\n"
+    "    if op.get_context().dialect.name == 'postgresql':\n"
+    "        op.execute(\"SET lock_timeout = '2s'\")\n"
+    "        op.execute(\"SET statement_timeout = '5s'\")\n"
+)
+
+
+class LintedAddPasswordHash(type(EXERCISE), kinds.LintedMigrationExercise):
+    """Lesson 03's exercise, linted with the rule its VARCHAR column does not follow left out."""
+
+    linter_excluded = ("prefer-text-field",)
+
+
+def linter_result(source: str):
+    report = LintedAddPasswordHash().judge(source, hidden=False)
+    return next(check for check in report.checks if check.name == "passes-the-linter")
+
+
+def test_an_upgrade_without_timeouts_fails_with_squawks_rule_and_help():
+    found = linter_result(EXERCISE.solution)
+    assert found.status is Status.FAILED
+    assert "require-lock-timeout" in found.message and "lock_timeout" in found.message
+    assert "ALTER TABLE" in found.message  # the statement the warning is about
+
+
+def test_the_same_upgrade_with_timeouts_passes_and_every_other_check_still_runs():
+    report = LintedAddPasswordHash().judge(
+        EXERCISE.solution.replace("def upgrade():\n", SET_TIMEOUTS), hidden=False
+    )
+    assert all(check.status is Status.PASSED for check in report.checks), report.message
+
+
+def test_a_silenced_rule_earns_nothing():
+    silenced = EXERCISE.solution.replace(
+        "def upgrade():\n",
+        "def upgrade():\n    op.execute('-- squawk-ignore-file')\n",
+    )
+    found = linter_result(silenced)
+    assert found.status is Status.FAILED and "silences the linter" in found.message
+
+
+@pytest.mark.parametrize(
+    ("sql", "rule"),
+    [
+        ('ALTER TABLE "user" ADD CONSTRAINT uq UNIQUE (email);\n', "disallowed-unique-constraint"),
+        ("-- squawk-ignore renaming-column\nALTER TABLE t RENAME a TO b;\n", "suppressed"),
+        ("SELECT 1;\n" * (MAX_SQL_BYTES // 10 + 1), "too-long"),
+    ],
+)
+def test_lint_reports_rules_silencing_and_oversized_sql(sql, rule):
+    assert rule in {violation.rule for violation in lint(sql)}
+
+
+def test_an_allowed_silencing_is_no_violation():
+    sql = "-- squawk-ignore renaming-column\nALTER TABLE t RENAME a TO b;\n"
+    rules = {v.rule for v in lint(sql, ignorable=("renaming-column",))}
+    assert "suppressed" not in rules and "renaming-column" not in rules
