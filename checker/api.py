@@ -20,6 +20,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -438,6 +439,8 @@ def engine_rules(rules: TermRules, layout: ModuleType, root: Path) -> TermRules:
         return rules
     submitted, due, last = received
     policy = rules.settings.late
+    if last is None and policy.last is not None and due is not None:
+        last = policy.last + max(due - policy.due, timedelta(0))  # moved as an extension moves it
     policy = dataclasses.replace(policy, due=due or policy.due, last=last or policy.last)
     source = f"{layout.NAME}'s submission time"
     return dataclasses.replace(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..course import Course
-from ..grading.handins import graded_paths
+from ..grading.handins import UNREADABLE, graded_paths
 
 MAX_LISTED = 8
 UPLOAD_LEARNER = "submission"  # the one learner of the class an upload is graded as
@@ -96,7 +96,7 @@ def archive_problem(course: Course, archive: Path, name: str) -> str:
     try:
         with zipfile.ZipFile(archive) as packed:
             entries = [entry.filename for entry in packed.infolist()[: 10 * MAX_LISTED]]
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except UNREADABLE:
         return f"Found {name}, which is not a readable zip archive. {WHAT_TO_UPLOAD}"
     if not set(entries) & graded_paths(course):
         inside = listed(entries) or "nothing"

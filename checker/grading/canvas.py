@@ -13,8 +13,10 @@ graded as ``canvas-<user id>`` and reported.
 
 from __future__ import annotations
 
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,7 +141,16 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> None:
                     )
                 with bulk.open(entry) as source, (target / name).open("xb") as copy:
                     copy.write(source.read(largest + 1))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
-        raise BulkDownloadError(f"{archive.name} is not a readable zip archive ({error})") from None
+    except BulkDownloadError:
+        raise
     except FileExistsError as error:
         raise BulkDownloadError(f"{archive.name} holds {error.filename!r} twice") from None
+    except OSError as error:  # a name the file system cannot hold (too long, say)
+        raise BulkDownloadError(
+            f"{archive.name} holds a file that cannot be written ({error.strerror})"
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError,
+            RuntimeError, zlib.error, lzma.LZMAError) as error:  # fmt: skip
+        raise BulkDownloadError(
+            f"{archive.name} is not a readable zip archive ({type(error).__name__})"
+        ) from None

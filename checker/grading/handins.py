@@ -12,6 +12,7 @@ size. An archive that breaks a rule is not read at all; the learner's feedback s
 from __future__ import annotations
 
 import contextlib
+import lzma
 import os
 import re
 import shutil
@@ -20,6 +21,7 @@ import tempfile
 import time
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +43,20 @@ COPY_SUFFIX = re.compile(r"(?P<learner>.+) \((?P<number>[0-9]{1,4})\)")
 MAX_ARCHIVE_BYTES = 64 * 2**20
 MAX_TOTAL_BYTES = 128 * 2**20
 CHUNK = 2**16
+# What reading a damaged archive can raise: its structure, its compressed data (deflate, bzip2,
+# lzma), a name flagged UTF-8 that is not. A learner controls all of them.
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    UnicodeDecodeError,
+    ValueError,
+    RuntimeError,
+)
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
@@ -245,8 +261,10 @@ def unpack(course: Course, archive: Path, target: Path) -> str:
             for entry in entries:
                 total += extract(packed, entry, target, allowed, MAX_TOTAL_BYTES - total)
             newest = max((entry.date_time for entry in entries), default=None)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as error:
-        raise HandinError(f"not a readable zip archive ({error})") from None
+    except HandinError:
+        raise
+    except UNREADABLE as error:
+        raise HandinError(f"not a readable zip archive ({type(error).__name__})") from None
     return "{:04}-{:02}-{:02} {:02}:{:02}:{:02}".format(*newest) if newest else ""
 
 

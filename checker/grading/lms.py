@@ -29,6 +29,7 @@ from .outputs import spreadsheet_safe
 from .records import LearnerRecord, cents, from_cents, tidy
 
 ROSTER_COLUMNS = ("learner", "lms_id", "name")
+LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")  # as hand-ins name learners
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
@@ -63,13 +64,23 @@ def read_roster(path: Path) -> list[dict[str, str]]:
         raise RosterError(f"{path}: {error}") from None
     if not rows or not set(ROSTER_COLUMNS) <= set(rows[0]):
         raise RosterError(f"{path}: the roster needs the columns {', '.join(ROSTER_COLUMNS)}")
-    seen = set()
+    learners: dict[str, int] = {}
+    ids: dict[str, int] = {}
     for number, row in enumerate(rows, start=2):
         if not row["learner"] or not row["lms_id"]:
             raise RosterError(f"{path}, line {number}: a learner and an LMS id are required")
-        if row["learner"] in seen:
-            raise RosterError(f"{path}, line {number}: {row['learner']!r} is listed twice")
-        seen.add(row["learner"])
+        if not LEARNER_NAME.fullmatch(row["learner"]):
+            raise RosterError(
+                f"{path}, line {number}: {row['learner']!r} cannot name a learner (letters, "
+                "digits and . _ @ + -, starting with a letter or digit, as folders are named)"
+            )
+        for column, seen in (("learner", learners), ("lms_id", ids)):
+            if row[column] in seen:
+                raise RosterError(
+                    f"{path}, line {number}: {column} {row[column]!r} is on line "
+                    f"{seen[row[column]]} too"
+                )
+            seen[row[column]] = number
     return rows
 
 

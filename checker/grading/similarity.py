@@ -24,6 +24,8 @@ REVISION_ID = re.compile(r"[rRbBuU]?(['\"])[0-9a-f]{12}\1")
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 STATEMENT_ENDS = {tokenize.NEWLINE, tokenize.ENDMARKER}
 SHINGLE = 4
+MAX_TOKENS = 5000  # an answer's first tokens only: the comparison stays linear in its size
+MAX_CHARACTERS = 100_000
 
 
 @dataclass
@@ -36,16 +38,16 @@ class SimilarPair:
 
 def tokens(source: str) -> list[str]:
     """The answer's tokens without layout, comments or docstrings, revision ids alike."""
+    source = source[:MAX_CHARACTERS]
     try:
         found = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return source.split()
+        return source.split()[:MAX_TOKENS]
+    significant = [token for token in found if token.type not in SKIPPED][:MAX_TOKENS]
     kept: list[str] = []
     previous = tokenize.NEWLINE
-    for index, token in enumerate(found):
-        if token.type in SKIPPED:
-            continue
-        following = next((t.type for t in found[index + 1 :] if t.type not in SKIPPED), None)
+    for index, token in enumerate(significant):
+        following = significant[index + 1].type if index + 1 < len(significant) else None
         docstring = (
             token.type == tokenize.STRING
             and previous in (tokenize.NEWLINE, tokenize.INDENT)

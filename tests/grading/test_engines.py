@@ -268,3 +268,21 @@ def test_a_hostile_answer_cannot_forge_prairielearns_results(kit, tmp_path):
     original = kit / "prairielearn" / "serverFilesCourse" / prairielearn.GRADER_FOLDER / "run.sh"
     copied = entrypoint / prairielearn.GRADER_FOLDER / "run.sh"
     assert copied.read_bytes() == original.read_bytes()
+
+
+def test_a_due_date_moved_on_gradescope_moves_the_last_date_accepted(kit, tmp_path):
+    settings = kit / "settings-last.toml"
+    settings.write_text(
+        SETTINGS.replace("penalty = 10", "penalty = 10\nlast = 2027-01-22T23:59:00+01:00")
+    )
+    root = tmp_path / "gs"
+    (root / "submission").mkdir(parents=True)
+    shutil.copy(kit / "uploads" / "ada.zip", root / "submission")
+    extended = metadata(
+        "2027-01-25T10:00:00+01:00", "2027-01-15T23:59:00+01:00",
+        own_due="2027-01-30T23:59:00+01:00",
+    )  # fmt: skip
+    (root / "submission_metadata.json").write_text(json.dumps(extended))
+    done = api.autograde("gradescope", root, settings=settings)
+    results = json.loads(done.results.read_text())
+    assert results["score"] > 0 and "on time (due 2027-01-30T23:59:00+01:00" in results["output"]

@@ -3,6 +3,8 @@ ids aside; short answers and answers most of the class shares left out."""
 
 from __future__ import annotations
 
+import time
+
 from checker.grading.records import ExerciseRecord, LearnerRecord
 from checker.grading.similarity import similar_pairs, tokens
 
@@ -59,3 +61,9 @@ def test_answers_most_of_the_class_shares_and_short_answers_say_nothing():
     assert similar_pairs([*shared, learner("eve", script(column="alias"))]) == []
     short = [learner("ann", "x = 1\n"), learner("bob", "x = 1\n")]
     assert similar_pairs(short) == []
+
+
+def test_a_huge_answer_is_tokenized_in_linear_time():
+    started = time.perf_counter()
+    found = tokens("a\n" * 500_000)
+    assert len(found) <= 5000 and time.perf_counter() - started < 5

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -283,3 +284,42 @@ def test_wrong_times_or_extensions_are_refused_with_their_line(term, tmp_path, o
 def test_times_without_a_late_policy_are_refused(term, tmp_path):
     run = grade(term / "submissions.zip", tmp_path / "out", "--times", term / "times.csv")
     assert run.returncode == 2 and "[late]" in run.stderr
+
+
+def damaged(archive: Path, into: Path) -> Path:
+    """A copy of a hand-in whose compressed data is damaged (the zip's structure intact)."""
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as packed:
+        entry = packed.infolist()[0]
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    data[start : start + 40] = bytes(40)
+    into.write_bytes(bytes(data))
+    return into
+
+
+def test_a_damaged_archive_costs_its_learner_alone(term, tmp_path):
+    class_ = tmp_path / "class"
+    class_.mkdir()
+    shutil.copy(term / "handins" / "ada.zip", class_ / "ada.zip")
+    damaged(term / "handins" / "ben.zip", class_ / "ben.zip")
+    run = grade(class_, tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    book = gradebook(tmp_path / "out")
+    assert float(book["ada"]["total"]) > 0 and book["ben"]["total"] == "0"
+    feedback = (tmp_path / "out" / "feedback" / "ben.md").read_text()
+    assert "ben.zip was not read: not a readable zip archive" in feedback
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        ("../escaped,101,Ada\n", "cannot name a learner"),
+        ("ada/x,101,Ada\n", "cannot name a learner"),
+        ("ada,101,Ada\neve,101,Eve\n", "lms_id '101' is on line 2 too"),
+    ],
+)
+def test_a_roster_that_would_misfile_work_is_refused_with_its_line(term, tmp_path, rows, words):
+    (tmp_path / "roster.csv").write_text("learner,lms_id,name\n" + rows)
+    run = grade(term / "submissions.zip", tmp_path / "out", "--roster", tmp_path / "roster.csv")
+    assert run.returncode == 2 and words in run.stderr and "--roster" in run.stderr
+    assert not (tmp_path / "out").exists()
