@@ -419,6 +419,9 @@ def autograde(
             )
         record = run.learners[0]
         notes = [f"Not read (not part of a hand-in): {name}" for name in upload.ignored]
+        notes += [
+            reason.replace(UPLOAD_LEARNER + ".zip", "Your upload") for reason in record.refused
+        ]
         results.write_text(layout.results(record, run.isolation, notes), encoding="utf-8")
         log.append(
             f"Graded: {record.points} of {record.max_points} points in {run.seconds:.1f} s; "

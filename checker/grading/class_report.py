@@ -160,7 +160,7 @@ def lateness_part(learners: list[LearnerRecord]) -> list[str]:
         else "late"
         if late["periods_late"]
         else "no time known"
-        if not late["submitted"]
+        if not (late["submitted"] or late["time_source"])
         else "on time"
         for late in lates
     )

@@ -193,11 +193,10 @@ def load_times(path: Path | None, ids: dict[str, str]) -> dict[str, HandInTime]:
     rows = read_csv(path, {"submitted_at"})
     times: dict[str, HandInTime] = {}
     for line, row in rows:
-        learner = row.get("learner") or ids.get(row.get("lms_id") or "")
-        if not learner:
-            raise DeadlineError(
-                f"{path}, line {line}: no learner (a learner column, or an lms_id on the roster)"
-            )
+        lms_id = row.get("lms_id") or ""
+        learner = row.get("learner") or ids.get(lms_id) or (f"canvas-{lms_id}" if lms_id else "")
+        if not learner:  # an id on no roster line is graded as canvas-<id>, as its hand-in is
+            raise DeadlineError(f"{path}, line {line}: no learner (a learner or an lms_id column)")
         if not (row.get("submitted_at") or "").strip():
             continue  # the LMS exports learners who handed nothing in with no time
         submitted = parse_time(row["submitted_at"])
@@ -275,7 +274,9 @@ def apply(
         result = lateness(policy, known, extensions.get(learner.learner))
         learner.late = {**result.to_json(), "in_words": result.in_words()}
         raw = cents(learner.raw_points)
-        taken = raw if not result.accepted else int(Fraction(raw) * Fraction(result.percent) / 100)
+        taken = (
+            raw if not result.accepted else int(Fraction(raw) * Fraction(str(result.percent)) / 100)
+        )
         learner.penalty = from_cents(max(taken, 0))
     warnings = []
     if no_time:

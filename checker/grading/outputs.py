@@ -194,7 +194,7 @@ def late_cell(learner: LearnerRecord) -> str:
     if late["periods_late"]:
         unit = late["per"] + ("s" if late["periods_late"] != 1 else "")
         return f"{late['periods_late']} {unit} late ({late['percent']:g}%)"
-    return "on time" if late["submitted"] else "no time known"
+    return "on time" if late["submitted"] or late["time_source"] else "no time known"
 
 
 def spreadsheet_safe(cell: str) -> str:

@@ -70,12 +70,13 @@ def test_the_points_taken_are_rounded_down_and_nothing_counts_after_the_last_dat
         item.automatic_points = points
         return LearnerRecord(name, [item])
 
-    learners = [learner("ann", 3.33), learner("bob", 7), learner("cat", 9)]
-    times = {"ann": at(hours=1), "bob": at(days=30)}
+    learners = [learner("ann", 3.33), learner("bob", 7), learner("cat", 9), learner("dot", 21)]
+    times = {"ann": at(hours=1), "bob": at(days=30), "dot": at(hours=1)}
     warnings = apply(POLICY, learners, times, {"nobody": Extension(DUE, "", 4)})
-    ann, bob, cat = learners
+    ann, bob, cat, _ = learners
     assert (ann.penalty, ann.points) == (0.33, 3)  # 10% of 3.33 is 0.333: 0.33 taken
     assert (bob.penalty, bob.points) == (7, 0)
+    assert learners[3].penalty == 2.1  # 10% of 21: exactly, not a cent short through floats
     assert (cat.penalty, cat.late["in_words"].startswith("no hand-in time known")) == (0, True)
     assert any("no hand-in time for cat" in w for w in warnings)
     assert any("'nobody' (line 4): no such learner" in w for w in warnings)

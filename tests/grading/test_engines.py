@@ -286,3 +286,12 @@ def test_a_due_date_moved_on_gradescope_moves_the_last_date_accepted(kit, tmp_pa
     done = api.autograde("gradescope", root, settings=settings)
     results = json.loads(done.results.read_text())
     assert results["score"] > 0 and "on time (due 2027-01-30T23:59:00+01:00" in results["output"]
+
+
+def test_an_archive_refused_whole_is_told_to_the_learner(kit, tmp_path):
+    refused = tmp_path / "ada.zip"
+    shutil.copy(kit / "uploads" / "ada.zip", refused)
+    with zipfile.ZipFile(refused, "a") as packed:  # re-zipped on a Mac
+        packed.writestr("__MACOSX/exercises/._01_why_migrations_exercises.ipynb", "x")
+    results = gradescope(kit, tmp_path / "gs", refused)
+    assert "Your upload was not read:" in results["output"] and "__MACOSX" in results["output"]
