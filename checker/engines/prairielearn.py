@@ -72,9 +72,9 @@ QUESTION_HTML = """\
   <p>Hand in your work on the course {title}: in your course folder, run
   <code>handin("your-name")</code> in a notebook (or
   <code>python -m checker handin --learner your-name</code>), then upload the archive it
-  wrote, <code>handin/your-name.zip</code>. Every exercise and quiz question is graded,
-  hidden checks included.</p>
-  <pl-file-upload file-patterns="*.zip"></pl-file-upload>
+  wrote, <code>handin/your-name.zip</code> (or the notebooks and saved answers it holds).
+  Every exercise and quiz question is graded, hidden checks included.</p>
+  <pl-file-upload optional-file-patterns="*.zip,*.ipynb,*.py,*.json"></pl-file-upload>
 </pl-question-panel>
 
 <pl-submission-panel>
