@@ -259,17 +259,15 @@ def apply(
     names = {learner.learner for learner in learners}
     no_time, marked_only = [], []
     for learner in learners:
-        clock = learner.handin.get("learner_clock", "")
         known = times.get(learner.learner)
         if known is None:
             marked = bool(learner.handin.get("marked_late"))
             lms = learner.handin.get("lms", "")
             source = "" if not lms else f"{lms}'s late mark" if marked else f"{lms}, not late"
             known = HandInTime(marked_late=marked, source=source)
-            if marked:
-                marked_only.append(learner.learner)
-            elif not lms:
-                no_time.append(learner.learner)
+            if marked or not lms:
+                (marked_only if marked else no_time).append(learner.learner)
+        clock = learner.handin.get("learner_clock", "")
         known = HandInTime(known.submitted, known.source, known.marked_late, clock)
         result = lateness(policy, known, extensions.get(learner.learner))
         learner.late = {**result.to_json(), "in_words": result.in_words()}

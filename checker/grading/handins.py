@@ -45,18 +45,8 @@ MAX_TOTAL_BYTES = 128 * 2**20
 CHUNK = 2**16
 # What reading a damaged archive can raise: its structure, its compressed data (deflate, bzip2,
 # lzma), a name flagged UTF-8 that is not. A learner controls all of them.
-UNREADABLE = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    EOFError,
-    NotImplementedError,
-    zlib.error,
-    lzma.LZMAError,
-    OSError,
-    UnicodeDecodeError,
-    ValueError,
-    RuntimeError,
-)
+UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error,
+              lzma.LZMAError, OSError, UnicodeDecodeError, ValueError, RuntimeError)  # fmt: skip
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 
 
