@@ -80,6 +80,14 @@ RIGHT: dict[str, Any] = {
         "`ALTER COLUMN id TYPE BIGINT`",
         "`ADD COLUMN joined TIMESTAMP NOT NULL DEFAULT clock_timestamp()`",
     ],
+    "15-what-squawk-reads": [
+        "An `UPDATE` of every row in the migration's transaction",
+        "`SELECT archive_old_users()`, calling a function that deletes rows of `user`",
+    ],
+    "15-ignore": (
+        "Keep the statement, and put `-- squawk-ignore prefer-robust-stmts` with the reason on "
+        "the line before it"
+    ),
     "12-stairway": "The stairway test: each revision up, down, and up again",
     "12-what-fails": [
         "The same test, on a database built by upgrading to head",

@@ -509,3 +509,50 @@ RIGHT_ANSWERS += [
         ),
     ),
 ]
+
+RIGHT_ANSWERS += [
+    RightAnswer(
+        "15-unique-email-linted",
+        "session-wide limits set once, the index built in SQL",
+        body(
+            "15-unique-email-linted",
+            "upgrade",
+            "    op.execute(\"SET lock_timeout = '3s'\")\n"
+            "    op.execute(\"SET statement_timeout = '1min'\")\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        op.execute(\n"
+            "            'CREATE UNIQUE INDEX CONCURRENTLY uq_user_email ON \"user\" (email)'\n"
+            "        )\n"
+            "    op.execute(\n"
+            '        \'ALTER TABLE "user" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX'
+            " uq_user_email'\n"
+            "    )\n",
+        ),
+    ),
+    RightAnswer(
+        "15-required-column",
+        "the column and its default in SQL, under session-wide limits",
+        body(
+            "15-required-column",
+            "upgrade",
+            "    op.execute(\"SET lock_timeout = '3s'\")\n"
+            "    op.execute(\"SET statement_timeout = '10s'\")\n"
+            "    op.execute(\n"
+            "        'ALTER TABLE \"user\" ADD COLUMN is_active BOOLEAN NOT NULL DEFAULT TRUE'\n"
+            "    )\n",
+        ),
+    ),
+    RightAnswer(
+        "15-rename-expand",
+        "sa.VARCHAR and the copy through a lightweight table",
+        body(
+            "15-rename-expand",
+            "upgrade",
+            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+            "    op.add_column('user', sa.Column('login', sa.VARCHAR(80)))\n"
+            "    users = sa.table('user', sa.column('username', sa.String), sa.column('login'))\n"
+            "    op.execute(users.update().values(login=users.c.username))\n",
+        ),
+    ),
+]

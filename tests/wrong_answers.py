@@ -988,3 +988,185 @@ WRONG_ANSWERS += [
         "unique constraint (no name) on user(password_hash) should not be there",
     ),
 ]
+
+_LINTED_UNIQUE = "15-unique-email-linted"
+_REQUIRED = "15-required-column"
+_RENAME = "15-rename-expand"
+_ATTACH_LIMITS = (
+    "    op.execute(\"SET LOCAL lock_timeout = '5s'\")\n"
+    "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+)
+_LIMITS = (
+    "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+    "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+)
+_LOCK_TIMEOUT = (
+    '    op.execute("SET LOCAL lock_timeout = \'2s\'")\n    op.execute("SET LOCAL statement'
+)
+_ACTIVE_COLUMN = (
+    "    op.add_column('user', sa.Column('is_active', sa.Boolean(), server_default=sa.true(),"
+    " nullable=False))\n"
+)
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "the attaching step's missing limits silenced with a squawk-ignore comment",
+        edit(
+            _LINTED_UNIQUE,
+            _ATTACH_LIMITS + "    op.execute('ALTER",
+            "    op.execute('-- squawk-ignore require-lock-timeout, require-statement-timeout\\n'\n"
+            "               'ALTER",
+        ),
+        "failed",
+        "the migration silences the linter (require-lock-timeout, require-statement-timeout)",
+    ),
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "a plain ADD CONSTRAINT ... UNIQUE under both limits",
+        body(
+            _LINTED_UNIQUE,
+            "upgrade",
+            _LIMITS + "    op.create_unique_constraint('uq_user_email', 'user', ['email'])\n",
+        ),
+        "failed",
+        'disallowed-unique-constraint at `ALTER TABLE "user" ADD CONSTRAINT uq_user_email UNIQUE',
+    ),
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "the limits set only when the SQL is written out",
+        edit(
+            _LINTED_UNIQUE,
+            _ATTACH_LIMITS,
+            "    if op.get_context().as_sql:\n" + _ATTACH_LIMITS.replace("    op.", "        op."),
+        ),
+        "failed",
+        "your script reads as_sql, so it can write out other SQL than it runs",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the NOT NULL column autogenerate wrote, under both limits",
+        body(
+            _REQUIRED,
+            "upgrade",
+            _LIMITS
+            + "    op.add_column('user', sa.Column('is_active', sa.Boolean(), nullable=False))\n",
+        ),
+        "error",
+        'column "is_active" of relation "user" contains null values',
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "a statement_timeout but no lock_timeout",
+        edit(_REQUIRED, _LOCK_TIMEOUT, '    op.execute("SET LOCAL statement'),
+        "failed",
+        "require-lock-timeout at `ALTER TABLE",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the default false: old users and the old code's become inactive",
+        edit(_REQUIRED, "server_default=sa.true()", "server_default=sa.false()"),
+        "failed",
+        "a user the old code added has is_active = False, not true",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "nullable, filled, then SET NOT NULL, with no default for the old code",
+        body(
+            _REQUIRED,
+            "upgrade",
+            _LIMITS
+            + "    op.add_column('user', sa.Column('is_active', sa.Boolean(), nullable=True))\n"
+            "    op.execute('UPDATE \"user\" SET is_active = true')\n"
+            "    op.alter_column('user', 'is_active', nullable=False)\n",
+        ),
+        "failed",
+        "the old code could not add a user without naming is_active",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the default dropped once the rows are filled",
+        body(
+            _REQUIRED,
+            "upgrade",
+            _LIMITS
+            + _ACTIVE_COLUMN
+            + "    op.alter_column('user', 'is_active', server_default=None)\n",
+        ),
+        "failed",
+        'ban-drop-default at `ALTER TABLE "user" ALTER COLUMN is_active DROP DEFAULT;`: '
+        "Dropping a column default may break existing clients.",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the limits set only offline",
+        body(
+            _REQUIRED,
+            "upgrade",
+            "    from alembic import context\n"
+            "    if context.is_offline_mode():\n"
+            + _LIMITS.replace("    op.", "        op.")
+            + _ACTIVE_COLUMN,
+        ),
+        "failed",
+        "your script reads is_offline_mode",
+    ),
+    WrongAnswer(
+        _RENAME,
+        "login added but never filled",
+        edit(_RENAME, "    op.execute('UPDATE \"user\" SET login = username')\n", ""),
+        "failed",
+        "users lost their login (user 1 should have 'alice', has None)",
+    ),
+    WrongAnswer(
+        _RENAME,
+        "the copy trims spaces",
+        edit(_RENAME, "SET login = username", "SET login = trim(username)"),
+        "failed",
+        "have a wrong login (user 8 should have '  padded  ', has 'padded')",
+    ),
+    WrongAnswer(
+        _RENAME,
+        "login as TEXT, as prefer-text-field asks",
+        edit(_RENAME, "sa.String(length=80)", "sa.Text()"),
+        "failed",
+        "column user.login has type TEXT; it should be VARCHAR(80)",
+    ),
+    WrongAnswer(
+        _RENAME,
+        "username dropped in the same release",
+        edit(
+            _RENAME,
+            "SET login = username')\n",
+            "SET login = username')\n    op.drop_column('user', 'username')\n",
+        ),
+        "failed",
+        'ban-drop-column at `ALTER TABLE "user" DROP COLUMN username;`',
+    ),
+    WrongAnswer(
+        _RENAME,
+        "a statement_timeout but no lock_timeout",
+        edit(_RENAME, _LOCK_TIMEOUT, '    op.execute("SET LOCAL statement'),
+        "failed",
+        "require-lock-timeout at `ALTER TABLE",
+    ),
+]
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _REQUIRED,
+        "gives way by raising the error itself, without waiting, when it sees a lock on user",
+        body(
+            _REQUIRED,
+            "upgrade",
+            "    held = op.get_bind().exec_driver_sql(\n"
+            '        "SELECT count(*) FROM pg_locks WHERE relation = \'\\"user\\"\'::regclass"\n'
+            "        ' AND pid <> pg_backend_pid()'\n"
+            "    ).scalar()\n"
+            "    if held:\n"
+            "        raise RuntimeError('LockNotAvailable: giving way')\n"
+            + _LIMITS
+            + _ACTIVE_COLUMN,
+        ),
+        "error",
+        "never showed it waiting for a lock on user",
+    ),
+]

@@ -13,9 +13,15 @@ from sqlalchemy import MetaData
 from sample_app.extensions import NAMING_CONVENTION
 
 from ..judge import kinds
+from ..judge.checks import check
+from ..judge.kinds.migration import MigrationTrial
+from ..judge.outcomes import AnswerProblem, CheckFailed, Outcome
 from . import layouts
+from .traffic import WriterHoldingTheTable
 
 CONTENT_DIR = Path(__file__).parent
+# What PostgreSQL raises when a lock_timeout, or a statement_timeout, runs out.
+GAVE_UP_ERRORS = ("LockNotAvailable", "QueryCanceled")
 
 
 class MigrationExercise(kinds.MigrationExercise):
@@ -40,6 +46,63 @@ class MigrationExercise(kinds.MigrationExercise):
 
     def seed_tables(self, users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         return layouts.seed_tables(self.metadata(self.start_layout), users)
+
+
+class LintedMigrationExercise(kinds.LintedMigrationExercise, MigrationExercise):
+    """A migration of the course's users that must pass squawk as well."""
+
+
+class GivesWayMigrationExercise(LintedMigrationExercise):
+    """A migration that must wait for the table's lock, and gives way while it cannot get
+    it: the app's queries must not queue behind it for longer than a few seconds."""
+
+    database_kind = "postgresql"
+
+    @check("gives-way-when-blocked", after="upgrade-data", needs="upgrade-schema")
+    def gives_way_when_blocked(self, trial: MigrationTrial) -> None:
+        """blocked by a long transaction on user, the upgrade gives up on its own, then runs"""
+        database = self.seeded_database(trial, trial.visible_rows, tag="held")
+        with WriterHoldingTheTable(database) as writer:
+            gave_up = None if writer.trouble else self.upgrade_while_held(trial, database)
+            insert_error = writer.app_insert_error() if gave_up else None
+        if writer.trouble is not None:
+            raise CheckFailed(f"the checker could not hold the table: {writer.trouble}.")
+        if not gave_up:
+            raise CheckFailed(
+                "while another transaction was writing to user, your upgrade went through "
+                "without waiting for it: the check expected it to wait for a lock on user."
+            )
+        if writer.waited_for is None:
+            raise CheckFailed(
+                "your upgrade stopped with a timeout, but the server's lock table never showed it "
+                "waiting for a lock on user: it should try to change user, and give way only "
+                "while another transaction is in the way."
+            )
+        self.verify_schema(trial, database, "the upgrade gave up", None)
+        if insert_error is not None:
+            raise CheckFailed(
+                "after your upgrade gave up, the app still could not add a user "
+                f"({insert_error})."
+            )
+        self.migrate(trial, database, "upgrade", self.head(trial))
+        self.verify_schema(trial, database, "the upgrade ran again", self.head(trial))
+
+    def upgrade_while_held(self, trial: MigrationTrial, database: Any) -> bool:
+        """Run the upgrade while the table is held: True when it gave up on a timeout."""
+        try:
+            self.migrate(trial, database, "upgrade", self.head(trial))
+        except AnswerProblem as problem:
+            if problem.outcome is Outcome.TIMED_OUT:
+                raise CheckFailed(
+                    "while another transaction was writing to user, your upgrade waited for "
+                    f"its lock until it was stopped after {trial.session.timeout:g} s, and "
+                    "every query on user queued behind it. Set a lock_timeout of a few "
+                    "seconds first (SET LOCAL lock_timeout), so that it gives up instead."
+                ) from None
+            if any(error in problem.detail for error in GAVE_UP_ERRORS):
+                return True
+            raise
+        return False
 
 
 class FunctionExercise(kinds.FunctionExercise):

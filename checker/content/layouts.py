@@ -92,6 +92,7 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user+password+bio+post": lambda m: (_user(m, extra=(_password(), _bio())), _post(m)),
     "user+role": lambda m: _user(m, extra=(Column("role", String(20), nullable=False),)),
     "user(login)+password": lambda m: _user(m, name_column="login", extra=(_password(),)),
+    "user+login": lambda m: _user(m, extra=(Column("login", String(80)),)),
     "shop": lambda m: _shop(m, with_price=True, with_notes=True),
     "shop-old": lambda m: _shop(m, with_price=False, with_notes=False),
 }

@@ -1,4 +1,4 @@
-"""The busy app that lesson 13's check plays around an upgrade: a writer that keeps a
+"""The busy app that lessons 13 and 15 play around an upgrade: a writer that keeps a
 transaction open, a new user signing up, and the server's lock table watched throughout."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Connection
@@ -40,9 +40,37 @@ BLOCKING_BUILDS = text(
     f"WHERE p.relid = {USER_TABLE} AND p.pid IN {LEARNER_BACKENDS} "
     f"AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
 )
+Around = TypeVar("Around", bound="TransactionAroundUpgrade")
 
 
-class SignUpsDuringUpgrade:
+class TransactionAroundUpgrade:
+    """A transaction on ``user``, in a thread of its own (``run``), open from entering the
+    block until the upgrade inside it is over."""
+
+    def __init__(self, database: Database) -> None:
+        self.url = database.inspect_url
+        self.role = make_url(database.child_url).username
+        self.started = threading.Event()
+        self.upgrade_over = threading.Event()
+        self.trouble: str | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self: Around) -> Around:
+        self.thread.start()
+        if not self.started.wait(START_SECONDS):
+            self.trouble = "the other transaction could not start"
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.upgrade_over.set()
+        self.thread.join(START_SECONDS + 5)
+
+    def run(self) -> None:
+        """The transaction: set ``started`` once it holds its row, end when ``upgrade_over``."""
+        raise NotImplementedError
+
+
+class SignUpsDuringUpgrade(TransactionAroundUpgrade):
     """Plays a busy app around one upgrade, on a large table of its own, and watches which
     locks the upgrade takes on ``user``.
 
@@ -56,25 +84,10 @@ class SignUpsDuringUpgrade:
     """
 
     def __init__(self, database: Database) -> None:
-        self.url = database.inspect_url
-        self.role = make_url(database.child_url).username
-        self.started = threading.Event()
-        self.upgrade_over = threading.Event()
+        super().__init__(database)
         self.upgrade_waited = False
         self.insert_error: str | None = None
         self.blocking: str | None = None
-        self.trouble: str | None = None
-        self.thread = threading.Thread(target=self.run, daemon=True)
-
-    def __enter__(self) -> SignUpsDuringUpgrade:
-        self.thread.start()
-        if not self.started.wait(START_SECONDS):
-            self.trouble = "the other transaction could not start"
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.upgrade_over.set()
-        self.thread.join(START_SECONDS + 5)
 
     def run(self) -> None:
         engine = create_engine(self.url, poolclass=NullPool)
@@ -157,3 +170,56 @@ def first_line(error: SQLAlchemyError) -> str:
     return str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
 
 
+class WriterHoldingTheTable(TransactionAroundUpgrade):
+    """A slow batch job around one upgrade: a transaction that has written to ``user`` and
+    stays open until the upgrade is over, while the server's lock table says whether the
+    upgrade came to wait for a lock on ``user``.
+
+    Every ``ALTER TABLE`` waits for such a transaction, and every later query on the table
+    queues behind the waiting migration: a migration that gives way ends its wait itself
+    (``lock_timeout``), and once it has, the app's writes go through again.
+    """
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.waited_for: str | None = None
+
+    def run(self) -> None:
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as batch_job, engine.connect() as watcher:
+                batch_job.execute(text('UPDATE "user" SET email = email WHERE id = 1'))
+                self.started.set()
+                deadline = time.monotonic() + BOUND_SECONDS
+                while not self.upgrade_over.is_set() and time.monotonic() < deadline:
+                    for mode, on_user in watcher.execute(WAITS, {"role": self.role}).all():
+                        if on_user and self.waited_for is None:
+                            self.waited_for = spelled(mode)
+                    watcher.rollback()
+                    time.sleep(POLL_SECONDS)
+                batch_job.rollback()
+        except SQLAlchemyError as error:
+            self.trouble = first_line(error)
+        finally:
+            self.started.set()
+            engine.dispose()
+
+    def app_insert_error(self) -> str | None:
+        """Add a user as the app does, waiting for a lock at most ``APP_LOCK_TIMEOUT``:
+        the error if it could not, while the batch job is still open."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as app:
+                app.execute(text(f"SET lock_timeout = '{APP_LOCK_TIMEOUT}'"))
+                app.execute(
+                    text(
+                        'INSERT INTO "user" (id, username, email) VALUES (:id, :username, :email)'
+                    ),
+                    APP_USER,
+                )
+                app.rollback()
+        except SQLAlchemyError as error:
+            return first_line(error)
+        finally:
+            engine.dispose()
+        return None

@@ -92,7 +92,7 @@ def lint(
                 line + 1,
                 statement[:200],
                 str(warning.get("message", "")),
-                str(warning.get("help", "")),
+                str(warning.get("help") or ""),
             )
         )
     return sorted(found, key=lambda violation: (violation.line, violation.rule))

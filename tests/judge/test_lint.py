@@ -69,3 +69,9 @@ def test_an_allowed_silencing_is_no_violation():
     sql = "-- squawk-ignore renaming-column\nALTER TABLE t RENAME a TO b;\n"
     rules = {v.rule for v in lint(sql, ignorable=("renaming-column",))}
     assert "suppressed" not in rules and "renaming-column" not in rules
+
+
+def test_a_rule_without_help_reads_as_its_message_alone():
+    (dropped,) = [v for v in lint("ALTER TABLE t DROP COLUMN a;\n") if v.rule == "ban-drop-column"]
+    assert dropped.help == ""
+    assert dropped.in_words().endswith("Dropping a column may break existing clients.")

@@ -8,6 +8,7 @@ and the checker lints that text (``checker.judge.lint``) with the course's rule 
 
 from __future__ import annotations
 
+import ast
 from typing import ClassVar
 
 from ..checks import check
@@ -18,6 +19,25 @@ from .migration_trial import MigrationTrial
 
 POSTGRESQL_DIALECT = "postgresql+psycopg://"  # offline: no server is reached
 SHOWN_VIOLATIONS = 5
+# What a script reads to tell whether it is being written out as SQL (Alembic's offline mode).
+OFFLINE_MODE_NAMES = frozenset({"is_offline_mode", "as_sql"})
+
+
+def offline_mode_read(source: str) -> str | None:
+    """The name by which a script asks whether it runs offline, if it does: what squawk reads
+    must be what the server runs, so a script may not take another way when written out."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value
+        else:
+            continue
+        if name in OFFLINE_MODE_NAMES:
+            return name
+    return None
 
 
 class LintedMigrationExercise(MigrationExercise):
@@ -33,6 +53,12 @@ class LintedMigrationExercise(MigrationExercise):
     @check("passes-the-linter", needs="history")
     def passes_the_linter(self, trial: MigrationTrial) -> None:
         """its upgrade, written out as SQL for PostgreSQL, passes squawk with the course's rules"""
+        offline_name = offline_mode_read(trial.source)
+        if offline_name is not None:
+            raise CheckFailed(
+                f"your script reads {offline_name}, so it can write out other SQL than it runs: "
+                "squawk must read what the server will run. Run the same statements both ways."
+            )
         revisions = f"{trial.identity.down_revision}:{trial.identity.revision}"
         rendered = self.run_step(
             trial.session,
@@ -57,6 +83,6 @@ class LintedMigrationExercise(MigrationExercise):
             more = len(violations) - SHOWN_VIOLATIONS
             raise CheckFailed(
                 f"squawk reports {len(violations)} problem{'s' if len(violations) != 1 else ''} "
-                f"in the SQL of your upgrade(): {shown}"
+                f"in the SQL of your upgrade(): {shown.rstrip('.')}"
                 + (f"; and {more} more." if more > 0 else ".")
             )

@@ -1,0 +1,282 @@
+"""Lesson 15, Linting migrations before they reach production: its exercises and quiz
+questions. Each exercise hands over a migration squawk flags, to be made safe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from ..judge.checks import check
+from ..judge.kinds.migration import MigrationTrial
+from ..judge.outcomes import CheckFailed
+from ..judge.quizzes import Option, Question
+from .kinds import GivesWayMigrationExercise, LintedMigrationExercise
+from .lesson13_postgresql_without_downtime import UniqueEmailOnline
+
+TITLE = "Linting migrations before they reach production"
+
+
+class UniqueEmailLinted(LintedMigrationExercise, UniqueEmailOnline):
+    """Lesson 13's unique email, now also as squawk wants it."""
+
+    id = "15-unique-email-linted"
+    title = "Make the flagged unique constraint safe"
+    # prefer-robust-stmts asks for CREATE INDEX CONCURRENTLY IF NOT EXISTS, which would keep
+    # an invalid index left by a failed build (lesson 13): the course drops and builds again.
+    linter_excluded = ("prefer-robust-stmts",)
+    task = """\
+**Start (PostgreSQL):** the `user` table of the first migration, `c4d8e2f6a913` (`id`,
+`username`, `email`), holding users; `email` is not unique yet. The starter is the migration
+autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
+
+**Make it safe:**
+- `upgrade()` makes `email` unique with a constraint named `uq_user_email`, and its SQL, written
+  out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's rules: every rule but
+  `prefer-robust-stmts`, whose `IF NOT EXISTS` would keep an invalid index (lesson 13). A
+  `squawk-ignore` comment does not count as a fix;
+- while it runs, the app can still add users: the check runs your upgrade on a large table
+  while another transaction is writing to `user`, watches the locks it takes, and has the app
+  insert a user while your upgrade waits;
+- `downgrade()` removes the constraint.
+
+**Preserve:** every user and all their values, both ways.
+"""
+    hints = (
+        (
+            "Lesson 13 built the index concurrently and attached it. squawk also wants every "
+            "statement that waits for a lock to be preceded by a `lock_timeout`, and slow ones "
+            "by a `statement_timeout`: render your SQL and lint it, as the lesson does."
+        ),
+        (
+            "In the autocommit block, `SET` both limits before the concurrent build and "
+            "`RESET` them after it (in a `finally:`); in the transaction after the block, "
+            "`SET LOCAL` them before `ADD CONSTRAINT ... UNIQUE USING INDEX`."
+        ),
+        (
+            "`op.execute(\"SET lock_timeout = '5s'\")`, `op.execute(\"SET statement_timeout = "
+            "'10min'\")`, the concurrent `op.create_index('uq_user_email', ...)`, the two "
+            "`RESET`s; then `SET LOCAL lock_timeout = '5s'`, `SET LOCAL statement_timeout = "
+            "'5s'` and the `ALTER TABLE`."
+        ),
+    )
+
+
+class RequiredColumn(GivesWayMigrationExercise):
+    """A NOT NULL column added to a table that has rows, while the old code runs."""
+
+    id = "15-required-column"
+    title = "Add a required column safely"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+is_active"
+    task = """\
+**Start (PostgreSQL):** the `user` table of the first migration, `5e1f0c2a9b01` (`id`,
+`username`, `email`), holding users. The starter is the migration autogenerate wrote for a new
+model column, `is_active = db.Column(db.Boolean, nullable=False)`, revision `b8d4f0a2c6e3`;
+squawk flags it, and it fails on a table that has rows.
+
+**Make it safe:**
+- `upgrade()` adds `is_active`, a `BOOLEAN NOT NULL` column; every user already there is active
+  (`true`);
+- the old code, still running while the migration runs, adds users without naming `is_active`:
+  its inserts still work, and such a user is active;
+- its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with every rule; a
+  `squawk-ignore` comment does not count as a fix;
+- when another transaction is writing to `user`, the upgrade gives up on its own after a few
+  seconds instead of queueing the app's queries behind it, leaves the database as it was, and
+  runs once that transaction is over;
+- `downgrade()` removes the column.
+
+**Preserve:** every user and all their values, both ways.
+"""
+    hints = (
+        (
+            "Since PostgreSQL 11 a column added with a constant default changes only the "
+            "catalog: no row is written, whatever the table's size (lesson 13)."
+        ),
+        (
+            "`server_default=sa.true()` fills the rows already there and the old code's "
+            "inserts. Start `upgrade()` with `SET LOCAL lock_timeout` and `SET LOCAL "
+            "statement_timeout`: squawk asks for both before an `ALTER TABLE`."
+        ),
+        (
+            "`op.execute(\"SET LOCAL lock_timeout = '2s'\")`, `op.execute(\"SET LOCAL "
+            "statement_timeout = '5s'\")`, then `op.add_column('user', sa.Column('is_active', "
+            "sa.Boolean(), server_default=sa.true(), nullable=False))`; `downgrade()`: "
+            "`op.drop_column('user', 'is_active')`."
+        ),
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "is_active": True}
+
+    @check("old-code-adds-users", after="upgrade-data", needs="upgrade-schema")
+    def old_code_adds_users(self, trial: MigrationTrial) -> None:
+        """after upgrade, a user added without is_active is added, and is active"""
+        trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
+        engine = create_engine(trial.visible_db.inspect_url, poolclass=NullPool)
+        try:
+            with engine.connect() as app:
+                try:
+                    app.execute(
+                        text(
+                            'INSERT INTO "user" (id, username, email) '
+                            "VALUES (901, 'old-code', 'old-code@example.com')"
+                        )
+                    )
+                except Exception as error:  # the answer's schema refused the insert
+                    raise CheckFailed(
+                        "after upgrade, the old code could not add a user without naming "
+                        f"is_active: {str(getattr(error, 'orig', error)).splitlines()[0]}. "
+                        "Give the column a server default."
+                    ) from None
+                added = app.execute(text('SELECT is_active FROM "user" WHERE id = 901'))
+                active = added.scalar()
+                app.rollback()
+        finally:
+            engine.dispose()
+        if active is not True:
+            raise CheckFailed(
+                f"after upgrade, a user the old code added has is_active = {active!r}, not true."
+            )
+
+
+class RenameExpand(GivesWayMigrationExercise):
+    """The first release of a rename, instead of a rename the running code cannot survive."""
+
+    id = "15-rename-expand"
+    title = "Start a rename the running app survives"
+    base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
+    start_layout = "user"
+    target_layout = "user+login"
+    # prefer-text-field asks for TEXT instead of VARCHAR(n); login is the type username has.
+    linter_excluded = ("prefer-text-field",)
+    task = """\
+**Start (PostgreSQL):** the `user` table of the first migration, `5e1f0c2a9b01` (`id`,
+`username`, `email`), holding users. `username` is to be called `login`. The starter is the
+migration autogenerate would leave after a rename in the model (a `RENAME COLUMN`), revision
+`c9e5a1b3d7f4`; squawk flags it, since the code still running reads and writes `username`.
+
+**Write release 1 of the rename instead (expand):**
+- `upgrade()` adds `login`, a `VARCHAR(80)` column that may be NULL (release 1's code writes
+  both columns; the old code only `username`), and copies every user's `username` into it;
+  `username` stays as it is;
+- its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's
+  rules: every rule but `prefer-text-field` (`login` has the type `username` has); a
+  `squawk-ignore` comment does not count as a fix;
+- when another transaction is writing to `user`, the upgrade gives up on its own after a few
+  seconds instead of queueing the app's queries behind it, leaves the database as it was, and
+  runs once that transaction is over;
+- `downgrade()` removes `login`.
+
+**Preserve:** every user and all their values, both ways.
+"""
+    hints = (
+        (
+            "A rename breaks the code that is still running. Lesson 13 renamed in four "
+            "releases: this is the first, which only adds the new column and fills it."
+        ),
+        (
+            "A nullable column without a default changes only the catalog. Copy with one "
+            "`UPDATE` on this small table; on a large one, in batches (lesson 13). Start with "
+            "`SET LOCAL lock_timeout` and `SET LOCAL statement_timeout`."
+        ),
+        (
+            "`op.execute(\"SET LOCAL lock_timeout = '2s'\")`, `op.execute(\"SET LOCAL "
+            "statement_timeout = '5s'\")`, `op.add_column('user', sa.Column('login', "
+            "sa.String(length=80), nullable=True))`, `op.execute('UPDATE \"user\" SET login = "
+            "username')`; `downgrade()`: `op.drop_column('user', 'login')`."
+        ),
+    )
+
+    @staticmethod
+    def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {**row, "login": row["username"]}
+
+
+EXERCISES = (UniqueEmailLinted, RequiredColumn, RenameExpand)
+
+QUESTIONS = (
+    Question(
+        id="15-what-squawk-reads",
+        prompt=(
+            "squawk passes a migration's SQL, written out by `flask db upgrade --sql`. Which of "
+            "these can still block the app? Select all that apply."
+        ),
+        kind="multiple",
+        keys=(
+            "63ce57810d73ed2cceaecc86326284f5493db85155e5946eae56a678167f938a",
+            "4395d5e9777ec5809159a18ce1705d291f3154361b4f23a3b8d761d3772acd48",
+        ),
+        options=(
+            Option(
+                "An `UPDATE` of every row in the migration's transaction",
+                (
+                    "squawk has no rule on data changes: the rows stay locked against other "
+                    "writers until the migration's transaction ends."
+                ),
+            ),
+            Option(
+                "`SELECT archive_old_users()`, calling a function that deletes rows of `user`",
+                (
+                    "squawk reads the statement, a SELECT; what the function's body runs is not "
+                    "in the SQL it reads."
+                ),
+            ),
+            Option(
+                "`ALTER TABLE ... ADD COLUMN bio VARCHAR(200)`, with `SET LOCAL lock_timeout` "
+                "before it",
+                (
+                    "It waits for the lock for at most the timeout, then gives up: the app's "
+                    "queries queue for seconds at most."
+                ),
+            ),
+        ),
+        explanation=(
+            "A linter reads the text of the SQL: what the statements cost on this table, and "
+            "what runs outside them, only a run on a real server shows."
+        ),
+    ),
+    Question(
+        id="15-ignore",
+        prompt=(
+            "A team's CI runs squawk on every new migration. One `CREATE INDEX CONCURRENTLY` is "
+            "flagged by `prefer-robust-stmts`, which asks for `IF NOT EXISTS`. What should the "
+            "migration do?"
+        ),
+        kind="single",
+        keys=("f338f8ca1249599177fc038bb5adef05801389eea04df548159855b24aed5378",),
+        options=(
+            Option(
+                (
+                    "Keep the statement, and put `-- squawk-ignore prefer-robust-stmts` with the "
+                    "reason on the line before it"
+                ),
+                (
+                    "IF NOT EXISTS would keep an invalid index left by a failed build: the rule "
+                    "does not fit this statement, and the comment says so where it applies."
+                ),
+            ),
+            Option(
+                "Add `IF NOT EXISTS`, as squawk asks",
+                (
+                    "After a failed concurrent build the invalid index exists: IF NOT EXISTS "
+                    "would skip the build and keep it (lesson 13)."
+                ),
+            ),
+            Option(
+                "Exclude `prefer-robust-stmts` in `.squawk.toml` for the whole app",
+                (
+                    "The rule still catches other statements that cannot run twice; silence it "
+                    "only where it does not apply."
+                ),
+            ),
+        ),
+        explanation=(
+            "Disable a rule as narrowly as it does not apply, with the reason beside it."
+        ),
+    ),
+)
