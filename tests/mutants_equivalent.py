@@ -24,6 +24,9 @@ DEFAULT_URL_UNSTATED = "the statement says nothing of the default URL; every che
 CHECKFIRST = "the type does not exist before create() and exists before drop(), so checking first changes nothing"
 SAME_DISPLAY_NAME = "writing the same display name twice leaves the same value"
 
+SAME_LIMIT_TWICE = "setting a limit twice, or the two limits in the other order, sets the same limits before the statements that need them"
+SQUAWK_READS_THE_FILE = "squawk 2.70 counts a limit set anywhere earlier in the file, though a RESET or the end of a transaction has ended it since (the lesson shows it): the session's limits before the concurrent build satisfy its rules for the attaching step, so the SQL still passes squawk as the statement asks, and sign-ups-go-on still sees the app's writes go through"
+COPIED_TWICE = "copying username into login a second time leaves the same values"
 EQUIVALENT: dict[tuple[str, str], str] = {
     (
         "01-missing-columns",
@@ -606,4 +609,90 @@ EQUIVALENT: dict[tuple[str, str], str] = {
         "14-inactive-by-default",
         "downgrade() 2:8: `existing_nullable=False` left out",
     ): EXISTING_ONLY_DESCRIBES,
+    (
+        "15-required-column",
+        "upgrade() 1:4: `op.execute(\"SET LOCAL lock_timeout = '2s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-required-column",
+        "upgrade() 1:4: `op.execute(\"SET LOCAL lock_timeout = '2s'\")` moved down",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-required-column",
+        "upgrade() 2:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-rename-expand",
+        "upgrade() 1:4: `op.execute(\"SET LOCAL lock_timeout = '2s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-rename-expand",
+        "upgrade() 1:4: `op.execute(\"SET LOCAL lock_timeout = '2s'\")` moved down",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-rename-expand",
+        "upgrade() 2:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-rename-expand",
+        "upgrade() 4:4: `op.execute('UPDATE \"user\" SET login = username')` duplicated",
+    ): COPIED_TWICE,
+    ("15-rename-expand", "upgrade() 3:26: `nullable=True` left out"): NULLABLE_DEFAULT,
+    (
+        "15-unique-email-linted",
+        "upgrade() 2:4: `with op.get_context().autocommit_block():` moved down",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 13:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` removed",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 13:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 13:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` moved down",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 14:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` removed",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 14:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 14:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` moved down",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 3:8: `op.execute(\"SET lock_timeout = '5s'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 3:8: `op.execute(\"SET lock_timeout = '5s'\")` moved down",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 4:8: `op.execute(\"SET statement_timeout = '10min'\")` duplicated",
+    ): SAME_LIMIT_TWICE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 13:15: literal \"SET LOCAL lock_timeout = '5s'\" -> ''",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 14:15: literal \"SET LOCAL statement_timeout = '5s'\" -> ''",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 10:23: literal 'RESET statement_timeout' -> ''",
+    ): SQUAWK_READS_THE_FILE,
+    (
+        "15-unique-email-linted",
+        "upgrade() 11:23: literal 'RESET lock_timeout' -> ''",
+    ): SQUAWK_READS_THE_FILE,
+    ("15-unique-email-linted", "downgrade() 1:4: `type_='unique'` left out"): DROP_BY_NAME,
 }

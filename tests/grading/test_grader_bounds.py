@@ -246,8 +246,12 @@ def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
          "--out", str(tmp_path / "out"), "--jobs", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(4)
-    started = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
+    grader = psutil.Process(process.pid)
+    deadline = time.monotonic() + 60  # a loaded machine takes long to import and start workers
+    while not grader.children(recursive=True) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(3)  # the workers' checks start their children and servers
+    started = {child.pid for child in grader.children(recursive=True)}
     servers = servers_of(process.pid)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)

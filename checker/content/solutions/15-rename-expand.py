@@ -23,5 +23,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("SET LOCAL lock_timeout = '2s'")
     op.drop_column('user', 'login')

@@ -25,5 +25,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("SET LOCAL lock_timeout = '2s'")
     op.drop_column('user', 'is_active')

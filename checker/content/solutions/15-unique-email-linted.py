@@ -34,5 +34,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute("SET LOCAL lock_timeout = '5s'")
     op.drop_constraint('uq_user_email', 'user', type_='unique')
