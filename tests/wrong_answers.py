@@ -1170,3 +1170,35 @@ WRONG_ANSWERS += [
         "never showed it waiting for a lock on user",
     ),
 ]
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "03-add-password-hash",
+        "a view of the users with a password left behind by the upgrade",
+        edit(
+            "03-add-password-hash",
+            "def downgrade():",
+            "    op.execute(\n"
+            "        'CREATE VIEW user_with_password AS '\n"
+            "        'SELECT * FROM \"user\" WHERE password_hash IS NOT NULL'\n"
+            "    )\n\n\n"
+            "def downgrade():",
+        ),
+        "error",
+        "the view user_with_password should not be there",
+    ),
+    WrongAnswer(
+        _RENAME,
+        "the copy done by a function the upgrade leaves behind",
+        edit(
+            _RENAME,
+            "    op.execute('UPDATE \"user\" SET login = username')\n",
+            "    op.execute(\n"
+            "        'CREATE FUNCTION copy_username() RETURNS void LANGUAGE sql AS '\n"
+            "        '$$ UPDATE \"user\" SET login = username $$'\n"
+            "    )\n"
+            "    op.execute('SELECT copy_username()')\n",
+        ),
+        "failed",
+        "the function copy_username should not be there",
+    ),
+]

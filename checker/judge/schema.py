@@ -5,7 +5,8 @@ indexes, and nullability. Types are compared here more strictly than it does: th
 family, the length (``VARCHAR`` is not ``VARCHAR(128)``) and an enum's labels must all
 match. Constraints and indexes are compared here too, named or not (``compare_metadata``
 skips what it cannot name): a constraint is named in the sentence, and one that is there
-under another name is one difference, not two.
+under another name is one difference, not two. Views, triggers, functions and loose
+sequences, which no layout has, are differences too.
 """
 
 from __future__ import annotations
@@ -225,6 +226,41 @@ def enum_type_differences(database_url: str, metadata: MetaData) -> list[str]:
     return [f"the enum type {name} is left behind" for name in sorted(present - wanted)] + [
         f"the enum type {name} is missing" for name in sorted(wanted - present)
     ]
+
+
+# Objects of the check's schema that no table layout has. Sequences a column owns (SERIAL,
+# IDENTITY) belong to their table; any other is left over.
+POSTGRESQL_OBJECTS = """
+SELECT 'view', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')
+UNION ALL
+SELECT 'trigger', t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND NOT t.tgisinternal
+UNION ALL
+SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = current_schema()
+UNION ALL
+SELECT 'sequence', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind = 'S' AND NOT EXISTS (
+    SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+ORDER BY 1, 2 LIMIT 20
+"""
+SQLITE_OBJECTS = (
+    "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') "
+    "ORDER BY type, name LIMIT 20"
+)
+
+
+@bounded
+def extra_objects(database_url: str) -> list[str]:
+    """Views and triggers, and on PostgreSQL functions and sequences no column owns: no
+    table layout has any, and one left behind changes what the app's queries do."""
+    engine = inspection_engine(database_url)
+    query = SQLITE_OBJECTS if engine.dialect.name == "sqlite" else POSTGRESQL_OBJECTS
+    with engine.connect() as connection:
+        found = connection.execute(text(query)).all()
+    return [f"the {kind} {str(name)[:100]} should not be there" for kind, name in found]
 
 
 @bounded

@@ -25,7 +25,12 @@ from .. import inside, sandbox
 from ..checks import check
 from ..outcomes import CheckFailed
 from ..rows import compare_rows, table_rows
-from ..schema import database_version, enum_type_differences, schema_differences
+from ..schema import (
+    database_version,
+    enum_type_differences,
+    extra_objects,
+    schema_differences,
+)
 from .base import Exercise
 from .migration_trial import Database, MigrationTrial
 from .source import ScriptIdentity, history_heads, script_identity
@@ -283,6 +288,7 @@ class MigrationExercise(Exercise):
         observed = trial.observe(db, f"after {when}")
         differences = schema_differences(observed, metadata)
         differences += enum_type_differences(observed, metadata)
+        differences += extra_objects(observed)
         if differences:
             raise CheckFailed(f"after {when}, " + "; ".join(differences) + ".")
         version = database_version(observed)
