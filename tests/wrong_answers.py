@@ -1202,3 +1202,16 @@ WRONG_ANSWERS += [
         "the function copy_username should not be there",
     ),
 ]
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "01-missing-columns",
+        "creates the missing tables after finding the columns",
+        edit(
+            "01-missing-columns",
+            "    return missing\n",
+            "    metadata.create_all(engine)\n    return missing\n",
+        ),
+        "failed",
+        "missing_columns() changed the database it was given (its tables or rows)",
+    ),
+]

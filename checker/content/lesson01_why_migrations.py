@@ -24,7 +24,7 @@ database; `metadata` is a SQLAlchemy `MetaData` holding the tables the models de
 **set of strings** `"table.column"`, one for every column that the metadata defines but the
 database lacks. A table missing from the database altogether contributes all of its columns.
 Columns that exist only in the database are not reported. When nothing is missing, return an empty
-set.
+set. Only read the database: leave its tables and rows as they were.
 
 Example: for the lesson 01 database (a `user` table with `id`, `username`, `email`) and the model
 with `password_hash`, the answer is `{"user.password_hash"}`.

@@ -39,7 +39,8 @@ class FunctionTrial:
 
 
 class FunctionExercise(Exercise):
-    """The answer defines ``function_name(engine, metadata)`` returning a set of strings.
+    """The answer defines ``function_name(engine, metadata)`` returning a set of strings,
+    and leaves the database it reads as it was.
 
     Each case is one check, declared as data: ``cases``. ``metadata_source`` names the
     function (``module:function``) that builds a layout's MetaData, in the checker and in
@@ -83,6 +84,18 @@ class FunctionExercise(Exercise):
             source=trial.source,
         )
         self.verify_case(case, result)
+        self.verify_untouched(trial, database)
+
+    def verify_untouched(self, trial: FunctionTrial, database: Path) -> None:
+        """The function left its database as it was given: it reports, it does not repair."""
+        after = database.with_name(f"{database.stem}-after.db")
+        if not trial.session.scratch.copy_out(database.name, after):
+            raise CheckFailed(f"{self.function_name}() removed the database it was given.")
+        if after.read_bytes() != database.read_bytes():
+            raise CheckFailed(
+                f"{self.function_name}() changed the database it was given (its tables or "
+                "rows): it should only read it."
+            )
 
     def verify_case(self, case: FunctionCase, result: dict[str, Any]) -> None:
         """The function returned exactly the expected set of strings."""
