@@ -1215,3 +1215,52 @@ WRONG_ANSWERS += [
         "missing_columns() changed the database it was given (its tables or rows)",
     ),
 ]
+_COMPARE = (
+    "        differences = compare_metadata(MigrationContext.configure(connection), metadata)\n"
+)
+_FOUND = "        found = compare_metadata(MigrationContext.configure(connection), metadata)\n"
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _HISTORY,
+        "the stairway follows only the first parent of each merge, from the head down",
+        edit(
+            _HISTORY,
+            _WALK,
+            "    script, chain = scripts.get_revision(heads[0]), []\n"
+            "    while script is not None:\n"
+            "        chain.append(script)\n"
+            "        first = script.down_revision\n"
+            "        first = first[0] if isinstance(first, tuple) else first\n"
+            "        script = scripts.get_revision(first) if first else None\n"
+            "    for script in reversed(chain):\n",
+        ),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "the drift check leaves out tables missing or extra",
+        edit(
+            _HISTORY,
+            _COMPARE,
+            _FOUND + "        tables = ('add_table', 'remove_table')\n"
+            "        differences = [d for d in found if d[0] not in tables]\n",
+        ),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "the drift check leaves out nullability",
+        edit(
+            _HISTORY,
+            _COMPARE,
+            _FOUND + "        differences = [\n"
+            "            d for d in found\n"
+            "            if not (isinstance(d, list) and d[0][0] == 'modify_nullable')\n"
+            "        ]\n",
+        ),
+        "failed",
+        "passes on this history, which is broken",
+    ),
+]

@@ -84,6 +84,9 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
         m, extra=(_password(), Column("phone", String(20)), _bio())
     ),
     "user+password(64)": lambda m: _user(m, extra=(Column("password_hash", String(64)),)),
+    "user+password(required)": lambda m: _user(
+        m, extra=(Column("password_hash", String(128), nullable=False),)
+    ),
     "user(no email)+password": lambda m: _user(m, with_email=False, extra=(_password(),)),
     "user+bio": lambda m: _user(m, extra=(_bio(),)),
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),

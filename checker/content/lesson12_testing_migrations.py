@@ -1,4 +1,5 @@
-"""Lesson 12, Testing migrations: its exercises and quiz questions."""
+"""Lesson 12, Testing migrations: its exercises and quiz questions. Over 300 lines: the
+history test's broken histories are declared here as data, one case each."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ PHONE_AFTER_PASSWORD = "9e8d7c6b5a40_add_phone_to_user.py"
 BIO = "2c3d4e5f6a71_add_bio_to_user.py"
 BIO_AFTER_PASSWORD = "8b5f3d2e0a14_add_bio_to_user.py"
 MERGE = "e3f4a5b6c7d8_merge_phone_and_bio.py"
+BIO_NO_DOWNGRADE = "5f6a7b8c9d04_add_bio_no_downgrade.py"
+POST = "7f4e2a1c9d03_create_post_table.py"
 NOTE_A = "e1f2a3b4c5d6_note_for_release_a.py"
 NOTE_B = "e2f3a4b5c6d7_note_for_release_b.py"
 
@@ -147,12 +150,13 @@ class TestTheHistory(HistoryTestExercise):
 **Write** `test_history(config, metadata)`. `config` is an `alembic.config.Config` for a migrations
 folder whose database (`config.get_main_option("sqlalchemy.url")`) is empty; `metadata` is the
 models' `MetaData`. The test must pass on a sound history (one whose branches a merge revision
-joins included), and fail (raise, for example an `AssertionError`) when, wherever in the history:
+joins included), and fail (raise, for example an `AssertionError`) when, wherever in the history
+(on either branch a merge joins too):
 - the history has more than one head;
 - some revision's `downgrade()` raises;
 - some revision's `downgrade()` leaves something behind, so that upgrading again fails;
-- the schema at the head does not match the models (a column missing or extra, a type that
-  differs).
+- the schema at the head does not match the models (a table or a column missing or extra, a
+  column's type or nullability that differs).
 
 **Preserve:** a test that fails on a sound history would stop every build: it earns nothing, and
 neither does one that passes on everything. The check runs your test on a sound history and on
@@ -259,9 +263,38 @@ broken ones, each in a fresh, empty database.
             "user+password(64)",
         ),
         HistoryCase(
+            "catches-a-broken-downgrade-on-a-merged-branch",
+            "fails when a downgrade on the merge's second branch leaves a column behind",
+            (USER, PHONE, BIO_NO_DOWNGRADE, MERGE, PASSWORD),
+            "user+password+phone+bio",
+            parents=(
+                (BIO_NO_DOWNGRADE, "5e1f0c2a9b01"),
+                (MERGE, ("1b2c3d4e5f60", "5f6a7b8c9d04")),
+                (PASSWORD, "e3f4a5b6c7d8"),
+            ),
+        ),
+        HistoryCase(
+            "catches-a-table-the-migrations-never-create",
+            "fails when the models have a table the head does not",
+            (USER, PASSWORD),
+            "user+password+post",
+        ),
+        HistoryCase(
+            "catches-an-extra-table-at-the-head",
+            "fails when the head has a table the models do not",
+            (USER, PASSWORD, POST),
+            "user+password",
+        ),
+        HistoryCase(
+            "catches-drift-in-nullability",
+            "fails when a column at the head may be NULL and the models say NOT NULL",
+            (USER, PASSWORD),
+            "user+password(required)",
+        ),
+        HistoryCase(
             "catches-a-longer-broken-history",
             "fails on a longer history whose last downgrade leaves a column behind",
-            (USER, PASSWORD, PHONE_AFTER_PASSWORD, "5f6a7b8c9d04_add_bio_no_downgrade.py"),
+            (USER, PASSWORD, PHONE_AFTER_PASSWORD, BIO_NO_DOWNGRADE),
             "user+password+phone+bio",
             hidden=True,
         ),

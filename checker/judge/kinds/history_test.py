@@ -26,8 +26,8 @@ SOUND = "accepts-a-sound-history"
 class HistoryCase:
     """A check: a history made of revision files, the models it should reach, and whether
     it is broken (the learner's test must then fail). ``parents`` puts a revision file
-    after another revision than its own (file name, parent id), so that one file can sit
-    at the start, in the middle or at the end of a history."""
+    after another revision than its own (file name, parent id, or the ids a merge joins),
+    so that one file can sit at the start, in the middle, at the end or on a branch."""
 
     name: str
     description: str
@@ -36,7 +36,7 @@ class HistoryCase:
     broken: bool = True
     hidden: bool = False
     points: int = 1
-    parents: tuple[tuple[str, str], ...] = ()
+    parents: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
     def script(self, folder: Path, name: str) -> bytes:
         """A revision file of the history, its parent changed where ``parents`` says."""
