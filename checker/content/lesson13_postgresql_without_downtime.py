@@ -14,6 +14,7 @@ from .traffic import SignUpsDuringUpgrade
 
 TITLE = "Changing a live PostgreSQL database without downtime"
 
+
 class UniqueEmailOnline(MigrationExercise):
     """Make a column unique while the app keeps writing to the table."""
 
@@ -31,7 +32,8 @@ table is large and users sign up all the time. The check runs on a real PostgreS
 **Write** the next migration, revision `e1a5c9d3f7b2`:
 - `upgrade()` makes `email` unique: a unique constraint named `uq_user_email`;
 - while it runs, the app can still add users: it never asks for, or holds while it builds the
-  index, a lock on `user` that blocks writes. The check runs your upgrade on a large table while
+  index, a lock on `user` that blocks writes, and never writes the whole table again (as `VACUUM
+  FULL` does). The check runs your upgrade on a large table while
   another transaction is still writing to `user`, watches the locks your upgrade takes (in
   PostgreSQL's `pg_locks`), and has the app insert a user while your upgrade waits for that
   transaction;
@@ -79,6 +81,12 @@ table is large and users sign up all the time. The check runs on a real PostgreS
                 "write to the table until the index is built, on a large table for minutes, "
                 "however short a lock_timeout makes each try. Build the index CONCURRENTLY, "
                 "outside the transaction, then attach it with ADD CONSTRAINT ... USING INDEX."
+            )
+        if app.table_rewritten():
+            raise CheckFailed(
+                "your upgrade wrote the whole user table again (as VACUUM FULL, CLUSTER or a "
+                "change of a column's type do), holding ACCESS EXCLUSIVE on it: every read and "
+                "write waited until it was done. Making email unique rewrites nothing."
             )
         if app.insert_error is not None:
             raise CheckFailed(

@@ -40,6 +40,7 @@ BLOCKING_BUILDS = text(
     f"WHERE p.relid = {USER_TABLE} AND p.pid IN {LEARNER_BACKENDS} "
     f"AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
 )
+FILE_OF_USER = text(f"SELECT pg_relation_filenode({USER_TABLE})")
 Around = TypeVar("Around", bound="TransactionAroundUpgrade")
 
 
@@ -85,6 +86,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
 
     def __init__(self, database: Database) -> None:
         super().__init__(database)
+        self.file_before: int | None = None
         self.upgrade_waited = False
         self.insert_error: str | None = None
         self.blocking: str | None = None
@@ -95,6 +97,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
             with engine.connect() as batch_job, engine.connect() as watcher:
                 batch_job.execute(text(BULK_USERS))
                 batch_job.commit()
+                self.file_before = batch_job.execute(FILE_OF_USER).scalar()
                 batch_job.execute(text('UPDATE "user" SET email = email WHERE id = 1'))
                 self.started.set()
                 self.upgrade_waited = self.wait_for_upgrade(watcher)
@@ -144,6 +147,17 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
                     "every write to user waited for the whole build"
                 )
             time.sleep(POLL_SECONDS)
+
+    def table_rewritten(self) -> bool:
+        """Whether ``user`` is in another file than before the upgrade: the upgrade wrote the
+        whole table again (``VACUUM FULL``, ``CLUSTER``, most type changes), under a lock that
+        blocks every read and write until it is done."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(FILE_OF_USER).scalar() != self.file_before
+        finally:
+            engine.dispose()
 
     def insert_user(self, engine: Any) -> None:
         with engine.connect() as app:
