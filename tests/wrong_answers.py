@@ -1279,3 +1279,16 @@ WRONG_ANSWERS += [
         "your upgrade wrote the whole user table again",
     ),
 ]
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "02-wire-migrate",
+        "the extension told to look for the migrations in another folder",
+        edit(
+            "02-wire-migrate",
+            "Migrate(render_as_batch=True)",
+            "Migrate(render_as_batch=True, directory='db_migrations')",
+        ),
+        "failed",
+        "the app looks for its migrations in 'db_migrations', not in the project's migrations/",
+    ),
+]

@@ -210,6 +210,7 @@ def wire_app(
         facts["module_extension"] = type(module_migrate).__name__ == "Migrate"
         facts["uses_module_extension"] = registered.migrate is module_migrate
         facts["render_as_batch"] = bool(registered.configure_args.get("render_as_batch"))
+        facts["directory"] = str(registered.directory)[:200]
         facts["same_db"] = registered.db is getattr(package, "db", None)
         facts["model_tables"] = sorted(str(name) for name in registered.db.metadata.tables)
         for key, built in (("upgrade", app), ("other_upgrade", second)):

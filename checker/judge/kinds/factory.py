@@ -20,6 +20,7 @@ from ..outcomes import CheckFailed
 from ..schema import database_version, schema_differences
 from .base import Exercise
 
+MIGRATIONS_FOLDER = "migrations"  # where flask db init puts them, Flask-Migrate's default
 ALEMBIC_INI = """\
 [alembic]
 
@@ -86,6 +87,13 @@ class FactoryExercise(Exercise):
     @check("upgrade")
     def upgrade(self, trial: FactoryTrial) -> None:
         """flask db upgrade through this app creates the user table"""
+        directory = self.facts(trial).get("directory")
+        if directory not in (None, MIGRATIONS_FOLDER):
+            raise CheckFailed(
+                f"the app looks for its migrations in {directory!r}, not in the project's "
+                f"{MIGRATIONS_FOLDER}/ folder that flask db init made, so flask db upgrade "
+                "would not find them: leave directory= out."
+            )
         failure = self.facts(trial).get("upgrade")
         if isinstance(failure, dict):
             error = " ".join(str(failure.get("error")).split())[:300]
