@@ -1292,3 +1292,23 @@ WRONG_ANSWERS += [
         "the app looks for its migrations in 'db_migrations', not in the project's migrations/",
     ),
 ]
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "01-missing-columns",
+        "a column there with another type or nullability counted as missing",
+        edit(
+            "01-missing-columns",
+            '        missing |= {f"{table.name}.{c.name}" for c in table.columns'
+            " if c.name not in present}\n",
+            "        have = {}\n"
+            "        if table.name in tables_in_database:\n"
+            "            have = {c['name']: c for c in inspector.get_columns(table.name)}\n"
+            "        for c in table.columns:\n"
+            "            found = have.get(c.name)\n"
+            "            if found is None or found['nullable'] != c.nullable:\n"
+            '                missing.add(f"{table.name}.{c.name}")\n',
+        ),
+        "failed",
+        "it wrongly reports ['user.password_hash']",
+    ),
+]

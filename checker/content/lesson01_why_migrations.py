@@ -81,6 +81,13 @@ with `password_hash`, the answer is `{"user.password_hash"}`.
             frozenset({"user.password_hash"}),
         ),
         FunctionCase(
+            "present-but-different",
+            "does not report a column the database has with another type or nullability",
+            "user+password(64)",
+            "user+password(required)",
+            frozenset(),
+        ),
+        FunctionCase(
             "several-tables",
             "finds missing columns in several tables at once",
             "shop-old",
