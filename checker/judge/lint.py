@@ -10,12 +10,12 @@ reported, unless the exercise allows ignoring that rule: a suppressed warning ea
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +46,17 @@ class Violation:
 
 
 def squawk_binary() -> str:
-    """The squawk installed beside this Python (the course's pinned one), else on PATH."""
-    beside = Path(sys.executable).with_name("squawk")
-    found = str(beside) if beside.is_file() else shutil.which("squawk")
+    """The squawk the course's pinned squawk-cli package installed, wherever this Python
+    finds that package (its own environment or one on its path); else the one on PATH."""
+    try:
+        files = importlib.metadata.distribution("squawk-cli").files or []
+    except importlib.metadata.PackageNotFoundError:
+        files = []
+    for file in files:
+        installed = Path(file.locate())
+        if file.name == "squawk" and installed.is_file():
+            return str(installed.resolve())
+    found = shutil.which("squawk")
     if found is None:
         raise LinterUnavailable("squawk is not installed (the squawk-cli package)")
     return found

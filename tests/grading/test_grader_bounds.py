@@ -240,6 +240,18 @@ def servers_of(owner: int) -> set[int]:
     }
 
 
+def still_running(pids: set[int]) -> list[int]:
+    """The processes of ``pids`` still alive (a zombie is over, only not yet collected)."""
+    alive = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.append(pid)
+        except psutil.NoSuchProcess:
+            continue
+    return alive
+
+
 def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "checker", "grade", str(graded["alice"].parent),
@@ -256,8 +268,8 @@ def test_an_interrupted_grading_leaves_nothing_running(graded, tmp_path):
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130 and "Interrupted" in stderr
-    time.sleep(1)
-    alive = [pid for pid in started | servers if psutil.pid_exists(pid)]
-    alive = [pid for pid in alive if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE]
+    deadline = time.monotonic() + 15  # a server's fast shutdown takes a moment
+    while (alive := still_running(started | servers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert started and not alive
     assert not (tmp_path / "out").exists()
