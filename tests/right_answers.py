@@ -556,3 +556,18 @@ RIGHT_ANSWERS += [
         ),
     ),
 ]
+
+RIGHT_ANSWERS += [
+    RightAnswer(
+        "02-wire-migrate",
+        "the project's migrations folder named by its absolute path",
+        edit(
+            "02-wire-migrate",
+            "migrate = Migrate(render_as_batch=True)",
+            "import os\n\n"
+            "PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
+            "MIGRATIONS = os.path.join(PROJECT, 'migrations')\n"
+            "migrate = Migrate(render_as_batch=True, directory=MIGRATIONS)",
+        ),
+    ),
+]

@@ -14,7 +14,7 @@ from sample_app.extensions import NAMING_CONVENTION
 
 from ..judge import kinds
 from ..judge.checks import check
-from ..judge.kinds.migration import MigrationTrial
+from ..judge.kinds.migration_trial import Database, MigrationTrial
 from ..judge.outcomes import AnswerProblem, CheckFailed, Outcome
 from . import layouts
 from .traffic import WriterHoldingTheTable
@@ -81,13 +81,12 @@ class GivesWayMigrationExercise(LintedMigrationExercise):
         self.verify_schema(trial, database, "the upgrade gave up", None)
         if insert_error is not None:
             raise CheckFailed(
-                "after your upgrade gave up, the app still could not add a user "
-                f"({insert_error})."
+                f"after your upgrade gave up, the app still could not add a user ({insert_error})."
             )
         self.migrate(trial, database, "upgrade", self.head(trial))
         self.verify_schema(trial, database, "the upgrade ran again", self.head(trial))
 
-    def upgrade_while_held(self, trial: MigrationTrial, database: Any) -> bool:
+    def upgrade_while_held(self, trial: MigrationTrial, database: Database) -> bool:
         """Run the upgrade while the table is held: True when it gave up on a timeout."""
         try:
             self.migrate(trial, database, "upgrade", self.head(trial))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
@@ -102,7 +102,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
                 self.started.set()
                 self.upgrade_waited = self.wait_for_upgrade(watcher)
                 if self.upgrade_waited:
-                    self.insert_user(engine)
+                    self.insert_error = app_insert_error(engine, keep=True)
                 batch_job.rollback()
                 self.watch_index_builds(watcher)
         except SQLAlchemyError as error:
@@ -159,19 +159,24 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         finally:
             engine.dispose()
 
-    def insert_user(self, engine: Any) -> None:
-        with engine.connect() as app:
-            try:
-                app.execute(text(f"SET lock_timeout = '{APP_LOCK_TIMEOUT}'"))
-                app.execute(
-                    text(
-                        'INSERT INTO "user" (id, username, email) VALUES (:id, :username, :email)'
-                    ),
-                    APP_USER,
-                )
+
+def app_insert_error(engine: Engine, *, keep: bool) -> str | None:
+    """Add a user as the app does, waiting for a lock at most ``APP_LOCK_TIMEOUT``: the
+    error if it could not. The user is kept, or rolled back."""
+    with engine.connect() as app:
+        try:
+            app.execute(text(f"SET lock_timeout = '{APP_LOCK_TIMEOUT}'"))
+            app.execute(
+                text('INSERT INTO "user" (id, username, email) VALUES (:id, :username, :email)'),
+                APP_USER,
+            )
+            if keep:
                 app.commit()
-            except SQLAlchemyError as error:
-                self.insert_error = first_line(error)
+            else:
+                app.rollback()
+        except SQLAlchemyError as error:
+            return first_line(error)
+    return None
 
 
 def spelled(mode: str) -> str:
@@ -219,21 +224,9 @@ class WriterHoldingTheTable(TransactionAroundUpgrade):
             engine.dispose()
 
     def app_insert_error(self) -> str | None:
-        """Add a user as the app does, waiting for a lock at most ``APP_LOCK_TIMEOUT``:
-        the error if it could not, while the batch job is still open."""
+        """The error of the app's insert, rolled back, while the batch job is still open."""
         engine = create_engine(self.url, poolclass=NullPool)
         try:
-            with engine.connect() as app:
-                app.execute(text(f"SET lock_timeout = '{APP_LOCK_TIMEOUT}'"))
-                app.execute(
-                    text(
-                        'INSERT INTO "user" (id, username, email) VALUES (:id, :username, :email)'
-                    ),
-                    APP_USER,
-                )
-                app.rollback()
-        except SQLAlchemyError as error:
-            return first_line(error)
+            return app_insert_error(engine, keep=False)
         finally:
             engine.dispose()
-        return None

@@ -210,7 +210,10 @@ def wire_app(
         facts["module_extension"] = type(module_migrate).__name__ == "Migrate"
         facts["uses_module_extension"] = registered.migrate is module_migrate
         facts["render_as_batch"] = bool(registered.configure_args.get("render_as_batch"))
+        # flask db runs in the project's folder, the package's parent: where it looks from there
+        looked_in = Path(package_dir).parent / str(registered.directory)
         facts["directory"] = str(registered.directory)[:200]
+        facts["finds_migrations"] = looked_in.resolve() == Path(migrations_dir).resolve()
         facts["same_db"] = registered.db is getattr(package, "db", None)
         facts["model_tables"] = sorted(str(name) for name in registered.db.metadata.tables)
         for key, built in (("upgrade", app), ("other_upgrade", second)):

@@ -10,6 +10,7 @@ reported, unless the exercise allows ignoring that rule: a suppressed warning ea
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import os
@@ -45,6 +46,7 @@ class Violation:
         return f"{self.rule} at `{self.statement}`: {self.message} {self.help}".strip()
 
 
+@functools.cache
 def squawk_binary() -> str:
     """The squawk the course's pinned squawk-cli package installed, wherever this Python
     finds that package (its own environment or one on its path); else the one on PATH."""

@@ -20,7 +20,6 @@ from ..outcomes import CheckFailed
 from ..schema import database_version, schema_differences
 from .base import Exercise
 
-MIGRATIONS_FOLDER = "migrations"  # where flask db init puts them, Flask-Migrate's default
 ALEMBIC_INI = """\
 [alembic]
 
@@ -87,14 +86,14 @@ class FactoryExercise(Exercise):
     @check("upgrade")
     def upgrade(self, trial: FactoryTrial) -> None:
         """flask db upgrade through this app creates the user table"""
-        directory = self.facts(trial).get("directory")
-        if directory not in (None, MIGRATIONS_FOLDER):
+        facts = self.facts(trial)
+        if facts.get("finds_migrations") is False:
             raise CheckFailed(
-                f"the app looks for its migrations in {directory!r}, not in the project's "
-                f"{MIGRATIONS_FOLDER}/ folder that flask db init made, so flask db upgrade "
+                f"the app looks for its migrations in {facts.get('directory')!r}, not in the "
+                "project's migrations/ folder that flask db init made, so flask db upgrade "
                 "would not find them: leave directory= out."
             )
-        failure = self.facts(trial).get("upgrade")
+        failure = facts.get("upgrade")
         if isinstance(failure, dict):
             error = " ".join(str(failure.get("error")).split())[:300]
             raise CheckFailed(f"flask db upgrade failed: {error}")
