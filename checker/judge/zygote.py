@@ -35,6 +35,8 @@ from .child import SEPARATE_USER, serve_isolated
 HELPER_PRELOAD = ["checker.judge.inside", "sqlalchemy.dialects.sqlite", "alembic.ddl.sqlite"]
 KEPT_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "SYSTEMROOT")
 MAX_PACKET = 65536
+ROOT_FOLDER_PREFIX = "course-sandbox-root-"  # then the worker's process id
+HELPER_LEAVING_SECONDS = 5  # time a helper told to end has to remove its folder and leave
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -69,13 +71,17 @@ class Zygote:
         return code
 
     def close(self) -> None:
-        """End the helper; its children die with it."""
+        """End the helper; its children die with it. Told by the control socket's end, the
+        helper leaves on its own and removes its root folder; it is killed if it lingers."""
         if self._control is not None:
             self._control.close()
             self._control = None
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+            try:
+                self._process.wait(timeout=HELPER_LEAVING_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
             self._process = None
         self._group.close()
         self._group = cgroups.CheckGroup(())
@@ -198,7 +204,7 @@ def main() -> None:
         importlib.import_module(module)
     sys.path[:] = own_path
     gc.freeze()
-    with tempfile.TemporaryDirectory(prefix="course-sandbox-root-") as new_root:
+    with tempfile.TemporaryDirectory(prefix=f"{ROOT_FOLDER_PREFIX}{worker}-") as new_root:
         os.chmod(new_root, 0o711)  # a check's own user enters its scratch folder here
         serve_requests(control, new_root)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from checker.judge import boundary, sandbox
+from checker.judge import boundary, sandbox, zygote
 from checker.judge.scratch import Scratch, ScratchTampered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,6 +102,16 @@ def test_everything_the_child_starts_ends_with_its_check():
         assert "sleep 73.25" in host_processes()
     time.sleep(0.5)
     assert "sleep 73.25" not in host_processes()
+
+
+def test_the_helper_removes_its_root_folder_when_the_worker_closes_it():
+    pattern = f"{zygote.ROOT_FOLDER_PREFIX}{os.getpid()}-*"
+    before = set(Path(tempfile.gettempdir()).glob(pattern))
+    with sandbox.Isolated([]) as launcher, sandbox.Session(launcher, timeout=10) as session:
+        assert session.call("builtins:eval", "1 + 1").value == 2
+        ours = set(Path(tempfile.gettempdir()).glob(pattern)) - before
+        assert len(ours) == 1
+    assert not any(folder.exists() for folder in ours)
 
 
 def test_scratch_has_a_size_limit(child):
