@@ -6,7 +6,12 @@ family, the length (``VARCHAR`` is not ``VARCHAR(128)``) and an enum's labels mu
 match. Constraints and indexes are compared here too, named or not (``compare_metadata``
 skips what it cannot name): a constraint is named in the sentence, and one that is there
 under another name is one difference, not two. Views, triggers, functions and loose
-sequences, which no layout has, are differences too.
+sequences, which no layout has, are differences too. So is a server default where the
+layout has none, or none where it has one (the value itself is judged by what an insert
+gets); a layout leaves the choice to the answer with ``info={SERVER_DEFAULT: EITHER}``.
+
+It is about 300 lines because each property of a schema (columns, types, constraints, server
+defaults, objects beside the tables) is compared by a function of its own, in one place.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from sqlalchemy.types import TypeEngine
 from .inspection import bounded, inspection_engine, require_inspectable
 
 CONSTRAINT_KINDS = ("add_constraint", "remove_constraint", "add_index", "remove_index")
+SERVER_DEFAULT, EITHER = "server_default", "either"  # a column's info: either way is right
 
 
 @bounded
@@ -44,7 +50,35 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
     typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
     sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
     sentences += constraint_differences(engine, metadata)
-    return sentences + type_differences(engine, metadata, skip=typed)
+    sentences += type_differences(engine, metadata, skip=typed)
+    return sentences + server_default_differences(engine, metadata)
+
+
+def server_default_differences(engine: Engine, metadata: MetaData) -> list[str]:
+    """Columns on both sides (primary keys aside) with a server default the layout does not
+    have, or without one it has: an insert that leaves the column out gets another result."""
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    sentences = []
+    for table in metadata.tables.values():
+        if table.name not in present:
+            continue
+        reflected = {info["name"]: info for info in inspector.get_columns(table.name)}
+        for column in table.columns:
+            actual = reflected.get(column.name)
+            if actual is None or column.primary_key or column.info.get(SERVER_DEFAULT) == EITHER:
+                continue
+            default = actual.get("default")
+            if default is not None and column.server_default is None:
+                sentences.append(
+                    f"column {table.name}.{column.name} has the server default "
+                    f"{str(default)[:80]}; it should have none"
+                )
+            elif default is None and column.server_default is not None:
+                sentences.append(
+                    f"column {table.name}.{column.name} has no server default; it should have one"
+                )
+    return sentences
 
 
 def type_differences(
