@@ -492,6 +492,29 @@ WRONG_ANSWERS += [
         "after upgrade, column user.about has the server default ''; it should have none",
     ),
     WrongAnswer(
+        "06-rename-bio",
+        "the renamed column compares without case",
+        edit(
+            "06-rename-bio",
+            "                              type_=sa.String(length=500))\n\n\ndef downgrade",
+            "                              type_=sa.String(length=500, collation='NOCASE'))\n\n\n"
+            "def downgrade",
+        ),
+        "failed",
+        "after upgrade, table user has a column with the collation NOCASE; it should have none",
+    ),
+    WrongAnswer(
+        "15-rename-expand",
+        "the new column with a collation of its own",
+        edit(
+            "15-rename-expand",
+            "sa.Column('login', sa.String(length=80), nullable=True)",
+            "sa.Column('login', sa.String(length=80, collation='C'), nullable=True)",
+        ),
+        "failed",
+        "after upgrade, column user.login has the collation C; it should have the database default",
+    ),
+    WrongAnswer(
         "14-inactive-by-default",
         "downgrade drops the server default instead of restoring it",
         edit("14-inactive-by-default", "server_default=sa.true(),", "server_default=None,"),

@@ -16,6 +16,7 @@ defaults, objects beside the tables) is compared by a function of its own, in on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -101,7 +102,37 @@ def type_differences(
                     f"column {table.name}.{column.name} has type {spelled(actual, engine)}; "
                     f"it should be {spelled(column.type, engine)}"
                 )
+            elif collation(actual) != collation(column.type):
+                sentences.append(
+                    f"column {table.name}.{column.name} has the collation "
+                    f"{collation(actual) or 'of the database'}; it should have "
+                    f"{collation(column.type) or 'the database default'}"
+                )
+        if engine.dialect.name == "sqlite":
+            sentences += sqlite_collations(engine, table)
     return sentences
+
+
+def collation(column_type: TypeEngine) -> str | None:
+    """A text type's own collation (``COLLATE``), as PostgreSQL's reflection reports it."""
+    return getattr(column_type, "collation", None)
+
+
+def sqlite_collations(engine: Engine, table: Any) -> list[str]:
+    """Collations in a SQLite table's definition that its layout does not give: SQLite's
+    reflection does not report them, and ``COLLATE NOCASE`` changes what is equal and unique."""
+    with engine.connect() as connection:
+        definition = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+            {"name": table.name},
+        ).scalar()
+    wanted = {str(collation(column.type)).upper() for column in table.columns}
+    found = re.findall(r"\bCOLLATE\s+\"?(\w+)\"?", str(definition or ""), re.IGNORECASE)
+    return [
+        f"table {table.name} has a column with the collation {name}; it should have none"
+        for name in dict.fromkeys(found)
+        if name.upper() not in wanted
+    ]
 
 
 def same_type(expected: TypeEngine, actual: TypeEngine) -> bool:
