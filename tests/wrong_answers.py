@@ -721,6 +721,36 @@ WRONG_ANSWERS += [
     ),
 ]
 
+HOLD_THE_TABLE = (
+    '    op.execute(\'LOCK TABLE "user" IN SHARE MODE\')\n'
+    "    op.execute('SELECT pg_sleep(1.5)')\n"
+)
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "13-unique-email-online",
+        "built concurrently, then the table held in SHARE mode for a while",
+        edit(
+            "13-unique-email-online",
+            "\n\ndef downgrade",
+            "\n" + HOLD_THE_TABLE + "\n\ndef downgrade",
+        ),
+        "failed",
+        "on user for longer than the app waits for a lock (500ms)",
+    ),
+    WrongAnswer(
+        "15-unique-email-linted",
+        "built concurrently, then the table held in SHARE mode for a while",
+        edit(
+            "15-unique-email-linted",
+            "\n\ndef downgrade",
+            "\n" + HOLD_THE_TABLE + "\n\ndef downgrade",
+        ),
+        "failed",
+        "on user for longer than the app waits for a lock (500ms)",
+    ),
+]
+
 WRONG_ANSWERS += [
     WrongAnswer(
         "13-unique-email-online",

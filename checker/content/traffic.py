@@ -17,7 +17,8 @@ from ..judge.kinds.migration_trial import Database
 
 START_SECONDS = 5.0  # how long the other transaction may take to start
 BOUND_SECONDS = 60.0  # how long it stays open at most, were the upgrade never to end
-APP_LOCK_TIMEOUT = "500ms"  # how long the app's INSERT may wait before it counts as blocked
+APP_LOCK_SECONDS = 0.5  # how long the app's INSERT may wait before it counts as blocked
+APP_LOCK_TIMEOUT = f"{APP_LOCK_SECONDS * 1000:.0f}ms"
 APP_USER = {"id": 900, "username": "new-signup", "email": "new-signup@example.com"}
 POLL_SECONDS = 0.001
 BLOCKING_MODES = ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
@@ -39,6 +40,10 @@ BLOCKING_BUILDS = text(
     "ON l.pid = p.pid AND l.relation = p.relid AND l.granted "
     f"WHERE p.relid = {USER_TABLE} AND p.pid IN {LEARNER_BACKENDS} "
     f"AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
+)
+HELD_ON_USER = text(
+    f"SELECT l.mode FROM pg_locks l WHERE l.granted AND l.relation = {USER_TABLE} "
+    f"AND l.pid IN {LEARNER_BACKENDS} AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
 )
 FILE_OF_USER = text(f"SELECT pg_relation_filenode({USER_TABLE})")
 Around = TypeVar("Around", bound="TransactionAroundUpgrade")
@@ -90,6 +95,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         self.upgrade_waited = False
         self.insert_error: str | None = None
         self.blocking: str | None = None
+        self.held_too_long: str | None = None
 
     def run(self) -> None:
         engine = create_engine(self.url, poolclass=NullPool)
@@ -104,7 +110,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
                 if self.upgrade_waited:
                     self.insert_error = app_insert_error(engine, keep=True)
                 batch_job.rollback()
-                self.watch_index_builds(watcher)
+                self.watch_locks_held(watcher)
         except SQLAlchemyError as error:
             self.trouble = first_line(error)
         finally:
@@ -134,17 +140,28 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
             time.sleep(POLL_SECONDS)
         return False
 
-    def watch_index_builds(self, watcher: Connection) -> None:
+    def watch_locks_held(self, watcher: Connection) -> None:
         """Until the upgrade ends: an index built on ``user`` by a backend holding a lock
-        there that blocks writes (a build neither CONCURRENTLY nor out of the way)."""
+        there that blocks writes (a build neither CONCURRENTLY nor out of the way), and any
+        such lock held without a break for longer than the app waits for one (a ``LOCK
+        TABLE``, slow work after a brief ``ALTER TABLE`` in the same transaction)."""
+        held_since: float | None = None
         while not self.upgrade_over.is_set() and self.blocking is None:
             found = watcher.execute(BLOCKING_BUILDS, {"role": self.role}).first()
+            held = watcher.execute(HELD_ON_USER, {"role": self.role}).first()
             watcher.rollback()
             if found is not None:
                 self.blocking = (
                     f"your upgrade built an index on user while holding {spelled(found[0])} on "
-                    "it: "
-                    "every write to user waited for the whole build"
+                    "it: every write to user waited for the whole build"
+                )
+            now = time.monotonic()
+            held_since = None if held is None else held_since or now
+            if held_since is not None and now - held_since > APP_LOCK_SECONDS:
+                self.held_too_long = self.held_too_long or (
+                    f"your upgrade held {spelled(held[0])} on user for longer than the app "
+                    f"waits for a lock ({APP_LOCK_TIMEOUT}): users signing up meanwhile were "
+                    "refused"
                 )
             time.sleep(POLL_SECONDS)
 
