@@ -304,7 +304,7 @@ WRONG_ANSWERS += [
             "        batch_op.drop_column('about')\n",
         ),
         "failed",
-        "after downgrade, 9 of 11 users lost their bio",
+        "after downgrade, 10 of 12 users lost their bio",
     ),
     WrongAnswer(
         "06-rename-bio",
@@ -490,6 +490,17 @@ WRONG_ANSWERS += [
         ),
         "failed",
         "after upgrade, column user.about has the server default ''; it should have none",
+    ),
+    WrongAnswer(
+        "06-rename-bio",
+        "downgrade cuts each about to 200 characters",
+        edit(
+            "06-rename-bio",
+            "def downgrade():\n",
+            "def downgrade():\n    op.execute('UPDATE user SET about = substr(about, 1, 200)')\n",
+        ),
+        "failed",
+        "after downgrade, 1 of 12 users have a wrong bio (user 60 should have 'Zoë long story",
     ),
     WrongAnswer(
         "06-rename-bio",

@@ -31,7 +31,9 @@ bio.
 and makes room for longer texts:
 - after `upgrade()`: a nullable column `about`, VARCHAR(500), holding each user's old `bio`; no
   `bio` column;
-- `downgrade()` makes it `bio`, VARCHAR(200), again, values included.
+- `downgrade()` makes it `bio`, VARCHAR(200), again, values included: an `about` longer than
+  200 characters, written after the upgrade, comes back whole (SQLite does not enforce a
+  `VARCHAR`'s length).
 
 **Preserve:** every user and every value, both ways. The script `flask db migrate` writes for this
 change ("add `about`, drop `bio`") runs without an error and empties every bio: that is the trap.
@@ -52,9 +54,23 @@ change ("add `about`, drop `bio`") runs without an error and empties every bio: 
         ),
     )
 
+    written_after_upgrade = [  # an about only the widened column was meant to hold
+        {
+            "id": 60,
+            "username": "late-writer",
+            "email": "late-writer@example.com",
+            "password_hash": None,
+            "about": "Zoë " + "long story " * 44 + " ",
+        }
+    ]
+
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         return {"about" if key == "bio" else key: value for key, value in row.items()}
+
+    @staticmethod
+    def after_downgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return {"bio" if key == "about" else key: value for key, value in row.items()}
 
 
 class RenameUsername(MigrationExercise):

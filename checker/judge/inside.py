@@ -109,6 +109,24 @@ def migrate(
     return {"ok": True}
 
 
+def insert_rows(database_url: str, table_name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Insert ``rows`` into a table as the migrated database has it (reflected): rows the
+    app writes after an upgrade."""
+    from sqlalchemy import MetaData, Table, create_engine, insert
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            table = Table(table_name, MetaData(), autoload_with=connection)
+            connection.execute(insert(table), rows)
+    except BaseException as error:
+        return describe_error(error, None)
+    finally:
+        engine.dispose()
+    return {"ok": True}
+
+
 def render_sql(
     script_location: str, dialect_url: str, revisions: str, learner_file: str, limit: int
 ) -> dict[str, Any]:

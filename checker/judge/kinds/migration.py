@@ -54,7 +54,10 @@ class MigrationExercise(Exercise):
     layout (``seed_tables``, from ``visible_rows`` or ``hidden_rows`` of ``changed_table``),
     and how each row of ``changed_table`` should look after the upgrade (``after_upgrade``;
     rows of the other tables stay as they were); ``table_nouns`` name a table's rows in
-    messages (``{"user": ("user", "users")}``).
+    messages (``{"user": ("user", "users")}``). ``written_after_upgrade`` are rows of
+    ``changed_table`` the app adds once the upgrade is done, holding what only the upgraded
+    schema allows (a longer text); the downgrade must bring them back as ``after_downgrade``
+    says.
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
@@ -68,6 +71,7 @@ class MigrationExercise(Exercise):
     hidden_rows: ClassVar[list[dict[str, Any]]]
     changed_table: ClassVar[str]
     table_nouns: ClassVar[dict[str, tuple[str, str]]] = {}
+    written_after_upgrade: ClassVar[list[dict[str, Any]]] = []
 
     def metadata(self, layout: str) -> MetaData:
         """A fresh MetaData holding the tables of ``layout``."""
@@ -76,6 +80,11 @@ class MigrationExercise(Exercise):
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         """How a seeded row of ``changed_table`` should look after the upgrade."""
+        raise NotImplementedError
+
+    @staticmethod
+    def after_downgrade(row: dict[str, Any]) -> dict[str, Any]:
+        """How a row of ``written_after_upgrade`` should look after the downgrade."""
         raise NotImplementedError
 
     def seed_tables(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -188,6 +197,16 @@ class MigrationExercise(Exercise):
     def downgrade_schema(self, trial: MigrationTrial) -> None:
         """after downgrade, the schema is back to the start"""
         trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
+        if self.written_after_upgrade:
+            self.run_step(
+                trial.session,
+                "insert_rows",
+                trial.visible_db.child_url,
+                self.changed_table,
+                self.written_after_upgrade,
+                what=f"Adding rows to {self.changed_table} after your upgrade",
+                source=trial.source,
+            )
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
         self.verify_schema(trial, trial.visible_db, "downgrade", None)
 
@@ -195,7 +214,11 @@ class MigrationExercise(Exercise):
     def downgrade_data(self, trial: MigrationTrial) -> None:
         """after downgrade, every row of every table is back as before"""
         trial.require(trial.visible_db, "downgraded", "the downgrade of the first database")
-        self.verify_rows(trial, trial.visible_db, "after downgrade", trial.visible_rows)
+        expected = dict(trial.visible_rows)
+        expected[self.changed_table] = expected[self.changed_table] + [
+            self.after_downgrade(dict(row)) for row in self.written_after_upgrade
+        ]
+        self.verify_rows(trial, trial.visible_db, "after downgrade", expected)
 
     @check("other-data", hidden=True, needs="history")
     def other_data(self, trial: MigrationTrial) -> None:
