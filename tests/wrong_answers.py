@@ -366,7 +366,7 @@ WRONG_ANSWERS += [
             "nullable=False, server_default=''))\n",
         ),
         "failed",
-        "10 of 11 users lost their display_name (user 1 should have 'Alice', has '')",
+        "12 of 13 users lost their display_name (user 1 should have 'Alice', has '')",
     ),
     WrongAnswer(
         "08-display-name",
@@ -389,7 +389,7 @@ WRONG_ANSWERS += [
             "username.upper()",
         ),
         "failed",
-        "10 of 11 users have a wrong display_name (user 1 should have 'Alice', has 'ALICE')",
+        "12 of 13 users have a wrong display_name (user 1 should have 'Alice', has 'ALICE')",
     ),
 ]
 
@@ -490,6 +490,29 @@ WRONG_ANSWERS += [
         ),
         "failed",
         "after upgrade, column user.about has the server default ''; it should have none",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "the first letter in title case, not upper case",
+        edit(
+            "08-display-name",
+            "username[:1].upper() + username[1:]",
+            "username[:1].title() + username[1:]",
+        ),
+        "failed",
+        "2 of 13 users have a wrong display_name (user 12 should have 'SStrudel', has 'Sstrudel')",
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "a first letter whose upper case is two letters left as it is",
+        edit(
+            "08-display-name",
+            "username[:1].upper() + username[1:]",
+            "(username[:1].upper() if len(username[:1].upper()) == 1 else username[:1])"
+            " + username[1:]",
+        ),
+        "failed",
+        "user 12 should have 'SStrudel'",
     ),
     WrongAnswer(
         "06-rename-bio",
@@ -614,7 +637,7 @@ WRONG_ANSWERS += [
         "str.capitalize() lowers the rest of the name",
         edit("08-display-name", "username[:1].upper() + username[1:]", "username.capitalize()"),
         "failed",
-        "1 of 11 users have a wrong display_name (user 6 should have 'McDonald', has 'Mcdonald')",
+        "3 of 13 users have a wrong display_name (user 6 should have 'McDonald', has 'Mcdonald')",
     ),
     WrongAnswer(
         "08-display-name",
@@ -632,7 +655,7 @@ WRONG_ANSWERS += [
             " nullable=False)\n",
         ),
         "failed",
-        "2 of 11 users have a wrong display_name (user 7 should have 'Éva', has 'éva')",
+        "4 of 13 users have a wrong display_name (user 7 should have 'Éva', has 'éva')",
     ),
     WrongAnswer(
         "08-display-name",
@@ -643,7 +666,7 @@ WRONG_ANSWERS += [
             "(username[:1].upper() + username[1:])[:20]",
         ),
         "failed",
-        "after upgrade, 1 of 11 users have a wrong display_name",
+        "after upgrade, 1 of 13 users have a wrong display_name",
     ),
     WrongAnswer(
         "08-display-name",
@@ -733,8 +756,7 @@ WRONG_ANSWERS += [
 ]
 
 HOLD_THE_TABLE = (
-    '    op.execute(\'LOCK TABLE "user" IN SHARE MODE\')\n'
-    "    op.execute('SELECT pg_sleep(1.5)')\n"
+    "    op.execute('LOCK TABLE \"user\" IN SHARE MODE')\n    op.execute('SELECT pg_sleep(1.5)')\n"
 )
 
 WRONG_ANSWERS += [

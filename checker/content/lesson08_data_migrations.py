@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..judge.quizzes import Option, Question
+from . import layouts
 from .kinds import MigrationExercise
 
 TITLE = "Data migrations"
@@ -18,14 +19,19 @@ class DisplayName(MigrationExercise):
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+display_name"
+    visible_rows = [  # first letters whose upper case is two letters, or not their title case
+        *layouts.VISIBLE_USERS,
+        {"id": 12, "username": "ßtrudel", "email": "strudel@example.com"},
+        {"id": 13, "username": "ǆungla", "email": "dzungla@example.com"},
+    ]
     task = """\
 **Start:** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`, `email`),
 holding users.
 
 **Write** the next migration, revision `e6c9a1d4f7b8`:
 - `upgrade()` adds `display_name`, VARCHAR(80), **NOT NULL**, and fills it for every existing user
-  with their username, first letter in upper case (`alice` becomes `Alice`, `li_lei` becomes
-  `Li_lei`);
+  with their username, its first letter in upper case as Python's `str.upper()` writes it
+  (`alice` becomes `Alice`, `li_lei` becomes `Li_lei`, `ßtrudel` becomes `SStrudel`);
 - `downgrade()` removes the column.
 
 **Preserve:** every user and all their other values, both ways. Do not import the app's models in
