@@ -32,8 +32,8 @@ RIGHT_ANSWERS = [
         "        have = set()\n"
         "        if inspector.has_table(table.name):\n"
         "            have = {c['name'] for c in inspector.get_columns(table.name)}\n"
-        "        found.update(table.name + '.' + name for name in table.columns.keys()"
-        " if name not in have)\n"
+        "        names = (column.name for column in table.columns)\n"
+        "        found.update(table.name + '.' + name for name in names if name not in have)\n"
         "    return found\n",
     ),
     RightAnswer(
@@ -296,7 +296,7 @@ RIGHT_ANSWERS += [
         "    return set(\n"
         "        f'{t.name}.{c}'\n"
         "        for t in metadata.sorted_tables\n"
-        "        for c in t.columns.keys()\n"
+        "        for c in (column.name for column in t.c)\n"
         "        if c not in _columns_in(inspector, t.name, present)\n"
         "    )\n",
     ),

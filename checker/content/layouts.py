@@ -37,9 +37,10 @@ def _user(
     name_column: str = "username",
     unique_email: bool = True,
     with_email: bool = True,
+    email_key: str | None = None,
     extra: tuple = (),
 ) -> Table:
-    email = [Column("email", String(120), nullable=False, unique=unique_email)]
+    email = [Column("email", String(120), nullable=False, unique=unique_email, key=email_key)]
     return Table(
         "user",
         metadata,
@@ -106,6 +107,9 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
         m, extra=(Column("display_name", String(80), nullable=False),)
     ),
     "user+password": lambda m: _user(m, extra=(_password(),)),
+    "user(email keyed email_address)+password": lambda m: _user(
+        m, email_key="email_address", extra=(_password(),)
+    ),
     "user+password+phone": lambda m: _user(m, extra=(_password(), Column("phone", String(20)))),
     "user+password+phone+bio": lambda m: _user(
         m, extra=(_password(), Column("phone", String(20)), _bio())

@@ -22,9 +22,11 @@ it does not do.
 Define `missing_columns(engine, metadata)`. `engine` is a SQLAlchemy engine connected to a
 database; `metadata` is a SQLAlchemy `MetaData` holding the tables the models describe. Return a
 **set of strings** `"table.column"`, one for every column that the metadata defines but the
-database lacks. A table missing from the database altogether contributes all of its columns.
-Columns that exist only in the database are not reported. When nothing is missing, return an empty
-set. Only read the database: leave its tables and rows as they were.
+database lacks, named as the database names it (a model's attribute may be called otherwise:
+`email_address = db.Column('email', ...)` is the column `email`). A table missing from the
+database altogether contributes all of its columns. Columns that exist only in the database are
+not reported. When nothing is missing, return an empty set. Only read the database: leave its
+tables and rows as they were.
 
 Example: for the lesson 01 database (a `user` table with `id`, `username`, `email`) and the model
 with `password_hash`, the answer is `{"user.password_hash"}`.
@@ -86,6 +88,13 @@ with `password_hash`, the answer is `{"user.password_hash"}`.
             "user+password(64)",
             "user+password(required)",
             frozenset(),
+        ),
+        FunctionCase(
+            "column-named-otherwise-in-the-model",
+            "names a column as the database does, not by the model's attribute for it",
+            "user",
+            "user(email keyed email_address)+password",
+            frozenset({"user.password_hash"}),
         ),
         FunctionCase(
             "several-tables",

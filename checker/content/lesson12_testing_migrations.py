@@ -17,6 +17,7 @@ PASSWORD_BAD_DOWNGRADE = "3d4e5f6a7b82_add_password_hash_bad_downgrade.py"
 PASSWORD_NO_DOWNGRADE = "4e5f6a7b8c93_add_password_hash_no_downgrade.py"
 PHONE = "1b2c3d4e5f60_add_phone_to_user.py"
 PHONE_AFTER_PASSWORD = "9e8d7c6b5a40_add_phone_to_user.py"
+PHONE_NO_DOWNGRADE = "a6b7c8d9e0f1_add_phone_no_downgrade.py"
 BIO = "2c3d4e5f6a71_add_bio_to_user.py"
 BIO_AFTER_PASSWORD = "8b5f3d2e0a14_add_bio_to_user.py"
 MERGE = "e3f4a5b6c7d8_merge_phone_and_bio.py"
@@ -270,6 +271,16 @@ broken ones, each in a fresh, empty database.
             parents=(
                 (BIO_NO_DOWNGRADE, "5e1f0c2a9b01"),
                 (MERGE, ("1b2c3d4e5f60", "5f6a7b8c9d04")),
+                (PASSWORD, "e3f4a5b6c7d8"),
+            ),
+        ),
+        HistoryCase(
+            "catches-a-broken-downgrade-on-a-merge-s-first-branch",
+            "fails when a downgrade on the merge's first branch leaves a column behind",
+            (USER, PHONE_NO_DOWNGRADE, BIO, MERGE, PASSWORD),
+            "user+password+phone+bio",
+            parents=(
+                (MERGE, ("a6b7c8d9e0f1", "2c3d4e5f6a71")),
                 (PASSWORD, "e3f4a5b6c7d8"),
             ),
         ),

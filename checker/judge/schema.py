@@ -5,18 +5,21 @@ indexes, and nullability. Types are compared here more strictly than it does: th
 family, the length (``VARCHAR`` is not ``VARCHAR(128)``) and an enum's labels must all
 match. Constraints and indexes are compared here too, named or not (``compare_metadata``
 skips what it cannot name): a constraint is named in the sentence, and one that is there
-under another name is one difference, not two. Views, triggers, functions and loose
-sequences, which no layout has, are differences too. So is a server default where the
+under another name is one difference, not two. Views, triggers, functions, loose
+sequences, generated columns, deferrable constraints, and what SQLite's reflection does not
+read (collations, ``ON CONFLICT``, indexes on expressions), which no layout has, are
+differences too. So is a server default where the
 layout has none, or none where it has one (the value itself is judged by what an insert
 gets); a layout leaves the choice to the answer with ``info={SERVER_DEFAULT: EITHER}``.
 
-It is about 300 lines because each property of a schema (columns, types, constraints, server
+It is about 370 lines because each property of a schema (columns, types, constraints, server
 defaults, objects beside the tables) is compared by a function of its own, in one place.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
@@ -31,6 +34,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.types import TypeEngine
 
 from .inspection import bounded, inspection_engine, require_inspectable
@@ -44,20 +48,24 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
     """How the database's schema differs from ``metadata``, as sentences (empty when equal)."""
     engine = inspection_engine(database_url)
     require_inspectable(engine)
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        found = compare_metadata(context, metadata)
-    flat = [item for entry in found for item in (entry if isinstance(entry, list) else [entry])]
-    typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
-    sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
-    sentences += constraint_differences(engine, metadata)
-    sentences += type_differences(engine, metadata, skip=typed)
-    return sentences + server_default_differences(engine, metadata)
+    with warnings.catch_warnings():  # such an index is reported here (sqlite_definition)
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            found = compare_metadata(context, metadata)
+        flat = [i for entry in found for i in (entry if isinstance(entry, list) else [entry])]
+        typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
+        sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
+        sentences += constraint_differences(engine, metadata)
+        sentences += type_differences(engine, metadata, skip=typed)
+        return sentences + server_default_differences(engine, metadata)
 
 
 def server_default_differences(engine: Engine, metadata: MetaData) -> list[str]:
     """Columns on both sides (primary keys aside) with a server default the layout does not
-    have, or without one it has: an insert that leaves the column out gets another result."""
+    have, or without one it has: an insert that leaves the column out gets another result.
+    A generated column (``GENERATED ALWAYS AS``), which no layout has, is one difference
+    too: nothing written to it is kept."""
     inspector = inspect(engine)
     present = set(inspector.get_table_names())
     sentences = []
@@ -67,10 +75,18 @@ def server_default_differences(engine: Engine, metadata: MetaData) -> list[str]:
         reflected = {info["name"]: info for info in inspector.get_columns(table.name)}
         for column in table.columns:
             actual = reflected.get(column.name)
-            if actual is None or column.primary_key or column.info.get(SERVER_DEFAULT) == EITHER:
+            if actual is None or column.primary_key:
                 continue
             default = actual.get("default")
-            if default is not None and column.server_default is None:
+            if actual.get("computed") and column.computed is None:
+                sentences.append(
+                    f"column {table.name}.{column.name} is generated "
+                    f"(AS {str(actual['computed'].get('sqltext'))[:80]}); it should be "
+                    "a column of its own"
+                )
+            elif column.info.get(SERVER_DEFAULT) == EITHER:
+                continue
+            elif default is not None and column.server_default is None:
                 sentences.append(
                     f"column {table.name}.{column.name} has the server default "
                     f"{str(default)[:80]}; it should have none"
@@ -109,7 +125,7 @@ def type_differences(
                     f"{collation(column.type) or 'the database default'}"
                 )
         if engine.dialect.name == "sqlite":
-            sentences += sqlite_collations(engine, table)
+            sentences += sqlite_definition(engine, table)
     return sentences
 
 
@@ -118,21 +134,35 @@ def collation(column_type: TypeEngine) -> str | None:
     return getattr(column_type, "collation", None)
 
 
-def sqlite_collations(engine: Engine, table: Any) -> list[str]:
-    """Collations in a SQLite table's definition that its layout does not give: SQLite's
-    reflection does not report them, and ``COLLATE NOCASE`` changes what is equal and unique."""
+def sqlite_definition(engine: Engine, table: Any) -> list[str]:
+    """What SQLite's reflection does not report, read from the table's definitions:
+    collations the layout does not give (``COLLATE NOCASE`` changes what is equal and
+    unique), ``ON CONFLICT`` clauses (``REPLACE`` deletes the row an insert collides with),
+    and indexes on expressions (``lower(username)``), which no layout has."""
     with engine.connect() as connection:
-        definition = connection.execute(
-            text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        found = connection.execute(
+            text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = :name LIMIT 50"),
             {"name": table.name},
-        ).scalar()
+        ).all()
+    definition = " ".join(str(sql) for kind, _, sql in found if kind == "table")
     wanted = {str(collation(column.type)).upper() for column in table.columns}
-    found = re.findall(r"\bCOLLATE\s+\"?(\w+)\"?", str(definition or ""), re.IGNORECASE)
-    return [
+    collations = re.findall(r"\bCOLLATE\s+\"?(\w+)\"?", definition, re.IGNORECASE)
+    sentences = [
         f"table {table.name} has a column with the collation {name}; it should have none"
-        for name in dict.fromkeys(found)
+        for name in dict.fromkeys(collations)
         if name.upper() not in wanted
     ]
+    sentences += [
+        f"table {table.name} has a constraint with ON CONFLICT {name.upper()}; it should have none"
+        for name in dict.fromkeys(re.findall(r"\bON\s+CONFLICT\s+(\w+)", definition, re.I))
+    ]
+    readable = {index["name"] for index in inspect(engine).get_indexes(table.name)}
+    sentences += [
+        f"the index {str(name)[:100]} on {table.name} (on an expression) should not be there"
+        for kind, name, sql in found
+        if kind == "index" and sql is not None and name not in readable
+    ]
+    return sentences
 
 
 def same_type(expected: TypeEngine, actual: TypeEngine) -> bool:
@@ -311,6 +341,10 @@ WHERE n.nspname = current_schema() AND c.relkind = 'S' AND NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
 ORDER BY 1, 2 LIMIT 20
 """
+DEFERRABLE_CONSTRAINTS = """
+SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+WHERE n.nspname = current_schema() AND c.condeferrable ORDER BY 1 LIMIT 20
+"""
 SQLITE_OBJECTS = (
     "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') "
     "ORDER BY type, name LIMIT 20"
@@ -319,13 +353,20 @@ SQLITE_OBJECTS = (
 
 @bounded
 def extra_objects(database_url: str) -> list[str]:
-    """Views and triggers, and on PostgreSQL functions and sequences no column owns: no
-    table layout has any, and one left behind changes what the app's queries do."""
+    """Views and triggers, and on PostgreSQL functions, sequences no column owns and
+    deferrable constraints: no table layout has any, and one left behind changes what the
+    app's queries do."""
     engine = inspection_engine(database_url)
-    query = SQLITE_OBJECTS if engine.dialect.name == "sqlite" else POSTGRESQL_OBJECTS
+    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        found = connection.execute(text(query)).all()
-    return [f"the {kind} {str(name)[:100]} should not be there" for kind, name in found]
+        found = connection.execute(text(SQLITE_OBJECTS if sqlite else POSTGRESQL_OBJECTS)).all()
+        deferred = [] if sqlite else connection.execute(text(DEFERRABLE_CONSTRAINTS)).scalars()
+        sentences = [f"the {kind} {str(name)[:100]} should not be there" for kind, name in found]
+        return sentences + [
+            f"the constraint {str(name)[:100]} is DEFERRABLE (checked at commit, and refused by "
+            "INSERT ... ON CONFLICT); it should not be"
+            for name in deferred
+        ]
 
 
 @bounded
