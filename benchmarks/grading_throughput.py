@@ -8,10 +8,11 @@ run, executes each learner's exercise notebooks with nbclient, as nbgrader's aut
 does; it is run for a few learners and its rate compared per grading. Then the cost of the
 boundary per check (starting and ending one child: forked without a boundary, forked from
 the clean helper into namespaces, and bubblewrap with a fresh interpreter when ``bwrap``
-is installed), and where the time goes: the median grading time of each exercise.
+is installed), the same class graded without the boundary (what the boundary costs on
+this content), and where the time goes: the median grading time of each exercise.
 
     python benchmarks/grading_throughput.py [--learners 200] [--jobs N] [--baseline-learners 4]
-                                            [--no-hostile]
+                                            [--no-hostile] [--no-trusted]
 """
 
 from __future__ import annotations
@@ -214,6 +215,10 @@ def main() -> None:
         "--hostile", action=argparse.BooleanOptionalAction, default=True,
         help="also grade the class with the hostile learners of the tests added",
     )  # fmt: skip
+    parser.add_argument(
+        "--trusted", action=argparse.BooleanOptionalAction, default=True,
+        help="also grade the class without the boundary, to measure what the boundary costs",
+    )  # fmt: skip
     args = parser.parse_args()
     boundary_costs()  # first, while this process has a single thread, as a grading worker does
 
@@ -250,6 +255,18 @@ def main() -> None:
         )
         ratio = rate / base_rate
         print(f"ratio: {ratio:.1f}x the baseline")
+        if args.trusted:
+            started = time.perf_counter()
+            grade_class(
+                load(), submissions, jobs=args.jobs, timeout=HOSTILE_TIMEOUT, progress=False,
+                isolation=None, fresh=True,
+            )  # fmt: skip
+            trusted = time.perf_counter() - started
+            print(
+                f"the same class trusted (no boundary, children forked in the worker): wall "
+                f"{trusted:7.1f} s, {gradings / trusted:6.1f} gradings/s; the boundary costs "
+                f"{(wall / trusted - 1) * 100:+.0f} % of the wall time"
+            )
         if args.hostile:
             with_hostile_learners(submissions, args.jobs, HOSTILE_TIMEOUT)
         for name, ok in (
