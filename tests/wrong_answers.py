@@ -1446,38 +1446,36 @@ _COMPARE = (
     "        differences = compare_metadata(MigrationContext.configure(connection), metadata)\n"
 )
 _FOUND = "        found = compare_metadata(MigrationContext.configure(connection), metadata)\n"
+
+
+def one_parent_stairway(index: str) -> str:
+    """The history test walking down from the head through one parent of each merge (the
+    parent at ``index`` of its ``down_revision``), so that the other branch is never tried."""
+    return edit(
+        _HISTORY,
+        _WALK,
+        "    script, chain = scripts.get_revision(heads[0]), []\n"
+        "    while script is not None:\n"
+        "        chain.append(script)\n"
+        "        parent = script.down_revision\n"
+        f"        parent = parent[{index}] if isinstance(parent, tuple) else parent\n"
+        "        script = scripts.get_revision(parent) if parent else None\n"
+        "    for script in reversed(chain):\n",
+    )
+
+
 WRONG_ANSWERS += [
     WrongAnswer(
         _HISTORY,
         "the stairway follows only the first parent of each merge, from the head down",
-        edit(
-            _HISTORY,
-            _WALK,
-            "    script, chain = scripts.get_revision(heads[0]), []\n"
-            "    while script is not None:\n"
-            "        chain.append(script)\n"
-            "        first = script.down_revision\n"
-            "        first = first[0] if isinstance(first, tuple) else first\n"
-            "        script = scripts.get_revision(first) if first else None\n"
-            "    for script in reversed(chain):\n",
-        ),
+        one_parent_stairway("0"),
         "failed",
         "passes on this history, which is broken",
     ),
     WrongAnswer(
         _HISTORY,
         "the stairway follows only the last parent of each merge, from the head down",
-        edit(
-            _HISTORY,
-            _WALK,
-            "    script, chain = scripts.get_revision(heads[0]), []\n"
-            "    while script is not None:\n"
-            "        chain.append(script)\n"
-            "        last = script.down_revision\n"
-            "        last = last[-1] if isinstance(last, tuple) else last\n"
-            "        script = scripts.get_revision(last) if last else None\n"
-            "    for script in reversed(chain):\n",
-        ),
+        one_parent_stairway("-1"),
         "failed",
         "test_history() passes on this history, which is broken",
     ),

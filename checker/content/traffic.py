@@ -22,6 +22,7 @@ APP_LOCK_TIMEOUT = f"{APP_LOCK_SECONDS * 1000:.0f}ms"
 APP_USER = {"id": 900, "username": "new-signup", "email": "new-signup@example.com"}
 POLL_SECONDS = 0.001
 BLOCKING_MODES = ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
+BLOCKING_MODE_LIST = ", ".join(repr(mode) for mode in BLOCKING_MODES)  # for SQL's IN (...)
 BULK_USERS = (  # enough rows that building the index takes a while on any machine
     "INSERT INTO \"user\" (id, username, email) SELECT n, 'bulk-' || n, "
     "'bulk-' || n || '@example.com' FROM generate_series(100000, 299999) AS n"
@@ -39,11 +40,11 @@ BLOCKING_BUILDS = text(
     "SELECT l.mode FROM pg_stat_progress_create_index p JOIN pg_locks l "
     "ON l.pid = p.pid AND l.relation = p.relid AND l.granted "
     f"WHERE p.relid = {USER_TABLE} AND p.pid IN {LEARNER_BACKENDS} "
-    f"AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
+    f"AND l.mode IN ({BLOCKING_MODE_LIST})"
 )
 HELD_ON_USER = text(
     f"SELECT l.mode FROM pg_locks l WHERE l.granted AND l.relation = {USER_TABLE} "
-    f"AND l.pid IN {LEARNER_BACKENDS} AND l.mode IN ({', '.join(repr(m) for m in BLOCKING_MODES)})"
+    f"AND l.pid IN {LEARNER_BACKENDS} AND l.mode IN ({BLOCKING_MODE_LIST})"
 )
 FILE_OF_USER = text(f"SELECT pg_relation_filenode({USER_TABLE})")
 Around = TypeVar("Around", bound="TransactionAroundUpgrade")

@@ -12,7 +12,7 @@ differences too. So is a server default where the
 layout has none, or none where it has one (the value itself is judged by what an insert
 gets); a layout leaves the choice to the answer with ``info={SERVER_DEFAULT: EITHER}``.
 
-It is about 370 lines because each property of a schema (columns, types, constraints, server
+It is about 390 lines because each property of a schema (columns, types, constraints, server
 defaults, objects beside the tables) is compared by a function of its own, in one place.
 """
 
@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import (
     CheckConstraint,
+    Column,
     Enum,
     ForeignKeyConstraint,
     MetaData,
+    Table,
     UniqueConstraint,
     inspect,
     text,
@@ -45,7 +48,9 @@ SERVER_DEFAULT, EITHER = "server_default", "either"  # a column's info: either w
 
 @bounded
 def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
-    """How the database's schema differs from ``metadata``, as sentences (empty when equal)."""
+    """How the database's schema differs from ``metadata``, as sentences (empty when equal).
+
+    One inspector serves every comparison, so that each table is reflected once."""
     engine = inspection_engine(database_url)
     require_inspectable(engine)
     with warnings.catch_warnings():  # such an index is reported here (sqlite_definition)
@@ -56,76 +61,82 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
         flat = [i for entry in found for i in (entry if isinstance(entry, list) else [entry])]
         typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
         sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
-        sentences += constraint_differences(engine, metadata)
-        sentences += type_differences(engine, metadata, skip=typed)
-        return sentences + server_default_differences(engine, metadata)
+        inspector = inspect(engine)
+        tables = present_tables(inspector, metadata)
+        sentences += constraint_differences(inspector, tables)
+        pairs = list(column_pairs(inspector, tables))
+        sentences += type_differences(engine, pairs, skip=typed)
+        sentences += server_default_differences(pairs)
+        if engine.dialect.name == "sqlite":
+            sentences += [s for table in tables for s in sqlite_definition(inspector, table)]
+        return sentences
 
 
-def server_default_differences(engine: Engine, metadata: MetaData) -> list[str]:
-    """Columns on both sides (primary keys aside) with a server default the layout does not
-    have, or without one it has: an insert that leaves the column out gets another result.
-    A generated column (``GENERATED ALWAYS AS``), which no layout has, is one difference
-    too: nothing written to it is kept."""
-    inspector = inspect(engine)
+def present_tables(inspector: Any, metadata: MetaData) -> list[Table]:
+    """The tables of ``metadata`` that the database has too."""
     present = set(inspector.get_table_names())
-    sentences = []
-    for table in metadata.tables.values():
-        if table.name not in present:
-            continue
+    return [table for table in metadata.tables.values() if table.name in present]
+
+
+def column_pairs(
+    inspector: Any, tables: list[Table]
+) -> Iterator[tuple[Table, Column, dict[str, Any]]]:
+    """Each column the layout and the database both have, with what reflection reports."""
+    for table in tables:
         reflected = {info["name"]: info for info in inspector.get_columns(table.name)}
         for column in table.columns:
-            actual = reflected.get(column.name)
-            if actual is None or column.primary_key:
-                continue
-            default = actual.get("default")
-            if actual.get("computed") and column.computed is None:
-                sentences.append(
-                    f"column {table.name}.{column.name} is generated "
-                    f"(AS {str(actual['computed'].get('sqltext'))[:80]}); it should be "
-                    "a column of its own"
-                )
-            elif column.info.get(SERVER_DEFAULT) == EITHER:
-                continue
-            elif default is not None and column.server_default is None:
-                sentences.append(
-                    f"column {table.name}.{column.name} has the server default "
-                    f"{str(default)[:80]}; it should have none"
-                )
-            elif default is None and column.server_default is not None:
-                sentences.append(
-                    f"column {table.name}.{column.name} has no server default; it should have one"
-                )
+            if column.name in reflected:
+                yield table, column, reflected[column.name]
+
+
+def server_default_differences(pairs: list[tuple[Table, Column, dict[str, Any]]]) -> list[str]:
+    """Columns (primary keys aside) with a server default the layout does not have, or
+    without one it has: an insert that leaves the column out gets another result. A
+    generated column (``GENERATED ALWAYS AS``), which no layout has, is one difference too:
+    nothing written to it is kept."""
+    sentences = []
+    for table, column, actual in pairs:
+        name, default = f"{table.name}.{column.name}", actual.get("default")
+        if column.primary_key:
+            continue
+        if actual.get("computed") and column.computed is None:
+            generated = str(actual["computed"].get("sqltext"))[:80]
+            sentences.append(
+                f"column {name} is generated (AS {generated}); it should be a column of its own"
+            )
+        elif column.info.get(SERVER_DEFAULT) == EITHER:
+            continue
+        elif default is not None and column.server_default is None:
+            sentences.append(
+                f"column {name} has the server default {str(default)[:80]}; it should have none"
+            )
+        elif default is None and column.server_default is not None:
+            sentences.append(f"column {name} has no server default; it should have one")
     return sentences
 
 
 def type_differences(
-    engine: Engine, metadata: MetaData, *, skip: set[tuple[str, str]]
+    engine: Engine,
+    pairs: list[tuple[Table, Column, dict[str, Any]]],
+    *,
+    skip: set[tuple[str, str]],
 ) -> list[str]:
-    """Columns on both sides whose types differ in family, length or enum labels."""
-    inspector = inspect(engine)
-    present = set(inspector.get_table_names())
+    """Columns whose types differ in family, length, enum labels or collation."""
     sentences = []
-    for table in metadata.tables.values():
-        if table.name not in present:
+    for table, column, info in pairs:
+        actual, name = info["type"], f"{table.name}.{column.name}"
+        if (table.name, column.name) in skip:
             continue
-        reflected = {info["name"]: info["type"] for info in inspector.get_columns(table.name)}
-        for column in table.columns:
-            actual = reflected.get(column.name)
-            if actual is None or (table.name, column.name) in skip:
-                continue
-            if not same_type(column.type, actual):
-                sentences.append(
-                    f"column {table.name}.{column.name} has type {spelled(actual, engine)}; "
-                    f"it should be {spelled(column.type, engine)}"
-                )
-            elif collation(actual) != collation(column.type):
-                sentences.append(
-                    f"column {table.name}.{column.name} has the collation "
-                    f"{collation(actual) or 'of the database'}; it should have "
-                    f"{collation(column.type) or 'the database default'}"
-                )
-        if engine.dialect.name == "sqlite":
-            sentences += sqlite_definition(engine, table)
+        if not same_type(column.type, actual):
+            sentences.append(
+                f"column {name} has type {spelled(actual, engine)}; "
+                f"it should be {spelled(column.type, engine)}"
+            )
+        elif collation(actual) != collation(column.type):
+            sentences.append(
+                f"column {name} has the collation {collation(actual) or 'of the database'}; "
+                f"it should have {collation(column.type) or 'the database default'}"
+            )
     return sentences
 
 
@@ -134,18 +145,20 @@ def collation(column_type: TypeEngine) -> str | None:
     return getattr(column_type, "collation", None)
 
 
-def sqlite_definition(engine: Engine, table: Any) -> list[str]:
+def sqlite_definition(inspector: Any, table: Table) -> list[str]:
     """What SQLite's reflection does not report, read from the table's definitions:
     collations the layout does not give (``COLLATE NOCASE`` changes what is equal and
     unique), ``ON CONFLICT`` clauses (``REPLACE`` deletes the row an insert collides with),
     and indexes on expressions (``lower(username)``), which no layout has."""
-    with engine.connect() as connection:
+    with inspector.bind.connect() as connection:
         found = connection.execute(
             text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = :name LIMIT 50"),
             {"name": table.name},
         ).all()
     definition = " ".join(str(sql) for kind, _, sql in found if kind == "table")
-    wanted = {str(collation(column.type)).upper() for column in table.columns}
+    wanted = {
+        str(collation(column.type)).upper() for column in table.columns if collation(column.type)
+    }
     collations = re.findall(r"\bCOLLATE\s+\"?(\w+)\"?", definition, re.IGNORECASE)
     sentences = [
         f"table {table.name} has a column with the collation {name}; it should have none"
@@ -156,7 +169,7 @@ def sqlite_definition(engine: Engine, table: Any) -> list[str]:
         f"table {table.name} has a constraint with ON CONFLICT {name.upper()}; it should have none"
         for name in dict.fromkeys(re.findall(r"\bON\s+CONFLICT\s+(\w+)", definition, re.I))
     ]
-    readable = {index["name"] for index in inspect(engine).get_indexes(table.name)}
+    readable = {index["name"] for index in inspector.get_indexes(table.name)}
     sentences += [
         f"the index {str(name)[:100]} on {table.name} (on an expression) should not be there"
         for kind, name, sql in found
@@ -206,19 +219,15 @@ def describe(difference: Any) -> str:
     return f"schema difference: {kind}"
 
 
-def constraint_differences(engine: Engine, metadata: MetaData) -> list[str]:
+def constraint_differences(inspector: Any, tables: list[Table]) -> list[str]:
     """Unique constraints, indexes, foreign keys and check constraints missing or extra,
     named or not: each table's are compared as sets of what they constrain, then by name.
 
     Reflection reports a constraint SQLite keeps without a name (``UNIQUE (...)`` beside a
     named one) with no name; it is compared all the same.
     """
-    inspector = inspect(engine)
-    present = set(inspector.get_table_names())
     sentences = []
-    for table in metadata.tables.values():
-        if table.name not in present:
-            continue
+    for table in tables:
         expected = expected_constraints(table)
         actual = reflected_constraints(inspector, table.name)
         sentences += compare_constraints(table.name, expected, actual)
