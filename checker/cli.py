@@ -117,7 +117,7 @@ def notebooks_command(folder: Path | None) -> None:
     "--jobs",
     type=int,
     default=GRADE_DEFAULTS["jobs"],
-    help="Learner answers graded at once [default: all cores].",
+    help="Learner answers graded at once [default: twice the cores].",
 )
 @click.option(
     "--timeout",

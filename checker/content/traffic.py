@@ -228,12 +228,14 @@ class WriterHoldingTheTable(TransactionAroundUpgrade):
                 batch_job.execute(text('UPDATE "user" SET email = email WHERE id = 1'))
                 self.started.set()
                 deadline = time.monotonic() + BOUND_SECONDS
-                while not self.upgrade_over.is_set() and time.monotonic() < deadline:
+                while self.waited_for is None and time.monotonic() < deadline:
                     for mode, on_user in watcher.execute(WAITS, {"role": self.role}).all():
                         if on_user and self.waited_for is None:
                             self.waited_for = spelled(mode)
                     watcher.rollback()
-                    time.sleep(POLL_SECONDS)
+                    if self.upgrade_over.wait(POLL_SECONDS):
+                        break
+                self.upgrade_over.wait(max(0.0, deadline - time.monotonic()))  # seen: no polls
                 batch_job.rollback()
         except SQLAlchemyError as error:
             self.trouble = first_line(error)

@@ -43,10 +43,12 @@ def learner_folders(submissions: Path) -> list[Path]:
 
 
 def default_jobs() -> int:
-    """The cores this process may use."""
+    """Twice the cores this process may use: many checks spend their time waiting, on a
+    database server's own processes or for a learner's lock timeout to run out, and
+    another worker's check uses the core meanwhile."""
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        return 2 * len(os.sched_getaffinity(0))
+    return 2 * (os.cpu_count() or 1)
 
 
 @dataclass

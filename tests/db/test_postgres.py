@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -182,3 +183,18 @@ def test_scratch_spaces_come_and_go_without_keeping_connections():
         postgres_scratch.create()
         postgres_scratch.drop_all()
     assert connections() <= before
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get(postgres.EXISTING_SERVER_VARIABLE)),
+    reason="an existing server keeps its own settings",
+)
+def test_the_embedded_server_does_not_wait_for_the_disk():
+    engine = create_engine(postgres.start(), poolclass=NullPool)
+    with engine.connect() as connection:
+        settings = {
+            name: connection.execute(text(f"SHOW {name}")).scalar()
+            for name in postgres.THROWAWAY_SETTINGS
+        }
+    engine.dispose()
+    assert settings == postgres.THROWAWAY_SETTINGS
