@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -68,3 +69,11 @@ def test_every_requirement_is_pinned():
         assert "==" in requirement, (
             f"{requirement} is not pinned: committed outputs depend on versions"
         )
+
+
+def test_reading_a_notebook_builds_no_parser_at_import():
+    """jsonschema 4.25 and later import rfc3987-syntax, whose import builds some 35 Earley
+    parsers: 1.5 s added to every checker command and every process that reads a notebook."""
+    probe = "import sys, nbformat; print(sorted({'lark', 'rfc3987_syntax'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr
