@@ -58,7 +58,7 @@ class GivesWayMigrationExercise(LintedMigrationExercise):
 
     database_kind = "postgresql"
 
-    @check("gives-way-when-blocked", after="upgrade-data", needs="upgrade-schema")
+    @check("gives-way-when-blocked", after="upgrade-data", needs="upgrade-schema", slow=True)
     def gives_way_when_blocked(self, trial: MigrationTrial) -> None:
         """blocked by a long transaction on user, the upgrade gives up on its own, then runs"""
         database = self.seeded_database(trial, trial.visible_rows, tag="held")

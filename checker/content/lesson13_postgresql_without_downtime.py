@@ -67,7 +67,7 @@ table is large and users sign up all the time. The check runs on a real PostgreS
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         return dict(row)
 
-    @check("sign-ups-go-on", after="upgrade-data", needs="upgrade-schema")
+    @check("sign-ups-go-on", after="upgrade-data", needs="upgrade-schema", slow=True)
     def sign_ups_go_on(self, trial: MigrationTrial) -> None:
         """while the upgrade runs, even waiting for another transaction, the app can add users"""
         database = self.seeded_database(trial, trial.visible_rows, tag="busy")

@@ -28,7 +28,9 @@ class Check:
 
     ``needs`` names a check that must have passed for this one to mean anything (a
     schema check needs a history Alembic can load); ``after`` places a check that an
-    exercise adds right after one its kind declares.
+    exercise adds right after one its kind declares. A ``slow`` check takes seconds and
+    works on a database of its own, so no later check depends on what it did: when only
+    whether an answer passes matters (``until_failure``), it runs after the others.
     """
 
     name: str
@@ -38,6 +40,7 @@ class Check:
     needs: str | None = None
     after: str | None = None
     method: str = ""
+    slow: bool = False
 
 
 def check(
@@ -47,6 +50,7 @@ def check(
     hidden: bool = False,
     needs: str | None = None,
     after: str | None = None,
+    slow: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a method as the check ``name``; its docstring's first line describes it."""
 
@@ -55,7 +59,7 @@ def check(
         if not description:
             raise TypeError(f"check {name!r} needs a docstring saying what it enforces")
         method.declared_check = Check(  # type: ignore[attr-defined]
-            name, description, points, hidden, needs, after, method.__name__
+            name, description, points, hidden, needs, after, method.__name__, slow
         )
         return method
 
@@ -105,6 +109,15 @@ def with_points(checks: list[Check], points: dict[str, int]) -> list[Check]:
     return [replace(c, points=points.get(c.name, c.points)) for c in checks]
 
 
+def slow_last(checks: list[Check]) -> list[Check]:
+    """The checks in order, but the slow ones, and those that need one, after the rest."""
+    slow: set[str] = set()
+    for declared in checks:
+        if declared.slow or declared.needs in slow:
+            slow.add(declared.name)
+    return [c for c in checks if c.name not in slow] + [c for c in checks if c.name in slow]
+
+
 class Checks:
     """Runs declared checks and collects their results.
 
@@ -124,10 +137,10 @@ class Checks:
         A problem that stops the whole answer (learner code that raised, timed out or
         crashed) is recorded against the check it stopped, then goes on up. With
         ``until_failure``, the first failed check ends the run (to tell only whether an
-        answer passes, as mutation testing does).
+        answer passes, as mutation testing does), and ``slow`` checks run last.
         """
         passed: set[str] = set()
-        for declared in checks:
+        for declared in slow_last(checks) if until_failure else checks:
             if until_failure and any(r.status is Status.FAILED for r in self.results):
                 return
             if declared.needs is not None and declared.needs not in passed:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from checker.content.catalogue import EXERCISES
-from checker.judge.checks import check
+from checker.judge.checks import Check, Checks, check
 from checker.judge.kinds.migration import MigrationExercise
-from checker.judge.outcomes import Status
+from checker.judge.outcomes import CheckFailed, Status
 
 SCRIPT = EXERCISES["03-add-password-hash"]
 
@@ -81,3 +81,33 @@ def test_every_column_of_every_start_table_holds_the_awkward_values():
                             column.name,
                             "longest",
                         )
+
+
+def test_slow_checks_run_last_only_when_judging_until_the_first_failure():
+    declared = [
+        Check("first", "first"),
+        Check("slow", "slow", slow=True),
+        Check("needs-slow", "needs slow", needs="slow"),
+        Check("fails", "fails"),
+    ]
+
+    def verify(check: Check) -> None:
+        ran.append(check.name)
+        if check.name == "fails":
+            raise CheckFailed("wrong")
+
+    ran: list[str] = []
+    Checks().run_all(declared, verify)
+    assert ran == ["first", "slow", "needs-slow", "fails"]
+    ran = []
+    Checks().run_all(declared, verify, until_failure=True)
+    assert ran == ["first", "fails"]
+    ran = []
+    Checks().run_all([c for c in declared if c.name != "fails"], verify, until_failure=True)
+    assert ran == ["first", "slow", "needs-slow"]
+
+
+def test_the_live_traffic_checks_are_the_slow_ones():
+    slow = {(e.id, c.name) for e in EXERCISES.values() for c in e.checks() if c.slow}
+    assert {name for _, name in slow} == {"gives-way-when-blocked", "sign-ups-go-on"}
+    assert {exercise_id[:2] for exercise_id, _ in slow} == {"13", "15"}
