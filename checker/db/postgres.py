@@ -43,8 +43,7 @@ SUPERVISOR = f"{__package__}.postgres_supervisor"
 START_SECONDS = 120
 AUTHENTICATION_SECONDS = 5
 # The embedded server's data is deleted when it stops, so it need not survive a crash:
-# commits do not wait for the disk (a lesson's or a check's bulk writes run several times
-# faster on slow disks).
+# neither commits nor checkpoints wait for the disk.
 THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 
 _supervisor: subprocess.Popen | None = None
