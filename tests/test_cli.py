@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import nbformat
 import pytest
+from checker_command import checker
 
 from checker import __version__
 from checker.content.catalogue import EXERCISES
 
 EXERCISE = EXERCISES["03-add-password-hash"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *args], capture_output=True, text=True, timeout=120
-    )
 
 
 def notebook_with(path, *sources: str) -> None:
@@ -28,7 +21,7 @@ def notebook_with(path, *sources: str) -> None:
 
 
 def test_list_shows_every_exercise():
-    result = run("list")
+    result = checker("list")
     assert result.returncode == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     assert listed == list(EXERCISES)
@@ -39,7 +32,7 @@ def test_list_shows_every_exercise():
 def test_check_passing_script(tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(EXERCISE.solution)
-    result = run("check", EXERCISE.id, str(answer))
+    result = checker("check", EXERCISE.id, str(answer))
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith(f"✔ {EXERCISE.id} ({EXERCISE.title}): passed")
     assert "2 more checks run at grading." in result.stdout
@@ -48,7 +41,7 @@ def test_check_passing_script(tmp_path):
 def test_check_json_record(tmp_path):
     answer = tmp_path / "answer.py"
     answer.write_text(EXERCISE.starter)
-    result = run("check", EXERCISE.id, str(answer), "--json")
+    result = checker("check", EXERCISE.id, str(answer), "--json")
     assert result.returncode == 1
     record = json.loads(result.stdout)
     assert record["exercise_id"] == EXERCISE.id
@@ -65,7 +58,7 @@ def test_check_answer_cell_of_a_notebook(tmp_path):
         f"%%answer {EXERCISE.id}\n{EXERCISE.starter}",
         f"%%answer {EXERCISE.id}\n{EXERCISE.solution}",
     )
-    result = run("check", EXERCISE.id, str(notebook), "--json")
+    result = checker("check", EXERCISE.id, str(notebook), "--json")
     assert json.loads(result.stdout)["outcome"] == "passed", "the last answer cell counts"
     assert result.returncode == 0
 
@@ -73,7 +66,7 @@ def test_check_answer_cell_of_a_notebook(tmp_path):
 def test_notebook_without_answer_cell_is_not_attempted(tmp_path):
     notebook = tmp_path / "exercises.ipynb"
     notebook_with(notebook, "print('no answer here')")
-    result = run("check", EXERCISE.id, str(notebook), "--json")
+    result = checker("check", EXERCISE.id, str(notebook), "--json")
     assert result.returncode == 1
     record = json.loads(result.stdout)
     assert record["outcome"] == "not attempted"
@@ -84,7 +77,7 @@ def test_notebook_without_answer_cell_is_not_attempted(tmp_path):
 def test_malformed_notebook_is_an_error_not_a_crash(tmp_path, content):
     notebook = tmp_path / "broken.ipynb"
     notebook.write_bytes(content)
-    result = run("check", EXERCISE.id, str(notebook), "--json")
+    result = checker("check", EXERCISE.id, str(notebook), "--json")
     assert result.returncode == 1
     record = json.loads(result.stdout)
     assert record["outcome"] == "error"
@@ -93,11 +86,11 @@ def test_malformed_notebook_is_an_error_not_a_crash(tmp_path, content):
 
 
 def test_bad_usage_exits_2(tmp_path):
-    missing = run("check", EXERCISE.id, str(tmp_path / "nowhere.py"))
+    missing = checker("check", EXERCISE.id, str(tmp_path / "nowhere.py"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     answer = tmp_path / "answer.py"
     answer.write_text("x = 1\n")
-    unknown = run("check", "99-nope", str(answer))
+    unknown = checker("check", "99-nope", str(answer))
     assert unknown.returncode == 2 and "no exercise '99-nope'" in unknown.stderr
 
 
@@ -110,17 +103,17 @@ def test_answers_lists_versions_and_restore_makes_one_current(tmp_path):
     wrong = EXERCISE.solution.replace("length=128", "length=64")
     store.save(EXERCISE.id, wrong, EXERCISE.starter, "notebooks/03_first_migrations.ipynb")
     store.save(EXERCISE.id, EXERCISE.solution, EXERCISE.starter, "exercises/03.ipynb")
-    listed = run("answers", str(course))
+    listed = checker("answers", str(course))
     assert listed.returncode == 0
     lines = listed.stdout.splitlines()
     assert lines[0] == EXERCISE.id
     assert lines[1].startswith("    version 1, saved ") and "03_first_migrations" in lines[1]
     assert lines[2].startswith("  * version 2, saved ")
-    restored = run("restore", EXERCISE.id, "1", str(course))
+    restored = checker("restore", EXERCISE.id, "1", str(course))
     assert restored.returncode == 0, restored.stderr
     assert "is now version 1" in restored.stdout and "version 2 is newer" in restored.stdout
     assert store.answer_path(EXERCISE.id).read_text() == wrong
-    missing = run("restore", EXERCISE.id, "9", str(course))
+    missing = checker("restore", EXERCISE.id, "9", str(course))
     assert missing.returncode == 2 and "has no version 9" in missing.stderr
-    nothing = run("answers", str(course), "--exercise", "03-add-role")
+    nothing = checker("answers", str(course), "--exercise", "03-add-role")
     assert nothing.stdout == "No answer has been saved yet.\n"

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from checker_command import SOLUTIONS, checker
 from class_builder import learner_folder
 from gradescope_layout import unpack_autograder
 from quiz_answers import RIGHT
@@ -27,7 +28,6 @@ from checker.grading.handins import pack
 FUNCTION = "01-missing-columns"
 SCRIPT = "03-add-password-hash"
 ROLE = "03-add-role"
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 SETTINGS = f"""
 [exercises."{ROLE}"]
 all_or_nothing = true
@@ -36,12 +36,6 @@ all_or_nothing = true
 due = 2027-01-15T23:59:00+01:00
 penalty = 10
 """
-
-
-def checker(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *arguments], capture_output=True, text=True, timeout=600
-    )
 
 
 @pytest.fixture(scope="module")

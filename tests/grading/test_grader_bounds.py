@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 import psutil
 import pytest
+from checker_command import SOLUTIONS
 from class_builder import ROOT, learner_folder
 from quiz_answers import RIGHT
 
@@ -30,7 +31,6 @@ from checker.db import postgres
 from checker.judge import boundary
 
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
 SCRIPT_NOTEBOOK = "exercises/03_first_migrations_exercises.ipynb"
 FORMULA_NAME = '=HYPERLINK("attacker.example";"ok")'
@@ -97,7 +97,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
     return submissions, alice
 
 
-def grade(submissions: Path, out: Path) -> tuple[subprocess.CompletedProcess, float, int]:
+def grade_measured(submissions: Path, out: Path) -> tuple[subprocess.CompletedProcess, float, int]:
     """Grade through the command; returns the result, its seconds and its peak memory (MB)."""
     measure = (
         "import resource, subprocess, sys; "
@@ -125,17 +125,14 @@ def points(learner: dict) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, alice_graded_alone):
     base = tmp_path_factory.mktemp("bounds")
     submissions, alice = build_class(base)
-    shutil.copytree(alice, base / "alone" / "alice")
-    alone, _, _ = grade(base / "alone", base / "out-alone")
-    assert alone.returncode == 0, alone.stderr
     before = {p: p.read_bytes() for p in alice.rglob("*") if p.is_file()}
-    result, seconds, peak = grade(submissions, base / "out")
+    result, seconds, peak = grade_measured(submissions, base / "out")
     return {
         "result": result, "seconds": seconds, "peak": peak, "out": base / "out",
-        "alone": base / "out-alone", "alice": alice, "before": before,
+        "alone": alice_graded_alone, "alice": alice, "before": before,
     }  # fmt: skip
 
 

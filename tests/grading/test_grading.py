@@ -11,12 +11,11 @@ import csv
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from checker_command import SOLUTIONS, checker, grade
 from class_builder import ROOT, learner_folder, notebook_for, with_answers
 from quiz_answers import RIGHT, wrong_answer
 from wrong_answers import WRONG_ANSWERS
@@ -24,7 +23,6 @@ from wrong_answers import WRONG_ANSWERS
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.grading.feedback import plain
 
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
 # the totals leave out the practice exercises, unless the settings name them
 COUNTED = sum(points for i, points in POINTS.items() if not EXERCISES[i].practice)
@@ -248,15 +246,6 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-def grade(submissions: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", "grade", str(submissions), "--out", str(out), *options],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
@@ -264,7 +253,7 @@ def graded(tmp_path_factory):
     build_class(submissions)
     before = snapshot(submissions)
     formats = "--format=csv,json,feedback,gradescope"
-    first = grade(submissions, root / "out", "--jobs=2", f"--timeout={TIMEOUT}", formats)
+    first = grade(submissions, root / "out", f"--timeout={TIMEOUT}", formats)
     assert first.returncode == 0, first.stderr
     return root, submissions, before, first
 
@@ -412,9 +401,7 @@ def test_wrong_use_is_a_clear_error(tmp_path, arguments, message):
     filled = [
         a.format(empty=tmp_path / "empty", **{"class": tmp_path / "class"}) for a in arguments
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "checker", "grade", *filled], capture_output=True, text=True
-    )
+    result = checker("grade", *filled)
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "class" / "out").exists()

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from checker_command import SOLUTIONS, checker, grade
 from class_builder import ROOT, learner_folder
 from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
@@ -32,7 +33,6 @@ UNAVAILABLE = boundary.probe()
 pytestmark = pytest.mark.skipif(
     UNAVAILABLE is not None, reason=f"grading needs Linux namespaces: {UNAVAILABLE}"
 )
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISES.items()}
 SCRIPT = "03-add-password-hash"
 FUNCTION = "01-missing-columns"
@@ -264,14 +264,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def grade(
-    submissions: Path, out: Path, *extra: str, python: str = sys.executable
+def grade_batch(
+    submissions: Path, out: Path, *options: str, python: str = sys.executable
 ) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [python, "-m", "checker", "grade", str(submissions), "--out", str(out),
-         "--jobs", "2", "--timeout", "5", *extra],
-        capture_output=True, text=True, timeout=BATCH_SECONDS,
-    )  # fmt: skip
+    return grade(submissions, out, "--timeout", "5", *options, python=python, timeout=BATCH_SECONDS)
 
 
 def totals(out: Path) -> dict[str, int]:
@@ -308,9 +304,9 @@ def environment_for_the_course(folder: Path, base: str, *, checkout: bool) -> st
 
 @pytest.fixture(scope="module", params=["namespaces", "separate-user"])
 def graded(request, tmp_path_factory):
-    """The class graded together, and Alice graded alone, behind each boundary. As a
-    separate user per check, learner code may write where any user may: the canary folder
-    is then one only its owner may write to."""
+    """The class graded together, and Alice graded alone, behind each boundary (alone behind
+    namespaces: the run's shared grading). As a separate user per check, learner code may
+    write where any user may: the canary folder is then one only its owner may write to."""
     base = tmp_path_factory.mktemp("hostile")
     isolation, python = request.param, sys.executable
     if isolation == "separate-user":
@@ -326,18 +322,21 @@ def graded(request, tmp_path_factory):
     for name, (answers, points) in attacks(alice_notebook, out, canary).items():
         learner_folder(submissions, name, answers)
         expected[name] = points
-    alone = base / "alone"
-    shutil.copytree(alice, alone / "alice")
     options = ("--isolation", isolation)
-    assert grade(alone, base / "out-alone", *options, python=python).returncode == 0
+    if isolation == "namespaces":
+        alone = request.getfixturevalue("alice_graded_alone")
+    else:
+        shutil.copytree(alice, base / "alone" / "alice")
+        alone = base / "out-alone"
+        assert grade_batch(base / "alone", alone, *options, python=python).returncode == 0
     before = tree_digest(alice)
     started = time.monotonic()
-    result = grade(submissions, out, *options, python=python)
+    result = grade_batch(submissions, out, *options, python=python)
     seconds = time.monotonic() - started
     outputs = tree_digest(out)
     time.sleep(4)
     return {
-        "result": result, "seconds": seconds, "out": out, "alone": base / "out-alone",
+        "result": result, "seconds": seconds, "out": out, "alone": alone,
         "alice": alice, "before": before, "outputs": outputs, "canary": canary,
         "expected": expected, "isolation": isolation,
     }  # fmt: skip
@@ -383,10 +382,7 @@ def installed(tmp_path_factory):
     dependencies taken from this one), so that the package and its metadata sit in
     site-packages."""
     base = tmp_path_factory.mktemp("installed")
-    made = subprocess.run(
-        [sys.executable, "-m", "checker", "gradescope", "--out", str(base)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    made = checker("gradescope", "--out", base)
     assert made.returncode == 0, made.stderr
     source = unpack_autograder(base / "autograder.zip", base / "autograder")
     venv = base / "venv"
@@ -407,10 +403,9 @@ def installed(tmp_path_factory):
 
 def handin_as_installed(installed: dict, folder: Path, out: Path) -> Path:
     """The learner's hand-in archive, made by the installed course's ``handin``."""
-    packed = subprocess.run(
-        [installed["python"], "-m", "checker", "handin", str(folder), "--learner", folder.name,
-         "--out", str(out)],
-        cwd=installed["base"], capture_output=True, text=True,
+    packed = checker(
+        "handin", folder, "--learner", folder.name, "--out", out,
+        python=installed["python"], cwd=installed["base"],
     )  # fmt: skip
     assert packed.returncode == 0, packed.stderr
     return out / f"{folder.name}.zip"
@@ -423,10 +418,9 @@ def test_the_installed_course_is_out_of_learner_code_s_sight(installed, tmp_path
     answers, points = attacks(tmp_path / "none.ipynb", tmp_path / "out", tmp_path)[name]
     learner_folder(tmp_path / "class", name, answers)
     learner_folder(tmp_path / "class", "alice", SOLUTIONS, RIGHT)
-    run = subprocess.run(
-        [installed["python"], "-m", "checker", "grade", str(tmp_path / "class"),
-         "--out", str(tmp_path / "out"), "--jobs", "2", "--timeout", "5"],
-        cwd=installed["base"], capture_output=True, text=True, timeout=BATCH_SECONDS,
+    run = grade(
+        tmp_path / "class", tmp_path / "out", "--timeout", "5",
+        python=installed["python"], cwd=installed["base"], timeout=BATCH_SECONDS,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
     found = totals(tmp_path / "out")
@@ -442,7 +436,7 @@ def test_a_boundary_that_cannot_be_set_up_here_is_a_clear_error(tmp_path):
     if reason is None:
         pytest.skip("a separate user per check works with this Python")
     learner_folder(tmp_path / "class", "alice", {FUNCTION: SOLUTIONS[FUNCTION]})
-    run = grade(tmp_path / "class", tmp_path / "out", "--isolation", "separate-user")
+    run = grade_batch(tmp_path / "class", tmp_path / "out", "--isolation", "separate-user")
     assert run.returncode == 1 and reason in run.stderr and "--trusted-submissions" in run.stderr
     assert not (tmp_path / "out").exists()
 

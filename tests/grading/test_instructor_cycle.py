@@ -10,12 +10,12 @@ import json
 import shutil
 import stat
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from checker_command import SOLUTIONS, checker, grade
 from class_builder import learner_folder, notebook_for, with_answers
 from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
@@ -27,24 +27,8 @@ from checker.judge.answers import MAX_NOTEBOOK_BYTES
 FUNCTION = "01-missing-columns"
 SCRIPT = "03-add-password-hash"
 ROLE = "03-add-role"
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 WRONG_SCRIPT = next(w.source for w in WRONG_ANSWERS if w.exercise_id == SCRIPT)
 TASKS_PER_LEARNER = len(EXERCISES) + 1  # every exercise, and the quizzes as one task
-
-
-def checker(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *arguments],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,
-    )
-
-
-def grade(submissions: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
-    result = checker("grade", str(submissions), "--out", str(out), "--jobs=2", *options)
-    return result
 
 
 def judged(result: subprocess.CompletedProcess) -> int:

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from checker_command import grade
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_class"
 HEADER = "learner,item,points,comment\n"
 
 
-def grade(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", "grade", str(EXAMPLE), "--out", str(tmp_path / "out"),
-         "--format=csv", "--trusted-submissions", *options],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+def grade_example(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
+    return grade(EXAMPLE, tmp_path / "out", "--format=csv", "--trusted-submissions", *options)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +33,7 @@ def grade(tmp_path: Path, *options: str) -> subprocess.CompletedProcess:
 def test_overrides_that_cannot_be_meant_are_refused_with_their_line(tmp_path, rows, said):
     overrides = tmp_path / "overrides.csv"
     overrides.write_text(HEADER + rows)
-    run = grade(tmp_path, f"--overrides={overrides}")
+    run = grade_example(tmp_path, f"--overrides={overrides}")
     assert run.returncode == 2 and said in run.stderr, run.stderr
     assert not (tmp_path / "out").exists()
 
@@ -47,7 +43,7 @@ def test_an_override_above_the_maximum_and_a_pattern_matching_nothing_are_warned
     overrides.write_text(HEADER + "ada,03-add-role,70,generous\n")
     settings = tmp_path / "settings.toml"
     settings.write_text('counted = ["0*", "1O-*"]\n')
-    run = grade(tmp_path, f"--overrides={overrides}", f"--settings={settings}")
+    run = grade_example(tmp_path, f"--overrides={overrides}", f"--settings={settings}")
     assert run.returncode == 0, run.stderr
     assert "override for 'ada' (03-add-role, line 2): 70 points, above the item's 7" in run.stderr
     assert "counted pattern '1O-*' matches no exercise or quiz question" in run.stderr
@@ -63,11 +59,7 @@ def test_an_override_above_the_maximum_and_a_pattern_matching_nothing_are_warned
     ids=["a learner's folder", "the course's checkout"],
 )
 def test_a_folder_that_is_not_a_class_is_refused(tmp_path, folder, said):
-    run = subprocess.run(
-        [sys.executable, "-m", "checker", "grade", str(folder), "--out", str(tmp_path / "out"),
-         "--trusted-submissions"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    run = grade(folder, tmp_path / "out", "--trusted-submissions")
     assert run.returncode == 2 and said in " ".join(run.stderr.split()), run.stderr
     assert "give the folder that holds every learner's folder or hand-in" in " ".join(
         run.stderr.split()
@@ -79,10 +71,10 @@ def test_a_second_grading_into_the_same_folder_is_refused_while_one_runs(tmp_pat
     from checker.grading.outputs import held
 
     with held(tmp_path / "out"):  # a grading holding the folder, as the first run does
-        run = grade(tmp_path)
+        run = grade_example(tmp_path)
         assert run.returncode == 2, run.stderr
         told = " ".join(run.stderr.split())
         assert f"another grading is writing {tmp_path / 'out'} (process {os.getpid()}" in told
         assert not (tmp_path / "out" / "grades.csv").exists()
-    assert grade(tmp_path).returncode == 0
+    assert grade_example(tmp_path).returncode == 0
     assert (tmp_path / "out" / "grades.csv").exists()

@@ -11,20 +11,16 @@ import json
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from checker_command import SOLUTIONS, checker, grade
 from class_builder import learner_folder
 from quiz_answers import RIGHT
 
-from checker.content.catalogue import EXERCISES
-
 FUNCTION = "01-missing-columns"
 SCRIPT = "03-add-password-hash"
-SOLUTIONS = {exercise_id: exercise.solution for exercise_id, exercise in EXERCISES.items()}
 # ada's own way of writing it (one loop, a name of her own), which eve hands in too
 ADAS_FUNCTION = """from sqlalchemy import inspect
 
@@ -72,16 +68,6 @@ TIMES = """lms_id,submitted_at
 105,2027-01-25T09:00:00Z
 """
 EXTENSIONS = "learner,due,reason\ncleo,2027-01-20T23:59:00+01:00,illness\n"
-
-
-def checker(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "checker", *arguments], capture_output=True, text=True, timeout=600
-    )
-
-
-def grade(submissions: Path, out: Path, *options: str | Path) -> subprocess.CompletedProcess:
-    return checker("grade", str(submissions), "--out", str(out), "--jobs=2", *map(str, options))
 
 
 @pytest.fixture(scope="module")
