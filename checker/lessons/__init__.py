@@ -13,7 +13,6 @@ same command would print differently on different machines.
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from ..db import reading
-from . import workspace
+from . import setup_commands, workspace
 
 NOTEBOOK_DIR = Path.cwd()
 
@@ -78,19 +77,31 @@ class Lesson:
         self.workspace = space
 
     def setup(self, *commands: str) -> None:
-        """Run ``flask`` commands quietly, in the same environment as the notebook's ``!`` lines."""
-        for command in commands:
-            result = subprocess.run(
-                ["flask", *shlex.split(command)],
-                cwd=self.workspace.path,
-                env=dict(os.environ),
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode != 0:
-                print(result.stdout + result.stderr)
-                raise LessonSetupError(f"`flask {command}` failed (exit {result.returncode})")
-            print(f"done: flask {command}")
+        """Run ``flask`` commands quietly, in the same environment as the notebook's ``!``
+        lines, one after the other in one process (``setup_commands``); the first that
+        fails stops the rest, and its output is shown."""
+        process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "checker.lessons.setup_commands", *commands],
+            cwd=self.workspace.path,
+            env=dict(os.environ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+        done, output = 0, []
+        for line in process.stdout:
+            if line.rstrip("\n") == setup_commands.DONE:
+                print(f"done: flask {commands[done]}")
+                done, output = done + 1, []
+            else:
+                output.append(line)
+        status = process.wait()
+        if status != 0:
+            print("".join(output))
+            failed = commands[min(done, len(commands) - 1)]
+            raise LessonSetupError(f"`flask {failed}` failed (exit {status})")
 
     def show(self, pattern: str) -> None:
         """Print the files of the workspace matching ``pattern`` (a path or a glob)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -70,8 +71,13 @@ def test_setup_migrations_and_views(notebook_dir, capsys):
 
 
 def test_setup_stops_at_a_failing_command(notebook_dir, capsys):
+    """The commands before it are done, its output is shown, and those after it never run."""
     lesson = lessons.start("02_demo")
-    lesson.setup("db init")
+    capsys.readouterr()
     with pytest.raises(lessons.LessonSetupError, match="`flask db init` failed"):
-        lesson.setup("db init")
-    assert "already exists and is not empty" in capsys.readouterr().out
+        lesson.setup("db init", "db init", "db upgrade")
+    shown = capsys.readouterr().out
+    assert shown.startswith("done: flask db init\n") and shown.count("done:") == 1
+    assert "already exists and is not empty" in shown
+    with sqlite3.connect(lesson.workspace.database_path) as database:
+        assert database.execute("SELECT name FROM sqlite_master").fetchall() == []
