@@ -56,7 +56,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
     quiz_link = learner_folder(submissions, "links-classmate-quizzes", {}, notebooks=[])
     shutil.rmtree(quiz_link / "notebooks")
     (quiz_link / "notebooks").symlink_to(Path("../alice/notebooks"), target_is_directory=True)
-    victim = learner_folder(submissions, "victim", SOLUTIONS)
+    victim = learner_folder(submissions, "victim", SOLUTIONS, notebooks=[ROOT / SCRIPT_NOTEBOOK])
     hard = learner_folder(submissions, "hard-links-classmate", {}, notebooks=[])
     os.link(victim / SCRIPT_NOTEBOOK, hard / SCRIPT_NOTEBOOK)
     renamed = learner_folder(submissions, "hands-in-the-solutions", {}, notebooks=[])

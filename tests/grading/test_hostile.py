@@ -303,10 +303,11 @@ def environment_for_the_course(folder: Path, base: str, *, checkout: bool) -> st
 
 
 @pytest.fixture(scope="module", params=["namespaces", "separate-user"])
-def graded(request, tmp_path_factory):
-    """The class graded together, and Alice graded alone, behind each boundary (alone behind
-    namespaces: the run's shared grading). As a separate user per check, learner code may
-    write where any user may: the canary folder is then one only its owner may write to."""
+def graded(request, tmp_path_factory, alice_graded_alone):
+    """The class graded together behind each boundary, and Alice graded alone (behind
+    namespaces, once per run: every answer of hers is right, so no boundary changes her
+    grade). As a separate user per check, learner code may write where any user may: the
+    canary folder is then one only its owner may write to."""
     base = tmp_path_factory.mktemp("hostile")
     isolation, python = request.param, sys.executable
     if isolation == "separate-user":
@@ -322,21 +323,14 @@ def graded(request, tmp_path_factory):
     for name, (answers, points) in attacks(alice_notebook, out, canary).items():
         learner_folder(submissions, name, answers)
         expected[name] = points
-    options = ("--isolation", isolation)
-    if isolation == "namespaces":
-        alone = request.getfixturevalue("alice_graded_alone")
-    else:
-        shutil.copytree(alice, base / "alone" / "alice")
-        alone = base / "out-alone"
-        assert grade_batch(base / "alone", alone, *options, python=python).returncode == 0
     before = tree_digest(alice)
     started = time.monotonic()
-    result = grade_batch(submissions, out, *options, python=python)
+    result = grade_batch(submissions, out, "--isolation", isolation, python=python)
     seconds = time.monotonic() - started
     outputs = tree_digest(out)
     time.sleep(4)
     return {
-        "result": result, "seconds": seconds, "out": out, "alone": alone,
+        "result": result, "seconds": seconds, "out": out, "alone": alice_graded_alone,
         "alice": alice, "before": before, "outputs": outputs, "canary": canary,
         "expected": expected, "isolation": isolation,
     }  # fmt: skip
