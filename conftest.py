@@ -93,31 +93,59 @@ def lesson_tokens(numbers: list[str]) -> set[str]:
 
 class SpreadScheduling(LoadScopeScheduling):
     """pytest-xdist's ``loadscope``, but each test of a ``SPREAD`` module is its own scope,
-    and those long tests are handed out right after the first units (in ``SPREAD``'s order):
-    a lesson re-run started last would keep one worker busy alone at the end.
+    those long tests are handed out first (in ``SPREAD``'s order), and no long test waits
+    behind another on a worker while the other worker runs out of work.
+
+    A worker holds its last test back until it knows the next one (or that none follows),
+    so a worker running a long test always has one more unit waiting: it is given a unit of
+    short tests then, if any is left. And a worker is given a new unit when a single test of
+    its own is left, not two as in xdist, which let a worker running a lesson re-run keep two
+    more long tests waiting behind it.
 
     Only the queue of units is reordered: workers name tests by their index in their own
     collection, so the collections themselves must keep their order."""
 
+    _spread_first = False  # the queue is put in order before the first unit is handed out
+
     def _split_scope(self, nodeid: str) -> str:
-        if nodeid.split("::", 1)[0] in SPREAD:
+        if is_spread(nodeid):
             return nodeid
         return super()._split_scope(nodeid)
 
-    def schedule(self) -> None:
-        first = self.collection is None
-        super().schedule()
-        if first and self.workqueue:
+    def _assign_work_unit(self, node: object) -> None:
+        if not self._spread_first:
+            self._spread_first = True
             self.workqueue = collections.OrderedDict(
                 sorted(self.workqueue.items(), key=lambda unit: spread_rank(unit[0]))
             )
+        if self._holds_a_long_test(node):
+            short = next((scope for scope in self.workqueue if not is_spread(scope)), None)
+            if short is not None:
+                self.workqueue.move_to_end(short, last=False)
+        super()._assign_work_unit(node)
+
+    def _reschedule(self, node: object) -> None:
+        waiting = self._pending_of(self.assigned_work[node])
+        if waiting > 1 and self.workqueue and not node.shutting_down:
+            return
+        super()._reschedule(node)
+
+    def _holds_a_long_test(self, node: object) -> bool:
+        return any(
+            is_spread(scope) and not all(done.values())
+            for scope, done in self.assigned_work[node].items()
+        )
+
+
+def is_spread(nodeid: str) -> bool:
+    """Whether a test (or scope) belongs to a ``SPREAD`` module."""
+    return nodeid.split("::", 1)[0] in SPREAD
 
 
 def spread_rank(scope: str) -> int:
     """A scope's place in the queue: ``SPREAD``'s modules first, in its order (a stable sort
     keeps the other scopes largest first, as xdist ordered them)."""
-    module = scope.split("::", 1)[0]
-    return SPREAD.index(module) if module in SPREAD else len(SPREAD)
+    return SPREAD.index(scope.split("::", 1)[0]) if is_spread(scope) else len(SPREAD)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SpreadScheduling | None:
@@ -157,4 +185,3 @@ def notebook_store(config: pytest.Config, notebook: str) -> str:
 def pytest_unconfigure(config: pytest.Config) -> None:
     for store in config.stash.get(NOTEBOOK_STORES, {}).values():
         shutil.rmtree(store, ignore_errors=True)
-
