@@ -92,7 +92,7 @@ class Lesson:
         )
         done, output = 0, []
         for line in process.stdout:
-            if line.rstrip("\n") == setup_commands.DONE:
+            if setup_commands.DONE in line:  # after a last line without its newline, too
                 print(f"done: flask {commands[done]}")
                 done, output = done + 1, []
             else:
