@@ -97,10 +97,10 @@ class SpreadScheduling(LoadScopeScheduling):
     behind another on a worker while the other worker runs out of work.
 
     A worker holds its last test back until it knows the next one (or that none follows),
-    so a worker running a long test always has one more unit waiting: it is given a unit of
-    short tests then, if any is left. And a worker is given a new unit when a single test of
-    its own is left, not two as in xdist, which let a worker running a lesson re-run keep two
-    more long tests waiting behind it.
+    so a worker running a long test always has one more unit waiting: it is given the
+    smallest unit of short tests then, if any is left. And a worker is given a new unit when
+    a single test of its own is left, not two as in xdist, which let a worker running a
+    lesson re-run keep two more long tests waiting behind it.
 
     Only the queue of units is reordered: workers name tests by their index in their own
     collection, so the collections themselves must keep their order."""
@@ -119,9 +119,9 @@ class SpreadScheduling(LoadScopeScheduling):
                 sorted(self.workqueue.items(), key=lambda unit: spread_rank(unit[0]))
             )
         if self._holds_a_long_test(node):
-            short = next((scope for scope in self.workqueue if not is_spread(scope)), None)
-            if short is not None:
-                self.workqueue.move_to_end(short, last=False)
+            short = [scope for scope in self.workqueue if not is_spread(scope)]
+            if short:  # the queue is largest first: its last such unit is the smallest
+                self.workqueue.move_to_end(short[-1], last=False)
         super()._assign_work_unit(node)
 
     def _reschedule(self, node: object) -> None:
