@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wrong_answers import BIO_COPIED_WITH_SQL, body, edit, replace_body
+from wrong_answers import BIO_COPIED_WITH_SQL, USER_REBUILT_BY_HAND, body, edit, replace_body
 
 from checker.content.catalogue import EXERCISES
 
@@ -568,6 +568,32 @@ RIGHT_ANSWERS += [
             "PROJECT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n"
             "MIGRATIONS = os.path.join(PROJECT, 'migrations')\n"
             "migrate = Migrate(render_as_batch=True, directory=MIGRATIONS)",
+        ),
+    ),
+]
+
+# SQLite's own idiom: INTEGER PRIMARY KEY without NOT NULL, which SQLite reports nullable,
+# though such a key (the table's rowid) never holds NULL.
+_ROWID_KEY = "id INTEGER PRIMARY KEY"
+RIGHT_ANSWERS += [
+    RightAnswer(
+        "07-unnamed-constraint",
+        "the table rebuilt by hand, with SQLite's INTEGER PRIMARY KEY",
+        body(
+            "07-unnamed-constraint",
+            "upgrade",
+            USER_REBUILT_BY_HAND.format(id=_ROWID_KEY, email=""),
+        ),
+    ),
+    RightAnswer(
+        "07-unnamed-constraint",
+        "the table rebuilt by hand, with a named primary key constraint",
+        body(
+            "07-unnamed-constraint",
+            "upgrade",
+            USER_REBUILT_BY_HAND.format(id="id INTEGER NOT NULL", email="").replace(
+                "UNIQUE (username))'", "UNIQUE (username), CONSTRAINT pk_user PRIMARY KEY (id))'"
+            ),
         ),
     ),
 ]

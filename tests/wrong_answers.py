@@ -1554,3 +1554,133 @@ WRONG_ANSWERS += [
         "it wrongly reports ['user.password_hash']",
     ),
 ]
+
+# Limits squawk counts as set but the server never applies: SET LOCAL lasts until its
+# transaction ends (the COMMIT an autocommit block starts with) and does nothing outside one.
+_BUILD_LIMITS = (
+    "        op.execute(\"SET lock_timeout = '5s'\")\n"
+    "        op.execute(\"SET statement_timeout = '10min'\")\n"
+)
+_IN_A_BLOCK = "    with op.get_context().autocommit_block():\n" + _LIMITS.replace(
+    "    op.", "        op."
+)
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "every limit set with SET LOCAL at the top, before the autocommit block",
+        body(
+            _LINTED_UNIQUE,
+            "upgrade",
+            _ATTACH_LIMITS + "    with op.get_context().autocommit_block():\n"
+            "        op.create_index(\n"
+            "            'uq_user_email', 'user', ['email'], unique=True, "
+            "postgresql_concurrently=True\n"
+            "        )\n"
+            '    op.execute(\'ALTER TABLE "user" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX '
+            "uq_user_email')\n",
+        ),
+        "failed",
+        "lock_timeout and statement_timeout are not in force here: set with SET LOCAL, which "
+        "ended with its transaction at the COMMIT",
+    ),
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "SET LOCAL inside the autocommit block, where it does nothing",
+        edit(_LINTED_UNIQUE, _BUILD_LIMITS, _BUILD_LIMITS.replace("SET ", "SET LOCAL ")),
+        "failed",
+        "are not in force here: set with SET LOCAL outside a transaction (in an autocommit block)",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the limits set with SET LOCAL in an autocommit block of their own",
+        edit(_REQUIRED, _LIMITS, _IN_A_BLOCK),
+        "failed",
+        'limit-not-in-force at `ALTER TABLE "user" ADD COLUMN is_active',
+    ),
+    WrongAnswer(
+        _RENAME,
+        "the limits set with SET LOCAL in an autocommit block of their own",
+        edit(_RENAME, _LIMITS, _IN_A_BLOCK),
+        "failed",
+        'limit-not-in-force at `ALTER TABLE "user" ADD COLUMN login',
+    ),
+]
+
+# A table rebuilt by hand, as SQLite's own recipe does: CREATE the new table, copy the rows,
+# DROP the old one, RENAME the new one. What the new table is declared with is what it has.
+USER_REBUILT_BY_HAND = (
+    "    op.execute(\n"
+    "        'CREATE TABLE user_new ('\n"
+    "        '{id}, '\n"
+    "        'username VARCHAR(80) NOT NULL, '\n"
+    "        'email VARCHAR(120) NOT NULL{email}, '\n"
+    "        'CONSTRAINT uq_user_username UNIQUE (username))'\n"
+    "    )\n"
+    "    op.execute('INSERT INTO user_new (id, username, email) "
+    'SELECT id, username, email FROM "user"\')\n'
+    "    op.execute('DROP TABLE \"user\"')\n"
+    "    op.execute('ALTER TABLE user_new RENAME TO \"user\"')\n"
+)
+_UNNAMED = "07-unnamed-constraint"
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _UNNAMED,
+        "the table rebuilt by hand without its primary key",
+        body(_UNNAMED, "upgrade", USER_REBUILT_BY_HAND.format(id="id INTEGER NOT NULL", email="")),
+        "failed",
+        "after upgrade, the primary key of user is missing; it should be on (id)",
+    ),
+    WrongAnswer(
+        _UNNAMED,
+        "the table batch mode copies from declared without primary_key=True",
+        body(
+            _UNNAMED,
+            "upgrade",
+            "    user = sa.Table(\n"
+            "        'user', sa.MetaData(),\n"
+            "        sa.Column('id', sa.Integer(), nullable=False),\n"
+            "        sa.Column('username', sa.String(length=80), nullable=False),\n"
+            "        sa.Column('email', sa.String(length=120), nullable=False),\n"
+            "        sa.UniqueConstraint('username', name='uq_user_username'),\n"
+            "    )\n"
+            "    with op.batch_alter_table('user', copy_from=user, recreate='always'):\n"
+            "        pass\n",
+        ),
+        "failed",
+        "after upgrade, the primary key of user is missing; it should be on (id)",
+    ),
+    WrongAnswer(
+        _UNNAMED,
+        "the table rebuilt by hand with email still UNIQUE, written after its length",
+        body(
+            _UNNAMED,
+            "upgrade",
+            USER_REBUILT_BY_HAND.format(id="id INTEGER NOT NULL PRIMARY KEY", email=" UNIQUE"),
+        ),
+        "failed",
+        "after upgrade, unique constraint (no name) on user(email) should not be there",
+    ),
+    WrongAnswer(
+        _UNNAMED,
+        "the key declared INT: SQLite numbers new rows only for INTEGER PRIMARY KEY",
+        body(
+            _UNNAMED,
+            "upgrade",
+            USER_REBUILT_BY_HAND.format(id="id INT NOT NULL PRIMARY KEY", email=""),
+        ),
+        "failed",
+        "after upgrade, column user.id no longer numbers new rows itself",
+    ),
+    WrongAnswer(
+        "03-add-password-hash",
+        "the table rebuilt WITHOUT ROWID",
+        edit(
+            "03-add-password-hash",
+            "batch_alter_table('user', schema=None)",
+            "batch_alter_table('user', schema=None, recreate='always', "
+            "table_kwargs={'sqlite_with_rowid': False})",
+        ),
+        "failed",
+        "after upgrade, column user.id no longer numbers new rows itself",
+    ),
+]

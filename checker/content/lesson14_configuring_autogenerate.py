@@ -41,7 +41,8 @@ def insert_without_is_active(url: str, when: str, fix: str) -> tuple[Any, Any]:
         reason = str(error)[:200]
         if "interrupted" in reason:
             reason = f"it took more than {INSPECTION_SECONDS} s"
-        advice = f": the column has no server default; {fix}" if "NOT NULL" in reason else ""
+        blamed = "NOT NULL constraint failed: user.is_active" in reason
+        advice = f": the column has no server default; {fix}" if blamed else ""
         raise CheckFailed(
             f"{when}, a user inserted without is_active is refused ({reason}){advice}."
         ) from None

@@ -35,7 +35,8 @@ autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
 - `upgrade()` makes `email` unique with a constraint named `uq_user_email`, and its SQL, written
   out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's rules: every rule but
   `prefer-robust-stmts`, whose `IF NOT EXISTS` would keep an invalid index (lesson 13). A
-  `squawk-ignore` comment does not count as a fix;
+  `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
+  server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - while it runs, the app can still add users: the check runs your upgrade on a large table
   while another transaction is writing to `user`, watches the locks it takes, and has the app
   insert a user while your upgrade waits;
@@ -83,7 +84,8 @@ squawk flags it, and it fails on a table that has rows.
 - the old code, still running while the migration runs, adds users without naming `is_active`:
   its inserts still work, and such a user is active;
 - its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with every rule; a
-  `squawk-ignore` comment does not count as a fix;
+  `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
+  server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - when another transaction is writing to `user`, the upgrade gives up on its own after a few
   seconds instead of queueing the app's queries behind it, leaves the database as it was, and
   runs once that transaction is over;
@@ -166,7 +168,8 @@ migration autogenerate would leave after a rename in the model (a `RENAME COLUMN
   `username` stays as it is;
 - its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's
   rules: every rule but `prefer-text-field` (`login` has the type `username` has); a
-  `squawk-ignore` comment does not count as a fix;
+  `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
+  server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - when another transaction is writing to `user`, the upgrade gives up on its own after a few
   seconds instead of queueing the app's queries behind it, leaves the database as it was, and
   runs once that transaction is over;

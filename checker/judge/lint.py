@@ -6,6 +6,12 @@ The SQL is what the learner's migration rendered in the sandbox (Alembic's offli
 its size, and reads squawk's JSON report. Learner code never runs squawk and never sees
 its report before the checker does. A ``squawk-ignore`` comment in the SQL is itself
 reported, unless the exercise allows ignoring that rule: a suppressed warning earns nothing.
+
+squawk counts a ``lock_timeout`` or ``statement_timeout`` as set from the statement that sets
+it to the end of the file; the server does not. ``SET LOCAL`` lasts until its transaction ends
+(Alembic's ``autocommit_block()`` writes a ``COMMIT`` first) and does nothing outside a
+transaction; ``RESET`` ends a limit. Such a limit, written but no longer in force at a
+statement that takes a lock, is reported here as squawk would have reported a missing one.
 """
 
 from __future__ import annotations
@@ -25,6 +31,17 @@ MAX_SQL_BYTES = 256 * 1024
 LINT_SECONDS = 20
 PG_VERSION = "18"
 IGNORE_COMMENT = re.compile(r"--\s*squawk-ignore(?:-file)?\b([^\n]*)", re.IGNORECASE)
+LIMITS = ("lock_timeout", "statement_timeout")
+SET_LIMIT = re.compile(
+    r"SET\s+(LOCAL\s+|SESSION\s+)?(lock_timeout|statement_timeout)\s*(?:=|\bTO\b)\s*(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+RESET_LIMIT = re.compile(r"RESET\s+(lock_timeout|statement_timeout|ALL)\b", re.IGNORECASE)
+TRANSACTION_START = re.compile(r"(BEGIN|START\s+TRANSACTION)\b", re.IGNORECASE)
+TRANSACTION_END = re.compile(r"(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", re.IGNORECASE)
+LOCKING_STATEMENT = re.compile(
+    r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT)\b", re.IGNORECASE
+)
 
 
 class LinterUnavailable(RuntimeError):
@@ -105,7 +122,89 @@ def lint(
                 str(warning.get("help") or ""),
             )
         )
+    found += limits_not_in_force(lines)
     return sorted(found, key=lambda violation: (violation.line, violation.rule))
+
+
+def statements(lines: list[str]) -> list[tuple[int, str]]:
+    """Each statement of Alembic's offline SQL with its first line's number, comments left
+    out: a statement ends with the line that ends with ``;``."""
+    found, start, parts = [], 0, []
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("--") and not parts):
+            continue
+        start = start if parts else number
+        parts.append(stripped)
+        if stripped.endswith(";"):
+            found.append((start, " ".join(parts).rstrip(";").strip()))
+            parts = []
+    if parts:
+        found.append((start, " ".join(parts)))
+    return found
+
+
+def limits_not_in_force(lines: list[str]) -> list[Violation]:
+    """A warning for each statement that takes a lock while a limit the SQL set earlier is
+    no longer in force: set with ``SET LOCAL`` outside a transaction, ended with its
+    transaction, or ``RESET``. A limit never set at all is squawk's to report."""
+    in_transaction = False
+    session: dict[str, bool] = dict.fromkeys(LIMITS, False)
+    local: dict[str, bool] = dict.fromkeys(LIMITS, False)
+    lost: dict[str, str] = {}  # a limit written but not in force, and why
+    found = []
+    for number, statement in statements(lines):
+        setting, reset = SET_LIMIT.match(statement), RESET_LIMIT.match(statement)
+        if setting:
+            scope, name, value = setting.group(1), setting.group(2).lower(), setting.group(3)
+            on = value.strip().strip("'\"").strip().upper() not in ("0", "DEFAULT")
+            if scope and scope.strip().upper() == "LOCAL" and not in_transaction:
+                lost[name] = (
+                    "set with SET LOCAL outside a transaction (in an autocommit block), where "
+                    "PostgreSQL ignores SET LOCAL"
+                )
+            elif scope and scope.strip().upper() == "LOCAL":
+                local[name] = on
+                lost.pop(name, None)
+            else:
+                session[name], local[name] = on, False
+                lost.pop(name, None)
+        elif reset:
+            names = LIMITS if reset.group(1).upper() == "ALL" else (reset.group(1).lower(),)
+            for name in names:
+                if session[name] or local[name]:
+                    lost[name] = f"ended by the RESET on line {number}"
+                session[name] = local[name] = False
+        elif TRANSACTION_START.match(statement):
+            in_transaction = True
+        elif TRANSACTION_END.match(statement):
+            for name in LIMITS:
+                if local[name]:
+                    lost[name] = (
+                        f"set with SET LOCAL, which ended with its transaction at the "
+                        f"{statement.split()[0].upper()} on line {number}"
+                    )
+                local[name] = False
+            in_transaction = False
+        elif LOCKING_STATEMENT.match(statement) and "alembic_version" not in statement:
+            missing = [n for n in LIMITS if n in lost and not (session[n] or local[n])]
+            if missing:
+                found.append(limit_violation(number, lines[number - 1], missing, lost))
+    return found
+
+
+def limit_violation(number: int, line: str, names: list[str], why: dict[str, str]) -> Violation:
+    """The warning for a statement that runs without the limits ``names``."""
+    reasons = dict.fromkeys(why[name] for name in names)
+    return Violation(
+        "limit-not-in-force",
+        number,
+        line.strip()[:200],
+        f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} not in force here: "
+        f"{'; '.join(reasons)}.",
+        "In an autocommit block, SET the limit and RESET it after the statement; in a "
+        "transaction, SET LOCAL it after the BEGIN.",
+    )
 
 
 def suppressions(lines: list[str], ignorable: tuple[str, ...]) -> list[Violation]:

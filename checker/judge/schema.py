@@ -60,9 +60,16 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
             found = compare_metadata(context, metadata)
         flat = [i for entry in found for i in (entry if isinstance(entry, list) else [entry])]
         typed = {(item[2], item[3]) for item in flat if item[0] == "modify_type"}
-        sentences = [describe(item) for item in flat if item[0] not in CONSTRAINT_KINDS]
         inspector = inspect(engine)
         tables = present_tables(inspector, metadata)
+        aliases = rowid_aliases(inspector, tables) if engine.dialect.name == "sqlite" else {}
+        sentences = [
+            describe(item)
+            for item in flat
+            if item[0] not in CONSTRAINT_KINDS
+            and not (item[0] == "modify_nullable" and aliases.get(item[2]) == item[3])
+        ]
+        sentences += primary_key_differences(inspector, tables, aliases)
         sentences += constraint_differences(inspector, tables)
         pairs = list(column_pairs(inspector, tables))
         sentences += type_differences(engine, pairs, skip=typed)
@@ -76,6 +83,61 @@ def present_tables(inspector: Any, metadata: MetaData) -> list[Table]:
     """The tables of ``metadata`` that the database has too."""
     present = set(inspector.get_table_names())
     return [table for table in metadata.tables.values() if table.name in present]
+
+
+def rowid_aliases(inspector: Any, tables: list[Table]) -> dict[str, str]:
+    """Each SQLite table's column that is its rowid, by table: the one primary key column
+    declared exactly ``INTEGER``, in a table with rowids (``WITHOUT ROWID`` or
+    ``PRIMARY KEY DESC`` give the key an index of its own instead). Only such a column
+    numbers new rows itself, and it never holds NULL, though SQLite reports it nullable
+    when it is declared without ``NOT NULL``."""
+    found = {}
+    with inspector.bind.connect() as connection:
+        for table in tables:
+            name = {"name": table.name}
+            keys = connection.execute(
+                text("SELECT name, type FROM pragma_table_info(:name) WHERE pk > 0"), name
+            ).all()
+            key_index = connection.execute(
+                text("SELECT count(*) FROM pragma_index_list(:name) WHERE origin = 'pk'"), name
+            ).scalar()
+            if len(keys) == 1 and str(keys[0][1]).upper() == "INTEGER" and not key_index:
+                found[table.name] = str(keys[0][0])
+    return found
+
+
+def primary_key_differences(
+    inspector: Any, tables: list[Table], aliases: dict[str, str]
+) -> list[str]:
+    """Tables whose primary key is missing or on other columns, and (on SQLite) tables whose
+    key no longer numbers new rows: an insert that leaves ``id`` out, as the app's do, is
+    then refused. ``aliases`` are SQLite's rowid columns (empty on other databases)."""
+    sentences = []
+    sqlite = inspector.bind.dialect.name == "sqlite"
+    for table in tables:
+        wanted = [column.name for column in table.primary_key.columns]
+        actual = inspector.get_pk_constraint(table.name).get("constrained_columns") or []
+        numbered = table.autoincrement_column
+        if actual != wanted:
+            now = f"is on ({', '.join(actual)})" if actual else "is missing"
+            sentences.append(
+                f"the primary key of {table.name} {now}; it should be on ({', '.join(wanted)})"
+            )
+        elif numbered is not None and sqlite and aliases.get(table.name) != numbered.name:
+            sentences.append(
+                f"column {table.name}.{numbered.name} no longer numbers new rows itself (SQLite "
+                f"does that only for a key declared INTEGER PRIMARY KEY in a table with rowids), "
+                f"so an insert without {numbered.name} is refused; it should be such a key"
+            )
+        elif numbered is not None and not sqlite:
+            reflected = {info["name"]: info for info in inspector.get_columns(table.name)}
+            if not reflected.get(numbered.name, {}).get("autoincrement"):
+                sentences.append(
+                    f"column {table.name}.{numbered.name} no longer numbers new rows itself (no "
+                    f"sequence default or identity), so an insert without {numbered.name} is "
+                    "refused; it should"
+                )
+    return sentences
 
 
 def column_pairs(
@@ -261,6 +323,8 @@ def reflected_constraints(inspector: Any, table: str) -> list[Constraint]:
     found: list[Constraint] = []
     for unique in inspector.get_unique_constraints(table):
         found.append(("unique constraint", ", ".join(unique["column_names"]), unique["name"]))
+    if inspector.bind.dialect.name == "sqlite":
+        found += unread_sqlite_uniques(inspector, table, found)
     for key in inspector.get_foreign_keys(table):
         columns = ", ".join(key["constrained_columns"])
         referred = ", ".join(key["referred_columns"])
@@ -276,6 +340,28 @@ def reflected_constraints(inspector: Any, table: str) -> list[Constraint]:
         columns = ", ".join(str(name) for name in index["column_names"])
         found.append((what, columns, index["name"]))
     return found
+
+
+def unread_sqlite_uniques(inspector: Any, table: str, read: list[Constraint]) -> list[Constraint]:
+    """The unique constraints SQLite keeps (an index of origin ``u``) that its reflection
+    did not read from the table's definition (``email VARCHAR(120) UNIQUE``: a length before
+    the keyword hides it), without a name: a name Alembic cannot read cannot be dropped."""
+    with inspector.bind.connect() as connection:
+        kept = connection.execute(
+            text(
+                "SELECT group_concat(i.name, ', ') FROM pragma_index_list(:name) AS l, "
+                "pragma_index_info(l.name) AS i WHERE l.origin = 'u' GROUP BY l.name LIMIT 50"
+            ),
+            {"name": table},
+        ).scalars()
+        left = [target for what, target, _ in read if what == "unique constraint"]
+        unread = []
+        for columns in kept:
+            if columns in left:
+                left.remove(columns)
+            else:
+                unread.append(("unique constraint", str(columns), None))
+        return unread
 
 
 def compare_constraints(

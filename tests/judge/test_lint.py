@@ -75,3 +75,50 @@ def test_a_rule_without_help_reads_as_its_message_alone():
     (dropped,) = [v for v in lint("ALTER TABLE t DROP COLUMN a;\n") if v.rule == "ban-drop-column"]
     assert dropped.help == ""
     assert dropped.in_words().endswith("Dropping a column may break existing clients.")
+
+
+LIMITS_IN_FORCE = [
+    # (what the SQL does, the SQL, the lines at which a limit is not in force)
+    (
+        "SET LOCAL after the BEGIN",
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [],
+    ),
+    (
+        "SET, then RESET, in an autocommit block; SET LOCAL again after the BEGIN",
+        "BEGIN;\nCOMMIT;\nSET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+        "RESET lock_timeout;\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE t ADD b int;\n"
+        "COMMIT;\n",
+        [],
+    ),
+    (
+        "SET LOCAL ended by the COMMIT that opens an autocommit block",
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nCOMMIT;\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+        "BEGIN;\nALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [4, 6],
+    ),
+    (
+        "SET LOCAL outside a transaction",
+        "COMMIT;\nSET LOCAL lock_timeout = '2s';\nBEGIN;\nALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [4],
+    ),
+    (
+        "a limit RESET before the statement",
+        "SET lock_timeout = '2s';\nRESET ALL;\nALTER TABLE t ADD b int;\n",
+        [3],
+    ),
+    (
+        "a session limit set to 0",
+        "SET lock_timeout = '2s';\nSET lock_timeout = 0;\nALTER TABLE t ADD b int;\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sql", "lines"), [case[1:] for case in LIMITS_IN_FORCE], ids=[c[0] for c in LIMITS_IN_FORCE]
+)
+def test_a_limit_squawk_counts_but_the_server_drops_is_reported(sql, lines):
+    found = [v for v in lint(sql) if v.rule == "limit-not-in-force"]
+    assert [v.line for v in found] == lines
+    assert all("not in force here" in v.message and v.statement for v in found)
