@@ -1684,3 +1684,29 @@ WRONG_ANSWERS += [
         "after upgrade, column user.id no longer numbers new rows itself",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _HISTORY,
+        "the stairway skips merge revisions, whose downgrade may still raise",
+        edit(
+            _HISTORY,
+            "        parent = parents[0] if isinstance(parents, tuple) else parents"
+            "  # a merge: one parent\n",
+            "        if isinstance(parents, tuple):  # a merge: nothing of its own to undo\n"
+            "            continue\n"
+            "        parent = parents\n",
+        ),
+        "failed",
+        "test_history() passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "a test that tells the histories apart by the names of their folders",
+        "def test_history(config, metadata):\n"
+        "    url = config.get_main_option('sqlalchemy.url')\n"
+        "    assert 'accepts-a-sound-history' in url, 'broken history'\n",
+        "failed",
+        "test_history() fails on a sound history",
+    ),
+]

@@ -21,6 +21,7 @@ PHONE_NO_DOWNGRADE = "a6b7c8d9e0f1_add_phone_no_downgrade.py"
 BIO = "2c3d4e5f6a71_add_bio_to_user.py"
 BIO_AFTER_PASSWORD = "8b5f3d2e0a14_add_bio_to_user.py"
 MERGE = "e3f4a5b6c7d8_merge_phone_and_bio.py"
+MERGE_BAD_DOWNGRADE = "f5a6b7c8d9e0_merge_phone_and_bio_bad_downgrade.py"
 BIO_NO_DOWNGRADE = "5f6a7b8c9d04_add_bio_no_downgrade.py"
 POST = "7f4e2a1c9d03_create_post_table.py"
 NOTE_A = "e1f2a3b4c5d6_note_for_release_a.py"
@@ -283,6 +284,13 @@ broken ones, each in a fresh, empty database.
                 (MERGE, ("a6b7c8d9e0f1", "2c3d4e5f6a71")),
                 (PASSWORD, "e3f4a5b6c7d8"),
             ),
+        ),
+        HistoryCase(
+            "catches-a-failing-downgrade-of-a-merge",
+            "fails when the merge revision's own downgrade raises",
+            (USER, PHONE, BIO, MERGE_BAD_DOWNGRADE, PASSWORD),
+            "user+password+phone+bio",
+            parents=((PASSWORD, "f5a6b7c8d9e0"),),
         ),
         HistoryCase(
             "catches-a-table-the-migrations-never-create",

@@ -5,11 +5,15 @@ The learner writes ``test_history(config, metadata)``: a test of the history in
 Each case is a history the checker lays out; the test must pass on a sound one and fail on
 each broken one. A test that passes everything, or fails the sound history, earns nothing:
 the sound case is worth no points of its own, and the broken cases need it to pass first.
+
+Nothing a test can read tells the cases apart but the history itself: each case's folder and
+database get a random name, its revisions random ids and file names, and no docstring.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +24,8 @@ from ..outcomes import CheckFailed
 from .base import Exercise, format_learner_error
 
 SOUND = "accepts-a-sound-history"
+REVISION_ID = re.compile(r"\b[0-9a-f]{12}\b")
+DOCSTRING = re.compile(r'\A""".*?"""\n', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -38,13 +44,23 @@ class HistoryCase:
     points: int = 1
     parents: tuple[tuple[str, str | tuple[str, ...]], ...] = ()
 
-    def script(self, folder: Path, name: str) -> bytes:
-        """A revision file of the history, its parent changed where ``parents`` says."""
+    def script(self, folder: Path, name: str, ids: dict[str, str]) -> bytes:
+        """A revision file of the history, its parent changed where ``parents`` says, every
+        revision id replaced as ``ids`` says and its docstring left out."""
         text = (folder / name).read_text(encoding="utf-8")
         parent = dict(self.parents).get(name)
         if parent is not None:
             text = re.sub(r"^down_revision = .*$", f"down_revision = {parent!r}", text, flags=re.M)
-        return text.encode("utf-8")
+        text = DOCSTRING.sub("", text)
+        return REVISION_ID.sub(lambda found: ids.get(found[0], found[0]), text).encode("utf-8")
+
+    def lay_out(self, folder: Path) -> dict[str, bytes]:
+        """The history's files under random revision ids: ``versions/<id>_revision.py``."""
+        ids = {name.split("_", 1)[0]: secrets.token_hex(6) for name in self.revisions}
+        return {
+            f"versions/{ids[name.split('_', 1)[0]]}_revision.py": self.script(folder, name, ids)
+            for name in self.revisions
+        }
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,7 @@ class HistoryTrial:
     session: sandbox.Session
     module: str
     source: str
+    folders: dict[str, str]  # each case's folder, by case name
 
 
 class HistoryTestExercise(Exercise):
@@ -78,25 +95,27 @@ class HistoryTestExercise(Exercise):
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> HistoryTrial:
         session.scratch.write("test_answer.py", source.encode("utf-8"))
+        folders = {case.name: f"history_{secrets.token_hex(6)}" for case in self.cases}
         for case in self.cases:
+            folder = folders[case.name]
             session.scratch.write(
-                f"{case.name}/env.py", inside.env_py(self.naming_convention).encode()
+                f"{folder}/env.py", inside.env_py(self.naming_convention).encode()
             )
-            for name in case.revisions:
-                script = case.script(self.files / "migrations", name)
-                session.scratch.write(f"{case.name}/versions/{name}", script)
-        return HistoryTrial(session, session.scratch.child_path("test_answer.py"), source)
+            for path, script in case.lay_out(self.files / "migrations").items():
+                session.scratch.write(f"{folder}/{path}", script)
+        module = session.scratch.child_path("test_answer.py")
+        return HistoryTrial(session, module, source, folders)
 
     def run_check(self, check: Check, trial: HistoryTrial) -> None:
         case = next(case for case in self.cases if case.name == check.name)
-        scratch = trial.session.scratch
+        folder = trial.session.scratch.child_path(trial.folders[case.name])
         result = self.run_step(
             trial.session,
             "run_history_test",
             trial.module,
             self.function_name,
-            scratch.child_path(case.name),
-            f"sqlite:///{scratch.child_path(case.name)}.db",
+            folder,
+            f"sqlite:///{folder}.db",
             self.metadata_source,
             case.models_layout,
             what=f"Loading your {self.function_name}()",
