@@ -41,7 +41,8 @@ table is large and users sign up all the time. The check runs on a real PostgreS
 - `downgrade()` removes the constraint.
 
 **Preserve:** every user and all their values, both ways. The script autogenerate writes
-(`create_unique_constraint`) blocks every write to the table until the whole index is built.
+(`create_unique_constraint`) blocks every read and write of the table until the whole index is
+built.
 """
     hints = (
         (

@@ -159,8 +159,9 @@ class RenameExpand(GivesWayMigrationExercise):
     task = """\
 **Start (PostgreSQL):** the `user` table of the first migration, `5e1f0c2a9b01` (`id`,
 `username`, `email`), holding users. `username` is to be called `login`. The starter is the
-migration autogenerate would leave after a rename in the model (a `RENAME COLUMN`), revision
-`c9e5a1b3d7f4`; squawk flags it, since the code still running reads and writes `username`.
+rename written by hand as in lesson 06 (`alter_column(..., new_column_name='login')`, a
+`RENAME COLUMN`), revision `c9e5a1b3d7f4`; squawk flags it, since the code still running reads
+and writes `username`.
 
 **Write release 1 of the rename instead (expand):**
 - `upgrade()` adds `login`, a `VARCHAR(80)` column that may be NULL (release 1's code writes
@@ -230,8 +231,8 @@ QUESTIONS = (
                 ),
             ),
             Option(
-                "`ALTER TABLE ... ADD COLUMN bio VARCHAR(200)`, with `SET LOCAL lock_timeout` "
-                "before it",
+                "`ALTER TABLE ... ADD COLUMN bio TEXT`, with `SET LOCAL lock_timeout` and "
+                "`statement_timeout` before it",
                 (
                     "It waits for the lock for at most the timeout, then gives up: the app's "
                     "queries queue for seconds at most."
