@@ -1710,3 +1710,37 @@ WRONG_ANSWERS += [
         "test_history() fails on a sound history",
     ),
 ]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _REQUIRED,
+        "NOT NULL added NOT VALID (PostgreSQL 18) and never validated",
+        body(
+            _REQUIRED,
+            "upgrade",
+            _LIMITS
+            + _ACTIVE_COLUMN.replace("nullable=False", "nullable=True")
+            + "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT user_is_active_not_null '\n"
+            "               'NOT NULL is_active NOT VALID')\n",
+        ),
+        "failed",
+        "the constraint user_is_active_not_null is NOT VALID",
+    ),
+]
+
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "11-enum-column",
+        "the id's sequence default dropped on the way (PostgreSQL)",
+        edit(
+            "11-enum-column",
+            "            sa.Column('role', user_role, nullable=False, server_default='member')\n"
+            "        )\n",
+            "            sa.Column('role', user_role, nullable=False, server_default='member')\n"
+            "        )\n"
+            "    op.execute('ALTER TABLE \"user\" ALTER COLUMN id DROP DEFAULT')\n",
+        ),
+        "failed",
+        "after upgrade, column user.id no longer numbers new rows itself (no sequence default",
+    ),
+]

@@ -440,6 +440,10 @@ DEFERRABLE_CONSTRAINTS = """
 SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
 WHERE n.nspname = current_schema() AND c.condeferrable ORDER BY 1 LIMIT 20
 """
+UNVALIDATED_CONSTRAINTS = """
+SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+WHERE n.nspname = current_schema() AND NOT c.convalidated ORDER BY 1 LIMIT 20
+"""
 SQLITE_OBJECTS = (
     "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') "
     "ORDER BY type, name LIMIT 20"
@@ -448,19 +452,26 @@ SQLITE_OBJECTS = (
 
 @bounded
 def extra_objects(database_url: str) -> list[str]:
-    """Views and triggers, and on PostgreSQL functions, sequences no column owns and
-    deferrable constraints: no table layout has any, and one left behind changes what the
-    app's queries do."""
+    """Views and triggers, and on PostgreSQL functions, sequences no column owns,
+    deferrable constraints and constraints never validated: no table layout has any, and one
+    left behind changes what the app's queries do (or, unvalidated, leaves the rows already
+    there unchecked, though reflection shows the constraint as any other)."""
     engine = inspection_engine(database_url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         found = connection.execute(text(SQLITE_OBJECTS if sqlite else POSTGRESQL_OBJECTS)).all()
         deferred = [] if sqlite else connection.execute(text(DEFERRABLE_CONSTRAINTS)).scalars()
         sentences = [f"the {kind} {str(name)[:100]} should not be there" for kind, name in found]
-        return sentences + [
+        sentences += [
             f"the constraint {str(name)[:100]} is DEFERRABLE (checked at commit, and refused by "
             "INSERT ... ON CONFLICT); it should not be"
             for name in deferred
+        ]
+        unchecked = [] if sqlite else connection.execute(text(UNVALIDATED_CONSTRAINTS)).scalars()
+        return sentences + [
+            f"the constraint {str(name)[:100]} is NOT VALID: the rows already there were never "
+            "checked against it; the migration should validate it (VALIDATE CONSTRAINT)"
+            for name in unchecked
         ]
 
 
