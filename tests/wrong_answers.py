@@ -1744,3 +1744,29 @@ WRONG_ANSWERS += [
         "after upgrade, column user.id no longer numbers new rows itself (no sequence default",
     ),
 ]
+
+# A test that keeps state between the histories it is given: it passes the first (the sound
+# one) and fails every later one. Each history runs in a child and a folder of its own.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _HISTORY,
+        "a test that passes the first history it is given, remembered in a file",
+        "from pathlib import Path\n\n\n"
+        "def test_history(config, metadata):\n"
+        "    seen = Path(__file__).with_name('seen')\n"
+        "    assert not seen.exists(), 'not the first history'\n"
+        "    seen.write_text('yes')\n",
+        "failed",
+        "test_history() passes on this history, which is broken",
+    ),
+    WrongAnswer(
+        _HISTORY,
+        "a test that passes the first history it is given, remembered in the process",
+        "import builtins\n\n\n"
+        "def test_history(config, metadata):\n"
+        "    assert not getattr(builtins, 'seen_a_history', False), 'not the first history'\n"
+        "    builtins.seen_a_history = True\n",
+        "failed",
+        "test_history() passes on this history, which is broken",
+    ),
+]

@@ -286,6 +286,17 @@ class Session:
         """Where the child finds one of ``sockets``."""
         return self.launcher.child_socket_path(self, host_path)
 
+    def sibling(self) -> Session:
+        """A new session with this one's launcher and limits: a child and a scratch folder
+        of its own, which nothing the learner's code did in this one can reach."""
+        return Session(
+            self.launcher,
+            timeout=self.timeout,
+            memory_mb=self.memory_bytes // 2**20,
+            sockets=self.sockets,
+            forbidden_imports=self.forbidden_imports,
+        )
+
     def _end(self, result: ChildResult) -> ChildResult:
         self._stop()
         self.ended = result

@@ -6,8 +6,10 @@ Each case is a history the checker lays out; the test must pass on a sound one a
 each broken one. A test that passes everything, or fails the sound history, earns nothing:
 the sound case is worth no points of its own, and the broken cases need it to pass first.
 
-Nothing a test can read tells the cases apart but the history itself: each case's folder and
-database get a random name, its revisions random ids and file names, and no docstring.
+Nothing a test can read or keep tells the cases apart but the history itself: each case runs
+in a child and a scratch folder of its own (a test cannot carry state from one case to the
+next), its folder and database get a random name, its revisions random ids and file names, and
+no docstring.
 """
 
 from __future__ import annotations
@@ -65,12 +67,11 @@ class HistoryCase:
 
 @dataclass(frozen=True)
 class HistoryTrial:
-    """The learner's test module, saved in the scratch folder, and the sandbox that runs it."""
+    """The learner's test module, and the session whose launcher and limits each case's own
+    session takes."""
 
     session: sandbox.Session
-    module: str
     source: str
-    folders: dict[str, str]  # each case's folder, by case name
 
 
 class HistoryTestExercise(Exercise):
@@ -94,33 +95,31 @@ class HistoryTestExercise(Exercise):
         return with_points(declared, self.points)
 
     def prepare(self, source: str, private: Path, session: sandbox.Session) -> HistoryTrial:
-        session.scratch.write("test_answer.py", source.encode("utf-8"))
-        folders = {case.name: f"history_{secrets.token_hex(6)}" for case in self.cases}
-        for case in self.cases:
-            folder = folders[case.name]
+        return HistoryTrial(session, source)
+
+    def run_check(self, check: Check, trial: HistoryTrial) -> None:
+        case = next(case for case in self.cases if case.name == check.name)
+        with trial.session.sibling() as session:
+            session.scratch.write("test_answer.py", trial.source.encode("utf-8"))
+            folder = f"history_{secrets.token_hex(6)}"
             session.scratch.write(
                 f"{folder}/env.py", inside.env_py(self.naming_convention).encode()
             )
             for path, script in case.lay_out(self.files / "migrations").items():
                 session.scratch.write(f"{folder}/{path}", script)
-        module = session.scratch.child_path("test_answer.py")
-        return HistoryTrial(session, module, source, folders)
-
-    def run_check(self, check: Check, trial: HistoryTrial) -> None:
-        case = next(case for case in self.cases if case.name == check.name)
-        folder = trial.session.scratch.child_path(trial.folders[case.name])
-        result = self.run_step(
-            trial.session,
-            "run_history_test",
-            trial.module,
-            self.function_name,
-            folder,
-            f"sqlite:///{folder}.db",
-            self.metadata_source,
-            case.models_layout,
-            what=f"Loading your {self.function_name}()",
-            source=trial.source,
-        )
+            location = session.scratch.child_path(folder)
+            result = self.run_step(
+                session,
+                "run_history_test",
+                session.scratch.child_path("test_answer.py"),
+                self.function_name,
+                location,
+                f"sqlite:///{location}.db",
+                self.metadata_source,
+                case.models_layout,
+                what=f"Loading your {self.function_name}()",
+                source=trial.source,
+            )
         self.verify_case(case, result, trial.source)
 
     def verify_case(self, case: HistoryCase, result: dict[str, Any], source: str) -> None:
