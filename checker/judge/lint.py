@@ -128,7 +128,8 @@ def lint(
 
 def statements(lines: list[str]) -> list[tuple[int, str]]:
     """Each statement of Alembic's offline SQL with its first line's number, comments left
-    out: a statement ends with the line that ends with ``;``."""
+    out: a statement ends with the line that ends with ``;`` outside a ``$$``-quoted body (a
+    ``DO`` block's ``BEGIN ... END`` is no transaction)."""
     found, start, parts = [], 0, []
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
@@ -136,7 +137,7 @@ def statements(lines: list[str]) -> list[tuple[int, str]]:
             continue
         start = start if parts else number
         parts.append(stripped)
-        if stripped.endswith(";"):
+        if stripped.endswith(";") and " ".join(parts).count("$$") % 2 == 0:
             found.append((start, " ".join(parts).rstrip(";").strip()))
             parts = []
     if parts:

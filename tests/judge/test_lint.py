@@ -108,6 +108,12 @@ LIMITS_IN_FORCE = [
         [3],
     ),
     (
+        "a DO block's BEGIN and END inside the transaction",
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\nDO $$\nBEGIN\n  UPDATE t SET a = 1;\nEND\n$$;\n"
+        "ALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [],
+    ),
+    (
         "a session limit set to 0",
         "SET lock_timeout = '2s';\nSET lock_timeout = 0;\nALTER TABLE t ADD b int;\n",
         [],
