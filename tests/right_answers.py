@@ -191,6 +191,39 @@ RIGHT_ANSWERS = [
         .replace("    assert len(heads) == 1,", "    assert heads and not heads[1:],"),
     ),
     RightAnswer(
+        "03-add-password-hash",
+        "DEFAULT NULL spelled out: an insert that leaves the column out gets NULL anyway",
+        edit(
+            "03-add-password-hash",
+            "nullable=True))",
+            "nullable=True, server_default=sa.null()))",
+        ),
+    ),
+    RightAnswer(
+        "15-rename-expand",
+        "DEFAULT NULL spelled out on PostgreSQL (reflected as NULL::character varying)",
+        edit(
+            "15-rename-expand",
+            "nullable=True))",
+            "nullable=True, server_default=sa.text('NULL')))",
+        ),
+    ),
+    RightAnswer(
+        "12-test-the-history",
+        "the head compared with the models by command.check, as flask db check does",
+        edit(
+            "12-test-the-history",
+            "    engine = create_engine(config.get_main_option(\"sqlalchemy.url\"))\n"
+            "    with engine.connect() as connection:\n"
+            "        differences = compare_metadata(MigrationContext.configure(connection), "
+            "metadata)\n"
+            "    engine.dispose()\n"
+            "    assert not differences, f\"the schema at the head differs from the models: "
+            "{differences}\"\n",
+            "    command.check(config)\n",
+        ),
+    ),
+    RightAnswer(
         "07-unnamed-constraint",
         "the convention given inline, with a CHECK rule too, and the copy forced",
         edit(

@@ -151,9 +151,10 @@ class TestTheHistory(HistoryTestExercise):
 
 **Write** `test_history(config, metadata)`. `config` is an `alembic.config.Config` for a migrations
 folder whose database (`config.get_main_option("sqlalchemy.url")`) is empty; `metadata` is the
-models' `MetaData`. The test must pass on a sound history (one whose branches a merge revision
-joins included), and fail (raise, for example an `AssertionError`) when, wherever in the history
-(on either branch a merge joins too):
+models' `MetaData`, which the folder's `env.py` targets too (so `command.check(config)` compares
+them, as `flask db check` does). The test must pass on a sound history (one whose branches a
+merge revision joins included), and fail (raise, for example an `AssertionError`) when, wherever
+in the history (on either branch a merge joins too):
 - the history has more than one head;
 - some revision's `downgrade()` raises;
 - some revision's `downgrade()` leaves something behind, so that upgrading again fails;

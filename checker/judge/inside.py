@@ -21,13 +21,16 @@ _LEARNER_MODULES: dict[str, Any] = {}
 
 ENV_PY = """\
 \"\"\"Alembic environment of a check, as the lessons' own env.py configures Alembic: the
-app's naming convention on the target metadata, batch mode, types compared.\"\"\"
+models' metadata as the target where the check has models (a history test's), else an empty
+one with the app's naming convention; batch mode; types compared.\"\"\"
 from alembic import context
 from sqlalchemy import MetaData, engine_from_config, pool
 
 config = context.config
 settings = config.get_section(config.config_ini_section, {{}})
-metadata = MetaData(naming_convention={naming_convention!r})
+metadata = config.attributes.get("target_metadata")
+if metadata is None:
+    metadata = MetaData(naming_convention={naming_convention!r})
 if context.is_offline_mode():  # upgrade --sql: the SQL written out, no database touched
     context.configure(
         url=settings["sqlalchemy.url"],
@@ -197,8 +200,12 @@ def run_history_test(
         return describe_error(error, module_file)
     module_name, builder_name = metadata_source.split(":")
     build_metadata = getattr(importlib.import_module(module_name), builder_name)
+    config = alembic_config(script_location, database_url)
+    metadata = build_metadata(layout)
+    # env.py targets the models, as Flask-Migrate's does: `alembic check` works in a test
+    config.attributes["target_metadata"] = metadata
     try:
-        function(alembic_config(script_location, database_url), build_metadata(layout))
+        function(config, metadata)
     except BaseException as error:
         return {"failure": describe_error(error, module_file)}
     return {"failure": None}

@@ -168,13 +168,23 @@ def server_default_differences(pairs: list[tuple[Table, Column, dict[str, Any]]]
             )
         elif column.info.get(SERVER_DEFAULT) == EITHER:
             continue
-        elif default is not None and column.server_default is None:
+        elif not is_null_default(default) and column.server_default is None:
             sentences.append(
                 f"column {name} has the server default {str(default)[:80]}; it should have none"
             )
         elif default is None and column.server_default is not None:
             sentences.append(f"column {name} has no server default; it should have one")
     return sentences
+
+
+NULL_DEFAULT = re.compile(r"\(*\s*NULL\s*(::[\w\s]+(\(\d+\))?)?\s*\)*", re.IGNORECASE)
+
+
+def is_null_default(default: Any) -> bool:
+    """Whether a reflected server default is none, or ``DEFAULT NULL`` (SQLite's ``NULL``,
+    PostgreSQL's ``NULL::character varying``): an insert that leaves the column out gets NULL
+    either way."""
+    return default is None or bool(NULL_DEFAULT.fullmatch(str(default).strip()))
 
 
 def type_differences(
