@@ -209,17 +209,29 @@ RIGHT_ANSWERS = [
         ),
     ),
     RightAnswer(
+        "15-unique-email-linted",
+        "both limits of the attaching step SET LOCAL in one op.execute",
+        edit(
+            "15-unique-email-linted",
+            "    op.execute(\"SET LOCAL lock_timeout = '5s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n",
+            "    op.execute(\n"
+            "        \"SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '5s'\"\n"
+            "    )\n",
+        ),
+    ),
+    RightAnswer(
         "12-test-the-history",
         "the head compared with the models by command.check, as flask db check does",
         edit(
             "12-test-the-history",
-            "    engine = create_engine(config.get_main_option(\"sqlalchemy.url\"))\n"
+            '    engine = create_engine(config.get_main_option("sqlalchemy.url"))\n'
             "    with engine.connect() as connection:\n"
             "        differences = compare_metadata(MigrationContext.configure(connection), "
             "metadata)\n"
             "    engine.dispose()\n"
-            "    assert not differences, f\"the schema at the head differs from the models: "
-            "{differences}\"\n",
+            '    assert not differences, f"the schema at the head differs from the models: '
+            '{differences}"\n',
             "    command.check(config)\n",
         ),
     ),

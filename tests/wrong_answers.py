@@ -1770,3 +1770,53 @@ WRONG_ANSWERS += [
         "test_history() passes on this history, which is broken",
     ),
 ]
+
+# A limit turned off (0, '0ms', DEFAULT) or RESET behind another statement on the same line is
+# no limit, though squawk counts it; and a value changed in every row, seen only where the
+# seeded rows hold capitals.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _REQUIRED,
+        "statement_timeout set again, to 0, before the ALTER",
+        edit(_REQUIRED, _LIMITS, _LIMITS + '    op.execute("SET LOCAL statement_timeout = 0")\n'),
+        "failed",
+        "statement_timeout is not in force here: set to 0 on line",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "the only lock_timeout is '0ms'",
+        edit(_REQUIRED, "lock_timeout = '2s'", "lock_timeout = '0ms'"),
+        "failed",
+        "lock_timeout is not in force here: set to '0ms' on line",
+    ),
+    WrongAnswer(
+        _REQUIRED,
+        "a RESET behind a SET in one op.execute",
+        edit(
+            _REQUIRED,
+            _LIMITS,
+            _LIMITS
+            + "    op.execute(\"SET LOCAL lock_timeout = '2s'; RESET statement_timeout\")\n",
+        ),
+        "failed",
+        "statement_timeout is not in force here: ended by the RESET on line",
+    ),
+    WrongAnswer(
+        _LINTED_UNIQUE,
+        "the attaching step's limits set to DEFAULT",
+        edit(_LINTED_UNIQUE, _ATTACH_LIMITS, _ATTACH_LIMITS.replace("'5s'", "DEFAULT")),
+        "failed",
+        "are not in force here: set to DEFAULT on line",
+    ),
+    WrongAnswer(
+        "13-unique-email-online",
+        "every email lower-cased before the index is built",
+        edit(
+            "13-unique-email-online",
+            "def upgrade():\n",
+            "def upgrade():\n    op.execute('UPDATE \"user\" SET email = lower(email)')\n",
+        ),
+        "failed",
+        "user 6 should have 'McDonald@Example.com', has 'mcdonald@example.com'",
+    ),
+]

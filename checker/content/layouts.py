@@ -195,7 +195,7 @@ VISIBLE_USERS = [
     {"id": 3, "username": "carol", "email": "carol@example.com"},
     {"id": 4, "username": "dave", "email": "dave@example.com"},
     {"id": 5, "username": "erin", "email": "erin@example.com"},
-    {"id": 6, "username": "mcDonald", "email": "mcdonald@example.com"},
+    {"id": 6, "username": "mcDonald", "email": "McDonald@Example.com"},
     {"id": 7, "username": "éva", "email": "éva@exämple.com"},
     {"id": 8, "username": "  padded  ", "email": " padded@example.com "},
     {"id": 9, "username": "", "email": ""},
@@ -205,6 +205,10 @@ VISIBLE_USERS = [
 
 _HIDDEN_NAMES = ["zoë", "li_lei", "o'brien", "Ævar", "mañana", "dmitrïy", "x" * 80, "a b"]
 HIDDEN_USERS = [
-    {"id": 100 + 7 * i, "username": name, "email": f"u{i}@t.example"}
+    {
+        "id": 100 + 7 * i,
+        "username": name,
+        "email": f"u{i}@t.example" if i % 5 else f"U{i}@T.Example",
+    }
     for i, name in enumerate(_HIDDEN_NAMES + [f"user{n:03d}" for n in range(32)])
 ]

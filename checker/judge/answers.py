@@ -26,7 +26,7 @@ def read_answer(path: Path) -> str:
             Outcome.ERROR, f"The answer is larger than {MAX_ANSWER_BYTES // 2**20} MB; not read."
         )
     try:
-        source = path.read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8-sig")  # the byte-order mark some editors write
     except UnicodeDecodeError as error:
         raise AnswerProblem(
             Outcome.ERROR, f"The answer is not UTF-8 text (byte {error.start} cannot be read)."
@@ -89,7 +89,7 @@ def parse_notebook(data: bytes, shown: str) -> Any:
     """A notebook's JSON from its bytes; malformed, deeply nested or not UTF-8 is an
     ``AnswerProblem`` naming the notebook as ``shown``."""
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise AnswerProblem(
             Outcome.ERROR, f"{shown} is not UTF-8 text (byte {error.start} cannot be read)."

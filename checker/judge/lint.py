@@ -33,12 +33,15 @@ PG_VERSION = "18"
 IGNORE_COMMENT = re.compile(r"--\s*squawk-ignore(?:-file)?\b([^\n]*)", re.IGNORECASE)
 LIMITS = ("lock_timeout", "statement_timeout")
 SET_LIMIT = re.compile(
-    r"SET\s+(LOCAL\s+|SESSION\s+)?(lock_timeout|statement_timeout)\s*(?:=|\bTO\b)\s*(.*)",
+    r'SET\s+(LOCAL\s+|SESSION\s+)?"?(lock_timeout|statement_timeout)"?\s*(?:=|\bTO\b)\s*(.*)',
     re.IGNORECASE | re.DOTALL,
 )
-RESET_LIMIT = re.compile(r"RESET\s+(lock_timeout|statement_timeout|ALL)\b", re.IGNORECASE)
+RESET_LIMIT = re.compile(r'RESET\s+"?(lock_timeout|statement_timeout|ALL)\b', re.IGNORECASE)
 TRANSACTION_START = re.compile(r"(BEGIN|START\s+TRANSACTION)\b", re.IGNORECASE)
 TRANSACTION_END = re.compile(r"(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", re.IGNORECASE)
+DOLLAR_QUOTE = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+LIMIT_VALUE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?", re.IGNORECASE)
+MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
 LOCKING_STATEMENT = re.compile(
     r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT)\b", re.IGNORECASE
 )
@@ -127,68 +130,112 @@ def lint(
 
 
 def statements(lines: list[str]) -> list[tuple[int, str]]:
-    """Each statement of Alembic's offline SQL with its first line's number, comments left
-    out: a statement ends with the line that ends with ``;`` outside a ``$$``-quoted body (a
-    ``DO`` block's ``BEGIN ... END`` is no transaction)."""
-    found, start, parts = [], 0, []
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("--") and not parts):
-            continue
-        start = start if parts else number
-        parts.append(stripped)
-        if stripped.endswith(";") and " ".join(parts).count("$$") % 2 == 0:
-            found.append((start, " ".join(parts).rstrip(";").strip()))
+    """Each statement of the SQL with the number of the line it starts on, comments left out
+    and its spaces collapsed: a statement ends at a ``;`` outside quotes (``'...'``,
+    ``"..."``, ``$$...$$`` or ``$tag$...$tag$``, so a ``DO`` block's ``BEGIN ... END`` is no
+    transaction) and comments, wherever it is on its line (``SET ...; RESET ...`` is two)."""
+    sql = "\n".join(lines)
+    found: list[tuple[int, str]] = []
+    parts: list[str] = []
+    start = 0
+    index = 0
+    while index < len(sql):
+        char = sql[index]
+        if sql.startswith("--", index):
+            index = _end_of(sql, "\n", index) - 1  # the line break stays: spaces between words
+        elif sql.startswith("/*", index):
+            index = _end_of(sql, "*/", index + 2)
+        elif char == ";":
+            if "".join(parts).strip():
+                found.append((start, " ".join("".join(parts).split())))
             parts = []
-    if parts:
-        found.append((start, " ".join(parts)))
+            index += 1
+        else:
+            quote = DOLLAR_QUOTE.match(sql, index)
+            closing = quote[0] if quote else char if char in "'\"" else ""
+            after = _end_of(sql, closing, index + len(closing)) if closing else index + 1
+            if not "".join(parts).strip() and not char.isspace():
+                start = sql.count("\n", 0, index) + 1
+            parts.append(sql[index:after])
+            index = after
+    if "".join(parts).strip():
+        found.append((start, " ".join("".join(parts).split())))
     return found
 
 
+def _end_of(sql: str, closing: str, index: int) -> int:
+    """Where the text ``closing`` ends, looking from ``index`` (past the end of ``sql`` if
+    never, as if it closed there)."""
+    found = sql.find(closing, index)
+    return len(sql) + len(closing) if found < 0 else found + len(closing)
+
+
+def limit_value_off(value: str) -> bool:
+    """Whether a value given to ``lock_timeout`` or ``statement_timeout`` means no limit:
+    zero (``0``, ``'0ms'``, less than the half millisecond PostgreSQL rounds to 0) or
+    ``DEFAULT``, the server's default, which is none. A value not read here counts as a
+    limit (the server refuses what it cannot read)."""
+    text = value.strip().rstrip(";").strip().strip("'\"").strip()
+    if text.upper() == "DEFAULT":
+        return True
+    number = LIMIT_VALUE.fullmatch(text)
+    if not number:
+        return False
+    milliseconds = float(number[1]) * MILLISECONDS[(number[2] or "ms").lower()]
+    return round(milliseconds) == 0
+
+
 def limits_not_in_force(lines: list[str]) -> list[Violation]:
-    """A warning for each statement that takes a lock while a limit the SQL set earlier is
-    no longer in force: set with ``SET LOCAL`` outside a transaction, ended with its
-    transaction, or ``RESET``. A limit never set at all is squawk's to report."""
+    """A warning for each statement that takes a lock while a limit the SQL wrote is not in
+    force: set with ``SET LOCAL`` outside a transaction, ended with its transaction,
+    ``RESET``, or set to no limit (``0``, ``DEFAULT``), which squawk counts as set. A
+    ``SET LOCAL`` outweighs the session's value until its transaction ends. A limit never
+    written at all is squawk's to report."""
     in_transaction = False
     session: dict[str, bool] = dict.fromkeys(LIMITS, False)
-    local: dict[str, bool] = dict.fromkeys(LIMITS, False)
+    local: dict[str, bool | None] = dict.fromkeys(LIMITS)  # None: no SET LOCAL in force
     lost: dict[str, str] = {}  # a limit written but not in force, and why
     found = []
     for number, statement in statements(lines):
         setting, reset = SET_LIMIT.match(statement), RESET_LIMIT.match(statement)
         if setting:
             scope, name, value = setting.group(1), setting.group(2).lower(), setting.group(3)
-            on = value.strip().strip("'\"").strip().upper() not in ("0", "DEFAULT")
-            if scope and scope.strip().upper() == "LOCAL" and not in_transaction:
+            is_local = bool(scope) and scope.strip().upper() == "LOCAL"
+            on = not limit_value_off(value)
+            if is_local and not in_transaction:
                 lost[name] = (
                     "set with SET LOCAL outside a transaction (in an autocommit block), where "
                     "PostgreSQL ignores SET LOCAL"
                 )
-            elif scope and scope.strip().upper() == "LOCAL":
+                continue
+            if is_local:
                 local[name] = on
+            else:
+                session[name], local[name] = on, None
+            if on:
                 lost.pop(name, None)
             else:
-                session[name], local[name] = on, False
-                lost.pop(name, None)
+                lost[name] = f"set to {value.strip()} on line {number}, which is no limit"
         elif reset:
             names = LIMITS if reset.group(1).upper() == "ALL" else (reset.group(1).lower(),)
             for name in names:
                 if session[name] or local[name]:
                     lost[name] = f"ended by the RESET on line {number}"
-                session[name] = local[name] = False
+                session[name], local[name] = False, None
         elif TRANSACTION_START.match(statement):
             in_transaction = True
         elif TRANSACTION_END.match(statement):
             for name in LIMITS:
-                if local[name]:
+                if local[name] and not session[name]:
                     lost[name] = (
                         f"set with SET LOCAL, which ended with its transaction at the "
                         f"{statement.split()[0].upper()} on line {number}"
                     )
-                local[name] = False
+                local[name] = None
             in_transaction = False
         elif LOCKING_STATEMENT.match(statement) and "alembic_version" not in statement:
-            missing = [n for n in LIMITS if n in lost and not (session[n] or local[n])]
+            in_force = {n: session[n] if local[n] is None else local[n] for n in LIMITS}
+            missing = [n for n in LIMITS if n in lost and not in_force[n]]
             if missing:
                 found.append(limit_violation(number, lines[number - 1], missing, lost))
     return found

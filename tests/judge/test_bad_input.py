@@ -84,6 +84,12 @@ def test_missing_and_empty_answers_are_not_attempted(tmp_path):
     assert SCRIPT.judge_file(empty).outcome is Outcome.NOT_ATTEMPTED
 
 
+def test_a_byte_order_mark_before_a_right_answer_is_no_part_of_it(tmp_path):
+    answer = tmp_path / "saved_on_windows.py"
+    answer.write_bytes(SCRIPT.solution.encode("utf-8-sig"))
+    assert SCRIPT.judge_file(answer).outcome is Outcome.PASSED
+
+
 def test_non_utf8_answer(tmp_path):
     answer = tmp_path / "latin1.py"
     answer.write_bytes("# café\n".encode("latin-1") + SCRIPT.solution.encode())

@@ -114,8 +114,58 @@ LIMITS_IN_FORCE = [
         [],
     ),
     (
-        "a session limit set to 0",
+        "a session limit set to 0, which squawk counts as set",
         "SET lock_timeout = '2s';\nSET lock_timeout = 0;\nALTER TABLE t ADD b int;\n",
+        [3],
+    ),
+    (
+        "the only limit set to '0ms' in the transaction",
+        "BEGIN;\nSET LOCAL statement_timeout = '0ms';\nALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [3],
+    ),
+    (
+        "a SET LOCAL to DEFAULT outweighs the session's limit until the COMMIT",
+        "SET lock_timeout = '2s';\nBEGIN;\nSET LOCAL lock_timeout TO DEFAULT;\n"
+        "ALTER TABLE t ADD b int;\nCOMMIT;\nALTER TABLE t ADD c int;\n",
+        [4],
+    ),
+    (
+        "a session limit outlives a SET LOCAL's transaction",
+        "SET lock_timeout = '2s';\nBEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\n"
+        "ALTER TABLE t ADD b int;\n",
+        [],
+    ),
+    (
+        "two SET LOCAL in one line, after an earlier RESET",
+        "BEGIN;\nCOMMIT;\nSET statement_timeout = '10min';\nCREATE INDEX CONCURRENTLY i ON t (a);\n"
+        "RESET statement_timeout;\nBEGIN;\n"
+        "SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '5s';\n"
+        "ALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [],
+    ),
+    (
+        "a RESET behind a SET in one line",
+        "BEGIN;\nSET LOCAL statement_timeout = '5s';\n"
+        "SET LOCAL lock_timeout = '2s'; RESET statement_timeout;\nALTER TABLE t ADD b int;\n"
+        "COMMIT;\n",
+        [4],
+    ),
+    (
+        "limits named in double quotes, after an earlier RESET",
+        "SET lock_timeout = '2s';\nRESET lock_timeout;\nBEGIN;\n"
+        "SET LOCAL \"lock_timeout\" = '2s';\nALTER TABLE t ADD b int;\nCOMMIT;\n",
+        [],
+    ),
+    (
+        "a limit RESET by its quoted name",
+        "SET lock_timeout = '2s';\nRESET \"lock_timeout\";\nALTER TABLE t ADD b int;\n",
+        [3],
+    ),
+    (
+        "a semicolon inside quotes and comments ends no statement",
+        "BEGIN;\n-- RESET lock_timeout; here\nSET LOCAL lock_timeout = '2s';\n"
+        "COMMENT ON TABLE t IS 'a; RESET lock_timeout';\n/* ; */ ALTER TABLE t ADD b int;\n"
+        "COMMIT;\n",
         [],
     ),
 ]
