@@ -221,6 +221,23 @@ RIGHT_ANSWERS = [
         ),
     ),
     RightAnswer(
+        "07-unnamed-constraint",
+        "the downgrade rebuilds the start's table by SQL, username's constraint unnamed again",
+        body(
+            "07-unnamed-constraint",
+            "downgrade",
+            "    op.execute(\n"
+            "        'CREATE TABLE user_old (id INTEGER NOT NULL, '\n"
+            "        'username VARCHAR(80) NOT NULL, email VARCHAR(120) NOT NULL, '\n"
+            "        'PRIMARY KEY (id), '\n"
+            "        'CONSTRAINT uq_user_email UNIQUE (email), UNIQUE (username))'\n"
+            "    )\n"
+            "    op.execute('INSERT INTO user_old SELECT id, username, email FROM \"user\"')\n"
+            "    op.execute('DROP TABLE \"user\"')\n"
+            "    op.execute('ALTER TABLE user_old RENAME TO \"user\"')\n",
+        ),
+    ),
+    RightAnswer(
         "12-test-the-history",
         "the head compared with the models by command.check, as flask db check does",
         edit(

@@ -1819,4 +1819,15 @@ WRONG_ANSWERS += [
         "failed",
         "user 6 should have 'McDonald@Example.com', has 'mcdonald@example.com'",
     ),
+    WrongAnswer(
+        "13-unique-email-online",
+        "every email written again with its own value (the table stays in its file)",
+        edit(
+            "13-unique-email-online",
+            "def upgrade():\n",
+            "def upgrade():\n    op.execute('UPDATE \"user\" SET email = email')\n",
+        ),
+        "failed",
+        "users in user again (an UPDATE writes a new version of every row it touches",
+    ),
 ]

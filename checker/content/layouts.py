@@ -19,12 +19,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     true,
 )
 
 from sample_app.extensions import NAMING_CONVENTION
 
-from ..judge.schema import EITHER, SERVER_DEFAULT
+from ..judge.schema import CONSTRAINT_NAME, EITHER, SERVER_DEFAULT
 
 # A statement that says nothing of a server default (lesson 03's role, lesson 11's enum):
 # an answer may keep the one that filled the rows or drop it.
@@ -38,16 +39,19 @@ def _user(
     unique_email: bool = True,
     with_email: bool = True,
     email_key: str | None = None,
+    name_constraint_named: bool = True,
     extra: tuple = (),
 ) -> Table:
     email = [Column("email", String(120), nullable=False, unique=unique_email, key=email_key)]
+    named = name_constraint_named
     return Table(
         "user",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column(name_column, String(80), nullable=False, unique=True),
+        Column(name_column, String(80), nullable=False, unique=named),
         *(email if with_email else []),
         *extra,
+        *([] if named else [UniqueConstraint(name_column, info={CONSTRAINT_NAME: EITHER})]),
     )
 
 
@@ -88,6 +92,9 @@ def _shop(metadata: MetaData, *, with_price: bool, with_notes: bool) -> None:
 LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user": lambda m: _user(m),
     "user(email not unique)": lambda m: _user(m, unique_email=False),
+    # a legacy migration's user table, its username's unique constraint unnamed: going back to
+    # it, the constraint may keep the convention's name or have none again
+    "user(username unique by any name)": lambda m: _user(m, name_constraint_named=False),
     "user+role_enum": lambda m: _user(
         m,
         extra=(

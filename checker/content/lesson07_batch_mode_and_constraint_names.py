@@ -16,7 +16,7 @@ class DropUnnamedConstraint(MigrationExercise):
     id = "07-unnamed-constraint"
     title = "Drop a constraint that has no name"
     base_revisions = ("0a7b9c1d2e34_create_user_table.py",)
-    start_layout = "user"
+    start_layout = "user(username unique by any name)"
     target_layout = "user(email not unique)"
     task = """\
 **Start:** one legacy migration, `0a7b9c1d2e34`, created the `user` table (`id`, `username`,

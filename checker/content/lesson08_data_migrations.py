@@ -19,7 +19,7 @@ class DisplayName(MigrationExercise):
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+display_name"
-    visible_rows = [  # first letters whose upper case is two letters, or not their title case
+    visible_rows = [  # first characters whose upper case is two letters, or not their title case
         *layouts.VISIBLE_USERS,
         {"id": 12, "username": "ßtrudel", "email": "strudel@example.com"},
         {"id": 13, "username": "ǆungla", "email": "dzungla@example.com"},
@@ -30,8 +30,9 @@ holding users.
 
 **Write** the next migration, revision `e6c9a1d4f7b8`:
 - `upgrade()` adds `display_name`, VARCHAR(80), **NOT NULL**, and fills it for every existing user
-  with their username, its first letter in upper case as Python's `str.upper()` writes it
-  (`alice` becomes `Alice`, `li_lei` becomes `Li_lei`, `ßtrudel` becomes `SStrudel`);
+  with their username, its first character in upper case as Python's `str.upper()` writes it
+  (`alice` becomes `Alice`, `li_lei` becomes `Li_lei`, `ßtrudel` becomes `SStrudel`; a name
+  that starts with a space stays as it is);
 - `downgrade()` removes the column.
 
 **Preserve:** every user and all their other values, both ways. Do not import the app's models in

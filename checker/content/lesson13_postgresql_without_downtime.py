@@ -90,6 +90,14 @@ built.
                 "change of a column's type do), holding ACCESS EXCLUSIVE on it: every read and "
                 "write waited until it was done. Making email unique rewrites nothing."
             )
+        written, total = app.rows_written_again()
+        if written * 2 > total:
+            raise CheckFailed(
+                f"your upgrade wrote {written} of the {total} users in user again (an UPDATE "
+                "writes a new version of every row it touches, even with the same values), "
+                "and held a lock on each until it committed: the app could change none of "
+                "them meanwhile. Making email unique writes no row."
+            )
         if app.held_too_long is not None:
             raise CheckFailed(
                 f"{app.held_too_long}. Once the index is built, attaching it takes a lock for a "

@@ -47,6 +47,13 @@ HELD_ON_USER = text(
     f"AND l.pid IN {LEARNER_BACKENDS} AND l.mode IN ({BLOCKING_MODE_LIST})"
 )
 FILE_OF_USER = text(f"SELECT pg_relation_filenode({USER_TABLE})")
+# Every row version records the transaction that wrote it (xmin): an UPDATE writes a new one,
+# even of a row whose values it leaves as they were.
+WRITERS_OF_USER = text('SELECT DISTINCT xmin::text FROM "user"')
+ROWS_WRITTEN_SINCE = text(
+    'SELECT count(*) FILTER (WHERE NOT xmin::text = ANY(:writers)), count(*) FROM "user" '
+    "WHERE id <> :app_user"
+)
 Around = TypeVar("Around", bound="TransactionAroundUpgrade")
 
 
@@ -93,6 +100,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
     def __init__(self, database: Database) -> None:
         super().__init__(database)
         self.file_before: int | None = None
+        self.writers_before: list[str] = []
         self.upgrade_waited = False
         self.insert_error: str | None = None
         self.blocking: str | None = None
@@ -105,6 +113,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
                 batch_job.execute(text(BULK_USERS))
                 batch_job.commit()
                 self.file_before = batch_job.execute(FILE_OF_USER).scalar()
+                self.writers_before = list(batch_job.execute(WRITERS_OF_USER).scalars())
                 batch_job.execute(text('UPDATE "user" SET email = email WHERE id = 1'))
                 self.started.set()
                 self.upgrade_waited = self.wait_for_upgrade(watcher)
@@ -174,6 +183,22 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         try:
             with engine.connect() as connection:
                 return connection.execute(FILE_OF_USER).scalar() != self.file_before
+        finally:
+            engine.dispose()
+
+
+    def rows_written_again(self) -> tuple[int, int]:
+        """How many of the users there before the upgrade it wrote again, of how many: an
+        ``UPDATE`` of every row (even to the same values) writes each again, and holds a
+        lock on each until it commits, though the table stays in its file."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                written, total = connection.execute(
+                    ROWS_WRITTEN_SINCE,
+                    {"writers": self.writers_before, "app_user": APP_USER["id"]},
+                ).one()
+                return written, total
         finally:
             engine.dispose()
 

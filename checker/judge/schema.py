@@ -44,6 +44,7 @@ from .inspection import bounded, inspection_engine, require_inspectable
 
 CONSTRAINT_KINDS = ("add_constraint", "remove_constraint", "add_index", "remove_index")
 SERVER_DEFAULT, EITHER = "server_default", "either"  # a column's info: either way is right
+CONSTRAINT_NAME = "constraint_name"  # a constraint's info: {CONSTRAINT_NAME: EITHER}, any name
 
 
 @bounded
@@ -310,18 +311,20 @@ Constraint = tuple[str, str, str | None]  # (what, what it constrains, name)
 
 
 def expected_constraints(table: Any) -> list[Constraint]:
-    """A table's unique constraints, indexes, foreign keys and check constraints."""
+    """A table's unique constraints, indexes, foreign keys and check constraints; a
+    constraint whose name the layout leaves open (``CONSTRAINT_NAME``) has none."""
     found: list[Constraint] = []
     for constraint in table.constraints:
         columns = ", ".join(column.name for column in constraint.columns)
+        name = None if constraint.info.get(CONSTRAINT_NAME) == EITHER else constraint.name
         if isinstance(constraint, UniqueConstraint):
-            found.append(("unique constraint", columns, constraint.name))
+            found.append(("unique constraint", columns, name))
         elif isinstance(constraint, ForeignKeyConstraint):
             target = constraint.elements[0].column.table.name
             referred = ", ".join(element.column.name for element in constraint.elements)
-            found.append(("foreign key", f"{columns} -> {target}({referred})", constraint.name))
+            found.append(("foreign key", f"{columns} -> {target}({referred})", name))
         elif isinstance(constraint, CheckConstraint):
-            found.append(("check constraint", "", constraint.name))
+            found.append(("check constraint", "", name))
     for index in table.indexes:
         what = "unique index" if index.unique else "index"
         found.append((what, ", ".join(column.name for column in index.columns), index.name))
