@@ -214,6 +214,11 @@ def limits_not_in_force(lines: list[str]) -> list[Violation]:
                 session[name], local[name] = on, None
             if on:
                 lost.pop(name, None)
+            elif value.strip().upper() == "DEFAULT":
+                lost[name] = (
+                    f"set to DEFAULT on line {number}: the server's default, which is no limit "
+                    "unless the server was given one"
+                )
             else:
                 lost[name] = f"set to {value.strip()} on line {number}, which is no limit"
         elif reset:
