@@ -82,8 +82,8 @@ QUESTIONS = (
             ),
         ),
         explanation=(
-            "The table is rebuilt, so batch mode must be able to name every constraint it "
-            "recreates or drops."
+            "The table is rebuilt from what reflection sees: unnamed constraints are copied as "
+            "they are, but every constraint a batch adds or drops needs a name."
         ),
     ),
     Question(
@@ -130,7 +130,7 @@ QUESTIONS = (
             ),
             Option(
                 "Turning batch mode off",
-                "Without batch mode SQLite cannot drop the constraint at all.",
+                "Without batch mode SQLite cannot add or drop the constraint at all.",
             ),
         ),
         explanation=(

@@ -68,8 +68,9 @@ QUESTIONS = (
                     "still names the old revision"
                 ),
                 (
-                    "PostgreSQL runs DDL inside the transaction and rolls it all back; Alembic "
-                    "runs DDL on SQLite without a transaction, so each statement stays."
+                    "PostgreSQL runs DDL inside the transaction and rolls it all back; on "
+                    "SQLite, Python's sqlite3 opens no transaction before DDL, so each statement "
+                    "stays."
                 ),
             ),
             Option(
