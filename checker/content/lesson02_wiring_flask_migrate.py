@@ -63,7 +63,10 @@ QUESTIONS = (
                     "The flask db commands, and an env.py that takes the database URL and the "
                     "metadata from the Flask app; Alembic does the migrating"
                 ),
-                "Yes: each flask db command calls the Alembic command of the same name.",
+                (
+                    "Yes: each flask db command calls an Alembic command (the one of the same "
+                    "name, but for migrate: revision --autogenerate)."
+                ),
             ),
             Option(
                 "A migration engine of its own, in place of Alembic's",

@@ -100,7 +100,8 @@ class RenameUsername(MigrationExercise):
 - `downgrade()` renames it back, with its constraint named `uq_user_username` again.
 
 **Preserve:** every user and every value, both ways. `flask db migrate` writes this change as
-"drop `username`, add `login`", which loses every name: write it by hand.
+"drop `username`, add `login`": on a table with users its upgrade fails (nothing fills the new NOT
+NULL column), and where it ran it would lose every name. Write it by hand.
 """
     hints = (
         (
