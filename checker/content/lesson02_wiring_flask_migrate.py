@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..judge.quizzes import Option, Question
+from .command_line import FLASK_COMMAND_LINE
 from .kinds import FactoryExercise
 
 TITLE = "Wiring Flask-Migrate into the app"
@@ -114,6 +115,7 @@ QUESTIONS = (
             "Which command creates the `migrations/` folder? Type it as you would in a terminal."
         ),
         kind="text",
+        command_line=FLASK_COMMAND_LINE,
         keys=("e124284dc4f501f9048b7020411bf0f7e1d8a8bcc67d8aec94885a63ba31327c",),
         options=(
             Option(

@@ -84,7 +84,7 @@ be NOT NULL, and no user may be left without a role.
         ),
         (
             "`sa.Column('role', sa.String(length=20), nullable=False, server_default='member')` "
-            "added in a batch; or, step by step, `op.execute(\"UPDATE \\\"user\\\" SET role = "
+            'added in a batch; or, step by step, `op.execute("UPDATE \\"user\\" SET role = '
             "'member'\")` (quote `user`: PostgreSQL reserves the word) between adding the column "
             "nullable and `batch_op.alter_column('role', existing_type=sa.String(length=20), "
             "nullable=False)`."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..judge.quizzes import Option, Question
+from .command_line import FLASK_COMMAND_LINE
 from .kinds import MigrationExercise
 
 TITLE = "Renaming by hand"
@@ -159,6 +160,7 @@ QUESTIONS = (
             "it as you would in a terminal."
         ),
         kind="text",
+        command_line=FLASK_COMMAND_LINE,
         keys=("f3ea8bd631e54cf1b44c33687e3c1f54a38c4cf8f9701d8defa4a83b2c6ce1d2",),
         options=(
             Option(

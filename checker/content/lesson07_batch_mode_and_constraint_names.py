@@ -116,8 +116,8 @@ QUESTIONS = (
                 ),
                 (
                     "Not for this error: that names the old unnamed constraints the batch "
-                    "reflects, so that a script can refer to one (the fix for \"No such "
-                    "constraint\"). \"Constraint must have a name\" comes from a constraint the "
+                    'reflects, so that a script can refer to one (the fix for "No such '
+                    'constraint"). "Constraint must have a name" comes from a constraint the '
                     "script itself creates or drops with the name None."
                 ),
             ),

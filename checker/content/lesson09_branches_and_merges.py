@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..judge.quizzes import Option, Question
+from .command_line import FLASK_COMMAND_LINE
 from .kinds import MigrationExercise
 
 TITLE = "Branches and merges"
@@ -84,6 +85,7 @@ QUESTIONS = (
             "a terminal."
         ),
         kind="text",
+        command_line=FLASK_COMMAND_LINE,
         keys=("dd704e56cd72399afe2096171548f41a2ce917f74678637edaef79f024cfde1a",),
         options=(
             Option("flask db merge", "Say what to merge: the current heads, `heads`."),

@@ -3,23 +3,33 @@
 Answer keys are stored only as salted SHA-256 digests, so reading the package does not
 show them: of the normalised right answer, or for a select-all question of each right
 option, so that a right but incomplete selection can be told apart from a wrong one. An
-answer is judged by normalising it the same way and comparing digests. Typed commands
-are normalised as a shell reads them: ``$ flask --app sample_app db init`` is
-``flask db init``. For a text question, ``options`` are common wrong answers, each with
-feedback of its own.
+answer is judged by normalising it the same way and comparing digests. A typed command is
+read as a shell reads it, without its prompt or variable assignments; a question whose
+answer is a command of the course's program (``command_line``) also reads it as that
+program's parser does, so that ``$ flask --app sample_app db init``, ``python -m flask db
+init`` and ``flask db init`` are one answer, and a command the program would refuse (an
+unknown option, a missing value) is none. For a text question, ``options`` are common wrong
+answers, each with feedback of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import shlex
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import click
+from click.core import ParameterSource
+
 SALT = "migrations-course/quiz/v1"
-NAMING_OPTIONS = ("--app", "-a", "-m", "--message")
+NAMING_OPTIONS = ("--app", "-a", "-m", "--message")  # left out of a command with no parser
+ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
+PYTHON = re.compile(r"(.*/)?python[0-9.]*")
+NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 KINDS = ("single", "multiple", "text", "number")
 
 
@@ -32,8 +42,20 @@ class Option:
 
 
 @dataclass(frozen=True)
+class CommandLine:
+    """How a program reads its command line, for the text questions whose answer is one of
+    its commands: its click command tree (only parsed, never run; parameters with no
+    effects when parsed) and the parameters that leave the command the same one (the app
+    to load, a message)."""
+
+    program: click.Command
+    unchanged_by: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Question:
-    """One quiz question. ``keys`` are digests of the accepted, normalised answers."""
+    """One quiz question. ``keys`` are digests of the accepted, normalised answers;
+    ``command_line`` reads a text answer that is a command of a course's program."""
 
     id: str
     prompt: str
@@ -41,6 +63,7 @@ class Question:
     keys: tuple[str, ...]
     options: tuple[Option, ...] = ()
     explanation: str = ""
+    command_line: CommandLine | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +115,7 @@ def normalise(question: Question, answer: Any) -> str:
     if question.kind == "text":
         if type(answer) is not str:
             raise InvalidAnswer("type your answer as text")
-        return command_words(answer)
+        return command_words(answer, question.command_line)
     try:
         number = Decimal(str(answer).strip())
     except InvalidOperation:
@@ -102,17 +125,20 @@ def normalise(question: Question, answer: Any) -> str:
     return format(number.normalize(), "f")
 
 
-def command_words(typed: str) -> str:
-    """A typed command as its words, lower case: quotes, a shell prompt, the path to
-    ``flask`` and the options that do not change which command it is (``--app``,
-    ``-m``/``--message``) left out."""
-    text = typed.strip().strip("`").lower()
+def command_words(typed: str, command_line: CommandLine | None = None) -> str:
+    """A typed command as its words, lower case, without quotes, a shell prompt (``$``,
+    a notebook's ``!``) or variable assignments before it; read by ``command_line``'s
+    parser when given (``parsed_command``), else with ``NAMING_OPTIONS`` left out."""
+    text = typed.strip().strip("`").removeprefix("$").lstrip().removeprefix("!")
     try:
         words = shlex.split(text)
     except ValueError:  # unbalanced quotes: read it as plain words
         words = text.strip("'\"").split()
-    if words[:1] == ["$"]:
+    while words and ASSIGNMENT.match(words[0].lower()):
         words = words[1:]
+    if command_line is not None:  # a parser tells -A from -a: options keep their case
+        return parsed_command([w if w.startswith("-") else w.lower() for w in words], command_line)
+    words = [word.lower() for word in words]
     if words and words[0].endswith("/flask"):
         words[0] = "flask"
     kept, skip = [], False
@@ -124,6 +150,72 @@ def command_words(typed: str) -> str:
         elif not word.startswith(tuple(f"{option}=" for option in NAMING_OPTIONS)):
             kept.append(word)
     return " ".join(kept)
+
+
+def parsed_command(words: list[str], command_line: CommandLine) -> str:
+    """The command as its program's parser reads it: its path of commands, then each
+    argument and each option given a value other than its default (the parameters
+    ``unchanged_by`` left out). A command the parser refuses, or that only prints help or a
+    version, is returned as typed, behind a mark no key carries."""
+    program = command_line.program.name or ""
+    if words[:3] and PYTHON.fullmatch(words[0]) and words[1:3] == ["-m", program]:
+        words = [program, *words[3:]]
+    elif words and words[0].endswith(f"/{program}"):
+        words = [program, *words[1:]]
+    refused = "refused: " + " ".join(words)
+    if words[:1] != [program] or any(word in NOT_A_RUN for word in words):
+        return refused if words[:1] == [program] else " ".join(words)
+    try:
+        reached = parse_only(command_line.program).main(
+            words[1:], prog_name=program, standalone_mode=False
+        )
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        return refused
+    path: list[str] = []
+    for context in reached:
+        path += [context.info_name or "", *parameter_words(context, command_line.unchanged_by)]
+    return " ".join(path)
+
+
+def parse_only(command: click.Command) -> click.Command:
+    """A copy of a click command tree with the same parameters, whose commands do nothing
+    but return the contexts they were reached through, from the program's down."""
+    if isinstance(command, click.Group):
+        return click.Group(
+            command.name,
+            params=command.params,
+            commands={name: parse_only(sub) for name, sub in command.commands.items()},
+        )
+    return click.Command(command.name, params=command.params, callback=reached_contexts)
+
+
+def reached_contexts(**_: Any) -> list[click.Context]:
+    """The contexts of the command being run, from the program's down."""
+    found: list[click.Context] = []
+    context: click.Context | None = click.get_current_context()
+    while context is not None:
+        found.insert(0, context)
+        context = context.parent
+    return found
+
+
+def parameter_words(context: click.Context, unchanged_by: frozenset[str]) -> list[str]:
+    """The words of one command's parameters in ``context``, those typed only: arguments'
+    values, and options as ``--name value`` (a flag as ``--name``)."""
+    words: list[str] = []
+    for parameter in context.command.params:
+        name, value = parameter.name or "", context.params.get(parameter.name or "")
+        typed = context.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        if name in unchanged_by or not typed or value is None or value == ():
+            continue
+        if isinstance(parameter, click.Argument):
+            words += [str(item) for item in value] if isinstance(value, tuple) else [str(value)]
+        elif value is True:
+            words.append(f"--{name.replace('_', '-')}")
+        else:
+            items = value if isinstance(value, tuple) else (value,)
+            words += [f"--{name.replace('_', '-')}", *(str(item) for item in items)]
+    return words
 
 
 def option_key(text: str) -> str:
@@ -154,7 +246,11 @@ def judge(question: Question, answer: Any) -> Verdict:
         return Verdict(question.id, answer, correct, feedback, question.explanation, incomplete)
     correct = is_key(question, normalised)
     if question.kind == "text":
-        chosen = [o for o in question.options if command_words(o.text) == normalised]
+        chosen = [
+            o
+            for o in question.options
+            if command_words(o.text, question.command_line) == normalised
+        ]
     else:
         chosen = [o for o in question.options if o.text == answer]
     feedback = tuple(option.feedback for option in chosen)

@@ -152,6 +152,9 @@ def test_a_right_but_incomplete_selection_says_so():
         ("$ .venv/bin/flask db init", True),
         ("flask -A sample_app db init", True),
         ("`FLASK DB INIT`", True),
+        ("python -m flask db init", True),
+        ("FLASK_APP=sample_app flask db init", True),
+        ("!flask --debug db init", True),
         ("flask db migrate", False),
         ("db init", False),
     ],
@@ -160,6 +163,27 @@ def test_typed_commands_are_read_as_a_shell_reads_them(typed, right):
     verdict = quizzes.judge(QUESTIONS["02-init-command"], typed)
     assert verdict.correct is right
     assert right or verdict.feedback, "a common wrong answer gets feedback of its own"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [
+        ("02-init-command", "flask db init -m x"),  # init takes no message
+        ("02-init-command", "flask -a sample_app db init"),  # Flask's option is -A
+        ("02-init-command", "flask db init --help"),  # prints help, makes nothing
+        ("09-merge-command", "flask db -m x merge heads"),  # -m is merge's, not db's
+        ("09-merge-command", "flask db merge heads --message"),  # a message needs its text
+        ("06-empty-revision", "flask db revision --autogenerate"),  # that is migrate
+    ],
+)
+def test_a_command_flask_would_refuse_or_read_otherwise_is_wrong(question_id, typed):
+    assert not quizzes.judge(QUESTIONS[question_id], typed).correct
+
+
+def test_options_that_name_or_describe_leave_the_command_the_same():
+    question = QUESTIONS["09-merge-command"]
+    for typed in ("flask db merge -m 'join the heads' heads", "flask db merge heads --rev-id ab12"):
+        assert quizzes.judge(question, typed).correct, typed
 
 
 def test_corrupt_progress_file_is_ignored(notebook_dir):
