@@ -1831,3 +1831,35 @@ WRONG_ANSWERS += [
         "users in user again (an UPDATE writes a new version of every row it touches",
     ),
 ]
+
+# A function that writes to the rows it was given: the check's databases hold rows.
+_ROWS_CHANGED = "missing_columns() changed the database it was given (its tables or rows)"
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "01-missing-columns",
+        "upper-cases every username while it reads",
+        edit(
+            "01-missing-columns",
+            "    return missing\n",
+            "    with engine.begin() as connection:\n"
+            "        connection.exec_driver_sql('UPDATE \"user\" SET username = upper(username)')\n"
+            "    return missing\n",
+        ),
+        "failed",
+        _ROWS_CHANGED,
+    ),
+    WrongAnswer(
+        "01-missing-columns",
+        "deletes the rows of every table it reads, with a WHERE",
+        edit(
+            "01-missing-columns",
+            "    return missing\n",
+            "    with engine.begin() as connection:\n"
+            "        for name in tables_in_database:\n"
+            "            connection.exec_driver_sql(f'DELETE FROM \"{name}\" WHERE 1')\n"
+            "    return missing\n",
+        ),
+        "failed",
+        _ROWS_CHANGED,
+    ),
+]

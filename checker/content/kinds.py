@@ -113,6 +113,9 @@ class FunctionExercise(kinds.FunctionExercise):
     def metadata(self, layout: str) -> MetaData:
         return layouts.build_metadata(layout)
 
+    def database_rows(self, metadata: MetaData) -> dict[str, list[dict[str, Any]]]:
+        return layouts.seed_tables(metadata, layouts.VISIBLE_USERS)
+
 
 class FactoryExercise(kinds.FactoryExercise):
     """An app package's ``__init__.py``, judged beside the course's ``User`` model."""

@@ -174,7 +174,8 @@ def awkward_values(column: Column) -> list[Any]:
 def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, list[dict]]:
     """Rows for every table of a start layout: each user as given (id, name, email), every
     other column cycling through its awkward values (``awkward_values``) so that every
-    column holds each of them; where there is a post table, a post for every other user."""
+    column holds each of them; where there is a post table, a post for every other user;
+    where there is a shop, products and an order for every other user."""
     table = metadata.tables["user"]
     user_rows = []
     for number, user in enumerate(users):
@@ -193,7 +194,34 @@ def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, li
             {"id": 1000 + user["id"], "title": titles[n % len(titles)], "user_id": user["id"]}
             for n, user in enumerate(users[::2])
         ]
+    if "product" in metadata.tables:
+        tables["product"] = [
+            {"id": number, "name": name, **other_values(metadata.tables["product"], number)}
+            for number, name in enumerate(awkward_values(metadata.tables["product"].c.name), 1)
+        ]
+    if "order" in metadata.tables:
+        products = len(tables.get("product", [])) or 1
+        tables["order"] = [
+            {
+                "id": 2000 + user["id"],
+                "user_id": user["id"],
+                "product_id": 1 + n % products,
+                **other_values(metadata.tables["order"], n),
+            }
+            for n, user in enumerate(users[::2])
+        ]
     return tables
+
+
+def other_values(table: Table, number: int) -> dict[str, Any]:
+    """A row's values for the columns of ``table`` that no key or name fills, taken in turn
+    from their awkward values."""
+    filled = {"id", "name", "user_id", "product_id"}
+    return {
+        column.name: awkward_values(column)[number % len(awkward_values(column))]
+        for column in table.columns
+        if column.name not in filled
+    }
 
 
 VISIBLE_USERS = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import MetaData, create_engine
+from sqlalchemy import MetaData, create_engine, insert
 from sqlalchemy.pool import NullPool
 
 from .. import sandbox
@@ -55,6 +55,11 @@ class FunctionExercise(Exercise):
         """A fresh MetaData holding the tables of ``layout``."""
         raise NotImplementedError
 
+    def database_rows(self, metadata: MetaData) -> dict[str, list[dict[str, Any]]]:
+        """The rows a case's database holds, by table: a function that changes one is
+        caught (``verify_untouched``). None by default."""
+        return {}
+
     def checks(self) -> list[Check]:
         declared = [Check(c.name, c.description, c.points, c.hidden) for c in self.cases]
         return with_points(declared, self.points)
@@ -67,7 +72,11 @@ class FunctionExercise(Exercise):
         case = next(case for case in self.cases if case.name == check.name)
         database = trial.private / f"{case.name}.db"
         engine = create_engine(f"sqlite:///{database}", poolclass=NullPool)
-        self.metadata(case.database_layout).create_all(engine)
+        metadata = self.metadata(case.database_layout)
+        metadata.create_all(engine)
+        with engine.begin() as connection:
+            for name, rows in self.database_rows(metadata).items():
+                connection.execute(insert(metadata.tables[name]), rows)
         engine.dispose()
         trial.session.scratch.write(database.name, database.read_bytes())
         result = self.run_step(
