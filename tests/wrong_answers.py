@@ -226,7 +226,7 @@ WRONG_ANSWERS = [
         "a new extension made in the factory",
         edit("02-wire-migrate", "    migrate.init_app(app, db)\n", "    Migrate(app, db)\n"),
         "failed",
-        "the app uses another Migrate object than the module's migrate",
+        "create_app() makes a Migrate object of its own",
     ),
     WrongAnswer(
         "02-wire-migrate",
@@ -1861,5 +1861,49 @@ WRONG_ANSWERS += [
         ),
         "failed",
         _ROWS_CHANGED,
+    ),
+]
+
+# The extension made once, at module level, unbound: what the learner's module does with
+# Migrate is watched, not only what the app ends up with.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "02-wire-migrate",
+        "the module's Migrate bound to a bootstrap app when imported",
+        edit(
+            "02-wire-migrate",
+            "migrate = Migrate(render_as_batch=True)\n",
+            "migrate = Migrate(Flask('bootstrap'), db, render_as_batch=True)\n",
+        ),
+        "failed",
+        "Migrate was attached to an app when the module was imported",
+    ),
+    WrongAnswer(
+        "02-wire-migrate",
+        "the extension made on the first create_app(), not at module level",
+        edit(
+            "02-wire-migrate",
+            "migrate = Migrate(render_as_batch=True)\n",
+            "migrate = None\n",
+        ).replace(
+            "    migrate.init_app(app, db)\n",
+            "    global migrate\n"
+            "    if migrate is None:\n"
+            "        migrate = Migrate(render_as_batch=True)\n"
+            "    migrate.init_app(app, db)\n",
+        ),
+        "failed",
+        "the module's migrate is no Migrate object until create_app() runs",
+    ),
+    WrongAnswer(
+        "02-wire-migrate",
+        "a Migrate of its own per app, then the module's attached too",
+        edit(
+            "02-wire-migrate",
+            "    migrate.init_app(app, db)\n",
+            "    Migrate(app, db, render_as_batch=True)\n    migrate.init_app(app, db)\n",
+        ),
+        "failed",
+        "create_app() makes a Migrate object of its own",
     ),
 ]

@@ -6,6 +6,7 @@ caught and described (type, message, the learner's line), never re-raised.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import sys
@@ -217,15 +218,23 @@ def wire_app(
     """Import a learner's app package, build apps from its factory, and upgrade through
     Flask-Migrate: the first app's database, then another app's at ``other_url``."""
     learner_file = str(Path(package_dir) / "__init__.py")
+    made: list[int] = []  # each Migrate object made, and each app one was attached to
+    attached: list[int] = []
+    watch_migrate(made, attached)
     try:
         sys.path.insert(0, str(Path(package_dir).parent))
         package = importlib.import_module(Path(package_dir).name)
+        at_import = type(getattr(package, "migrate", None)).__name__ == "Migrate"
+        made_at_import, attached_at_import = len(made), len(attached)
         app = package.create_app(database_url)
         second = package.create_app(other_url)
         facts: dict[str, Any] = {
             "db_command": "db" in app.cli.list_commands(None),
             "second_app_db_command": "db" in second.cli.list_commands(None),
             "migrate_registered": "migrate" in app.extensions,
+            "extension_at_import": at_import,
+            "attached_at_import": attached_at_import > 0,
+            "made_by_factory": len(made) - made_at_import,
         }
     except BaseException as error:
         return describe_error(error, learner_file)
@@ -249,6 +258,28 @@ def wire_app(
             except BaseException as error:
                 facts[key] = describe_error(error, learner_file)
     return {"facts": facts}
+
+
+def watch_migrate(made: list[int], attached: list[int]) -> None:
+    """Record each ``Migrate`` object made (its id in ``made``) and each app one is attached
+    to (the app's id in ``attached``, once per ``init_app``), whatever the learner calls;
+    called again, it records into the new lists only."""
+    from flask_migrate import Migrate
+
+    make = getattr(Migrate.__init__, "__wrapped__", Migrate.__init__)
+    attach = getattr(Migrate.init_app, "__wrapped__", Migrate.init_app)
+
+    @functools.wraps(make)
+    def recorded_make(self: Migrate, *args: Any, **kwargs: Any) -> None:
+        made.append(id(self))
+        make(self, *args, **kwargs)
+
+    @functools.wraps(attach)
+    def recorded_attach(self: Migrate, app: Any, *args: Any, **kwargs: Any) -> Any:
+        attached.append(id(app))
+        return attach(self, app, *args, **kwargs)
+
+    Migrate.__init__, Migrate.init_app = recorded_make, recorded_attach
 
 
 def _import_file(path: str, name: str):

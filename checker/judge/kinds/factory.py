@@ -116,6 +116,22 @@ class FactoryExercise(Exercise):
                 "the module has no Migrate object named migrate: create it at module level, "
                 "migrate = Migrate(...), like db = SQLAlchemy() above it."
             )
+        if facts.get("extension_at_import") is not True:
+            raise CheckFailed(
+                "the module's migrate is no Migrate object until create_app() runs: create it "
+                "when the module is imported, at module level."
+            )
+        if facts.get("attached_at_import") is not False:
+            raise CheckFailed(
+                "Migrate was attached to an app when the module was imported: create it "
+                "unbound, Migrate(), and attach it inside create_app() with "
+                "migrate.init_app(app, db)."
+            )
+        if facts.get("made_by_factory") != 0:
+            raise CheckFailed(
+                "create_app() makes a Migrate object of its own: the extension is made once, "
+                "at module level; create_app() only attaches it with migrate.init_app(app, db)."
+            )
         if facts.get("uses_module_extension") is not True:
             raise CheckFailed(
                 "the app uses another Migrate object than the module's migrate: attach that "
