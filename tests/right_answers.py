@@ -239,6 +239,29 @@ RIGHT_ANSWERS = [
     ),
     RightAnswer(
         "12-test-the-history",
+        "a Config of its own for the same folder, the head compared by command.check",
+        edit(
+            "12-test-the-history",
+            "    scripts = ScriptDirectory.from_config(config)\n",
+            "    from alembic.config import Config\n\n"
+            "    own = Config()\n"
+            "    for option in ('script_location', 'sqlalchemy.url'):\n"
+            "        own.set_main_option(option, config.get_main_option(option))\n"
+            "    config = own\n"
+            "    scripts = ScriptDirectory.from_config(config)\n",
+        ).replace(
+            "    engine = create_engine(config.get_main_option(\"sqlalchemy.url\"))\n"
+            "    with engine.connect() as connection:\n"
+            "        differences = compare_metadata(MigrationContext.configure(connection), "
+            "metadata)\n"
+            "    engine.dispose()\n"
+            "    assert not differences, f\"the schema at the head differs from the models: "
+            "{differences}\"\n",
+            "    command.check(config)\n",
+        ),
+    ),
+    RightAnswer(
+        "12-test-the-history",
         "the head compared with the models by command.check, as flask db check does",
         edit(
             "12-test-the-history",

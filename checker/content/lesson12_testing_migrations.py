@@ -15,6 +15,7 @@ USER_NO_DOWNGRADE = "d2e3f4a5b6c7_create_user_table_no_downgrade.py"
 PASSWORD = "6a2b1d3c8e02_add_password_hash_to_user.py"
 PASSWORD_BAD_DOWNGRADE = "3d4e5f6a7b82_add_password_hash_bad_downgrade.py"
 PASSWORD_NO_DOWNGRADE = "4e5f6a7b8c93_add_password_hash_no_downgrade.py"
+PASSWORD_NOT_NULL = "b7c8d9e0f1a2_add_password_hash_not_null.py"
 PHONE = "1b2c3d4e5f60_add_phone_to_user.py"
 PHONE_AFTER_PASSWORD = "9e8d7c6b5a40_add_phone_to_user.py"
 PHONE_NO_DOWNGRADE = "a6b7c8d9e0f1_add_phone_no_downgrade.py"
@@ -287,6 +288,13 @@ broken ones, each in a fresh, empty database.
             ),
         ),
         HistoryCase(
+            "catches-a-failing-downgrade-on-a-merged-branch",
+            "fails when a downgrade on the merge's second branch raises",
+            (USER, PHONE, PASSWORD_BAD_DOWNGRADE, MERGE),
+            "user+password+phone",
+            parents=((MERGE, ("1b2c3d4e5f60", "3d4e5f6a7b82")),),
+        ),
+        HistoryCase(
             "catches-a-failing-downgrade-of-a-merge",
             "fails when the merge revision's own downgrade raises",
             (USER, PHONE, BIO, MERGE_BAD_DOWNGRADE, PASSWORD),
@@ -310,6 +318,12 @@ broken ones, each in a fresh, empty database.
             "fails when a column at the head may be NULL and the models say NOT NULL",
             (USER, PASSWORD),
             "user+password(required)",
+        ),
+        HistoryCase(
+            "catches-drift-in-nullability-the-other-way",
+            "fails when a column at the head is NOT NULL and the models say it may be NULL",
+            (USER, PASSWORD_NOT_NULL),
+            "user+password",
         ),
         HistoryCase(
             "catches-a-longer-broken-history",

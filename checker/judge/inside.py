@@ -24,14 +24,14 @@ ENV_PY = """\
 \"\"\"Alembic environment of a check, as the lessons' own env.py configures Alembic: the
 models' metadata as the target where the check has models (a history test's), else an empty
 one with the app's naming convention; batch mode; types compared.\"\"\"
+import importlib
+
 from alembic import context
 from sqlalchemy import MetaData, engine_from_config, pool
 
 config = context.config
 settings = config.get_section(config.config_ini_section, {{}})
-metadata = config.attributes.get("target_metadata")
-if metadata is None:
-    metadata = MetaData(naming_convention={naming_convention!r})
+metadata = {target}
 if context.is_offline_mode():  # upgrade --sql: the SQL written out, no database touched
     context.configure(
         url=settings["sqlalchemy.url"],
@@ -55,9 +55,16 @@ else:
 """
 
 
-def env_py(naming_convention: dict[str, str]) -> str:
-    """The ``env.py`` of a check, with the app's constraint naming convention."""
-    return ENV_PY.format(naming_convention=dict(naming_convention))
+def env_py(naming_convention: dict[str, str], metadata_source: str = "", layout: str = "") -> str:
+    """The ``env.py`` of a check: its target the models of ``layout``, built by
+    ``metadata_source`` (``module:function``) as Flask-Migrate's env.py takes the app's,
+    or else an empty MetaData with the app's constraint naming convention."""
+    if metadata_source:
+        module, function = metadata_source.split(":")
+        target = f"getattr(importlib.import_module({module!r}), {function!r})({layout!r})"
+    else:
+        target = f"MetaData(naming_convention={dict(naming_convention)!r})"
+    return ENV_PY.format(target=target)
 
 
 def describe_error(error: BaseException, learner_file: str | None) -> dict[str, Any]:
@@ -201,12 +208,8 @@ def run_history_test(
         return describe_error(error, module_file)
     module_name, builder_name = metadata_source.split(":")
     build_metadata = getattr(importlib.import_module(module_name), builder_name)
-    config = alembic_config(script_location, database_url)
-    metadata = build_metadata(layout)
-    # env.py targets the models, as Flask-Migrate's does: `alembic check` works in a test
-    config.attributes["target_metadata"] = metadata
     try:
-        function(config, metadata)
+        function(alembic_config(script_location, database_url), build_metadata(layout))
     except BaseException as error:
         return {"failure": describe_error(error, module_file)}
     return {"failure": None}

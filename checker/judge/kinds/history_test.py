@@ -102,9 +102,8 @@ class HistoryTestExercise(Exercise):
         with trial.session.sibling() as session:
             session.scratch.write("test_answer.py", trial.source.encode("utf-8"))
             folder = f"history_{secrets.token_hex(6)}"
-            session.scratch.write(
-                f"{folder}/env.py", inside.env_py(self.naming_convention).encode()
-            )
+            env_py = inside.env_py(self.naming_convention, self.metadata_source, case.models_layout)
+            session.scratch.write(f"{folder}/env.py", env_py.encode())
             for path, script in case.lay_out(self.files / "migrations").items():
                 session.scratch.write(f"{folder}/{path}", script)
             location = session.scratch.child_path(folder)
