@@ -238,6 +238,11 @@ RIGHT_ANSWERS = [
         ),
     ),
     RightAnswer(
+        "11-enum-column",
+        "the labels listed in another order (the statement names them, not their order)",
+        edit("11-enum-column", "'member', 'admin',", "'admin', 'member',"),
+    ),
+    RightAnswer(
         "12-test-the-history",
         "a Config of its own for the same folder, the head compared by command.check",
         edit(

@@ -252,9 +252,10 @@ def sqlite_definition(inspector: Any, table: Table) -> list[str]:
 
 
 def same_type(expected: TypeEngine, actual: TypeEngine) -> bool:
-    """The same family, the same length, and (for enums) the same labels in the same order."""
+    """The same family, the same length, and (for enums) the same labels, in any order
+    (their order only decides how PostgreSQL sorts the values)."""
     if isinstance(expected, Enum):
-        return isinstance(actual, Enum) and list(actual.enums) == list(expected.enums)
+        return isinstance(actual, Enum) and sorted(actual.enums) == sorted(expected.enums)
     if expected._type_affinity is not actual._type_affinity:
         return False
     return getattr(expected, "length", None) == getattr(actual, "length", None)
