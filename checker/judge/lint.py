@@ -133,12 +133,13 @@ def statements(lines: list[str]) -> list[tuple[int, str]]:
     """Each statement of the SQL with the number of the line it starts on, comments left out
     and its spaces collapsed: a statement ends at a ``;`` outside quotes (``'...'``,
     ``"..."``, ``$$...$$`` or ``$tag$...$tag$``, so a ``DO`` block's ``BEGIN ... END`` is no
-    transaction) and comments, wherever it is on its line (``SET ...; RESET ...`` is two)."""
+    transaction) and comments, wherever it is on its line (``SET ...; RESET ...`` is two).
+    One pass over the SQL: its time grows with its length, not faster."""
     sql = "\n".join(lines)
     found: list[tuple[int, str]] = []
     parts: list[str] = []
-    start = 0
-    index = 0
+    start = line = 1
+    index = counted = 0  # the line breaks before ``counted`` are counted in ``line``
     while index < len(sql):
         char = sql[index]
         if sql.startswith("--", index):
@@ -146,19 +147,24 @@ def statements(lines: list[str]) -> list[tuple[int, str]]:
         elif sql.startswith("/*", index):
             index = _end_of(sql, "*/", index + 2)
         elif char == ";":
-            if "".join(parts).strip():
+            if parts:
                 found.append((start, " ".join("".join(parts).split())))
             parts = []
+            index += 1
+        elif char.isspace():
+            if parts:
+                parts.append(char)
             index += 1
         else:
             quote = DOLLAR_QUOTE.match(sql, index)
             closing = quote[0] if quote else char if char in "'\"" else ""
             after = _end_of(sql, closing, index + len(closing)) if closing else index + 1
-            if not "".join(parts).strip() and not char.isspace():
-                start = sql.count("\n", 0, index) + 1
+            if not parts:
+                line, counted = line + sql.count("\n", counted, index), index
+                start = line
             parts.append(sql[index:after])
             index = after
-    if "".join(parts).strip():
+    if parts:
         found.append((start, " ".join("".join(parts).split())))
     return found
 
