@@ -2,8 +2,9 @@
 
 Everything here runs in the checker's own process, on databases it opens itself (SQLite
 files are private copies, read-only). Learner code made these databases, so the
-checker's own work on them is bounded: how many tables and columns it reflects, how many
-rows and how large a value it reads (``rows``), and how long any query may take. A
+checker's own work on them is bounded: how many tables and columns it reflects, how long
+SQLite's table definitions are, how many rows and how large a value it reads (``rows``),
+and how long any query may take. A
 database beyond those bounds fails the check that meets it. ``schema`` and ``rows`` say
 how a database differs from what an exercise expects.
 """
@@ -26,6 +27,13 @@ MAX_TABLES = 50
 MAX_COLUMNS = 500
 MAX_ROWS = 10_000
 MAX_VALUE_BYTES = 2**20
+# SQLite's reflection reads constraints from each table's CREATE statement with regular
+# expressions whose time grows with the square of its length (8 KB: 2 s): bounded here.
+MAX_DEFINITION_CHARS = 4096
+MAX_DEFINITIONS_CHARS = 16_384
+SQLITE_DEFINITIONS = (
+    "SELECT coalesce(max(length(sql)), 0), coalesce(sum(length(sql)), 0) FROM sqlite_master"
+)
 INSPECTION_SECONDS = 20
 SIZE_QUERIES = {
     "sqlite": (
@@ -74,6 +82,15 @@ def require_inspectable(engine: Engine) -> None:
             f"the database has {column_count} columns; the checker inspects at most "
             f"{MAX_COLUMNS}."
         )
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            longest, total = connection.execute(text(SQLITE_DEFINITIONS)).one()
+        if longest > MAX_DEFINITION_CHARS or total > MAX_DEFINITIONS_CHARS:
+            raise CheckFailed(
+                f"the database's definitions (CREATE statements: names, defaults, constraints) "
+                f"are {total} characters long, the longest {longest}; the checker reads at "
+                f"most {MAX_DEFINITION_CHARS} in one and {MAX_DEFINITIONS_CHARS} in all."
+            )
 
 
 def inspection_engine(database_url: str) -> Engine:

@@ -168,3 +168,17 @@ def test_oversized_answer_file_is_not_read(tmp_path):
     report = SCRIPT.judge_file(answer)
     assert report.outcome is Outcome.ERROR
     assert "larger than 1 MB" in report.message
+
+
+def test_a_table_definition_too_long_to_reflect_fails_its_check_at_once(tmp_path):
+    """SQLite's reflection takes time growing with the square of a definition's length (a
+    300 KB table name: minutes of the checker's own time); such a database is refused."""
+    answer = tmp_path / "long_name.py"
+    answer.write_text(
+        with_upgrade("    op.execute('CREATE TABLE \"t' + 'x' * 300000 + '\" (id INTEGER)')\n")
+    )
+    started = time.monotonic()
+    report = SCRIPT.judge_file(answer)
+    assert report.outcome is Outcome.FAILED
+    assert "the checker reads at most 4096 in one" in report.message + str(report.checks)
+    assert time.monotonic() - started < 60
