@@ -42,6 +42,11 @@ FORBIDDEN_EVENTS = {
     "os.system": "starting programs",
     "pty.spawn": "starting programs",
     "subprocess.Popen": "starting programs",
+    # a profile or trace function sees the checker's own steps return, and could rewrite
+    # what they observed before it reaches the checker
+    "sys.setprofile": "watching the checker's own functions",
+    "sys.settrace": "watching the checker's own functions",
+    "sys.monitoring.register_callback": "watching the checker's own functions",
 }
 SPECIAL_DATABASES = {"", ":memory:"}
 

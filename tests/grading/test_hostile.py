@@ -154,6 +154,34 @@ def missing_columns(engine, metadata):
             return namespace['missing_columns'](engine, metadata)
     return set()
 """
+    # A factory that never attaches Flask-Migrate, and a profile function that rewrites what
+    # the checker's step observed as it returns.
+    forged_facts = """\
+import sys
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+def create_app(database_url="sqlite:///app.db"):
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    db.init_app(app)
+    return app
+
+
+def forge(frame, event, value):
+    if event == "return" and frame.f_code.co_name == "wire_app" and isinstance(value, dict):
+        value["facts"] = dict.fromkeys(
+            ["db_command", "second_app_db_command", "migrate_registered", "module_extension",
+             "uses_module_extension", "render_as_batch", "same_db", "extension_at_import",
+             "finds_migrations"], True,
+        ) | {"attached_at_import": False, "made_by_factory": 0, "model_tables": ["user"]}
+
+
+sys.setprofile(forge)
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -161,6 +189,7 @@ def missing_columns(engine, metadata):
             {SCRIPT: in_upgrade(start_shell)},
             history,
         ),
+        "rewrites-what-the-checker-sees": ({"02-wire-migrate": forged_facts}, 0),
         "native-daemon": (
             {
                 SCRIPT: in_upgrade(

@@ -147,6 +147,14 @@ def test_monkeypatching_the_checker_from_the_answer_gains_nothing():
     assert "column user.password_hash should not be there" in report.checks[3].message
 
 
+def test_a_profile_or_trace_function_is_refused():
+    """Either would see the checker's own steps return, and could rewrite what they observed."""
+    for setter in ("sys.setprofile", "sys.settrace"):
+        report = SCRIPT.judge(SCRIPT.solution + f"\nimport sys\n{setter}(lambda *args: None)\n")
+        assert report.outcome is Outcome.ERROR, setter
+        assert "watching the checker's own functions is not allowed" in report.detail, setter
+
+
 SQLITE_EXERCISES = sorted(
     i for i, e in EXERCISES.items() if getattr(e, "database_kind", "sqlite") == "sqlite"
 )
