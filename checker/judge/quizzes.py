@@ -30,6 +30,8 @@ NAMING_OPTIONS = ("--app", "-a", "-m", "--message")  # left out of a command wit
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
 PYTHON = re.compile(r"(.*/)?python[0-9.]*")
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
+MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
+MAX_NUMBER_CHARS = 1000
 KINDS = ("single", "multiple", "text", "number")
 
 
@@ -116,12 +118,15 @@ def normalise(question: Question, answer: Any) -> str:
         if type(answer) is not str:
             raise InvalidAnswer("type your answer as text")
         return command_words(answer, question.command_line)
-    try:
-        number = Decimal(str(answer).strip())
-    except InvalidOperation:
-        raise InvalidAnswer("type a number") from None
-    if type(answer) not in (int, float, str, Decimal) or not number.is_finite():
+    if type(answer) not in (int, float, str, Decimal):
         raise InvalidAnswer("type a number")
+    try:
+        typed = str(answer).strip()
+        number = Decimal(typed if len(typed) <= MAX_NUMBER_CHARS else "NaN")
+    except (InvalidOperation, ValueError):  # ValueError: an int too long to write out
+        raise InvalidAnswer("type a number") from None
+    if not number.is_finite() or abs(number.adjusted()) > MAX_NUMBER_DIGITS:
+        raise InvalidAnswer(f"type a number of at most {MAX_NUMBER_DIGITS} digits")
     return format(number.normalize(), "f")
 
 

@@ -65,7 +65,15 @@ def test_feedback_belongs_to_the_chosen_options():
 
 @pytest.mark.parametrize(
     ("question_id", "value"),
-    [("01-create-all", "not an option"), ("01-drift", "a string"), ("03-version-rows", "many")],
+    [
+        ("01-create-all", "not an option"),
+        ("01-drift", "a string"),
+        ("03-version-rows", "many"),
+        ("03-version-rows", "1e999999999"),  # Decimal overflows writing it out
+        ("03-version-rows", "1e99999"),  # a hundred thousand digits
+        pytest.param("03-version-rows", 10**5000, id="an-int-too-long-for-str"),
+        pytest.param("03-version-rows", "1." + "0" * 2000 + "1", id="a-number-too-long"),
+    ],
 )
 def test_unjudgeable_answers_are_refused(question_id, value):
     with pytest.raises(quizzes.InvalidAnswer):
