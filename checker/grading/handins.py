@@ -31,6 +31,7 @@ from ..course import Course
 from ..judge.answers import MAX_NOTEBOOK_BYTES
 from . import canvas
 from .answer_choice import ANSWER_STORES
+from .outputs import POSSIBLE_ROW
 from .submission import (
     PROGRESS_STORES,
     LearnerFolder,
@@ -115,7 +116,10 @@ class Unpacked:
 
 def name_problem(name: str) -> str | None:
     """Why a folder's name cannot name a learner in the outputs, or None: a control, format
-    or line-separating character would split a row for tools that read lines."""
+    or line-separating character would split a row for tools that read lines, and the
+    grades' own row of the points possible is no learner."""
+    if name == POSSIBLE_ROW:
+        return "it is the name of the grades' row of the points possible"
     for character in name:
         if character != " " and unicodedata.category(character)[0] in "CZ":
             return f"it holds the character {unicodedata.name(character, hex(ord(character)))}"

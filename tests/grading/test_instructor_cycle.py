@@ -272,7 +272,7 @@ def test_names_an_lms_gives_are_mapped_and_unwritable_names_refused(graded_class
     shutil.copy(resubmitted, submissions / "ben (1).zip")
     shutil.copy(first, submissions / "cleo (2).zip")
     shutil.copy(first, submissions / "not a name!.zip")
-    for name in ("eve\nmallory,999", "trudy\u2028x", "tab\there"):
+    for name in ("eve\nmallory,999", "trudy\u2028x", "tab\there", "(points possible)"):
         shutil.copytree(graded_class / "class" / "ada", submissions / name)
     shutil.copytree(graded_class / "class" / "ada", submissions / "ada")
 
@@ -290,6 +290,7 @@ def test_names_an_lms_gives_are_mapped_and_unwritable_names_refused(graded_class
         "'eve\\nmallory,999' was not graded: it holds the character",
         "'trudy\\u2028x' was not graded: it holds the character LINE SEPARATOR",
         "'tab\\there' was not graded",
+        "'(points possible)' was not graded: it is the name of the grades' row of the points",
     ):
         assert words in run.stderr, run.stderr
 
