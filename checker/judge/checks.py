@@ -21,6 +21,8 @@ from typing import Any
 
 from .outcomes import AnswerProblem, CheckFailed, CheckResult, Status
 
+MAX_MESSAGE_CHARS = 2000
+
 
 @dataclass(frozen=True)
 class Check:
@@ -171,10 +173,19 @@ class Checks:
                 declared.name,
                 declared.description,
                 status,
-                message,
+                bounded_message(message),
                 declared.hidden,
                 round(now - self._since, 4),
                 declared.points,
             )
         )
         self._since = now
+
+
+def bounded_message(message: str) -> str:
+    """A check's message within ``MAX_MESSAGE_CHARS``: one built from what learner code
+    left (an enum's labels, a value) is cut, saying how much was left out."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    left_out = len(message) - MAX_MESSAGE_CHARS
+    return f"{message[:MAX_MESSAGE_CHARS]}… ({left_out} more characters left out)"

@@ -190,3 +190,13 @@ def test_a_table_definition_too_long_to_reflect_fails_its_check_at_once(tmp_path
     assert report.outcome is Outcome.FAILED
     assert "the checker reads at most 4096 in one" in report.message + str(report.checks)
     assert time.monotonic() - started < 60
+
+
+def test_a_message_built_from_what_the_answer_left_is_bounded(tmp_path):
+    """An enum of 20,000 labels is named in the message, cut: not megabytes per check."""
+    enum = EXERCISES["11-enum-column"]
+    many = "'member', 'admin', *[f'label{n:05}' for n in range(20000)],"
+    report = enum.judge(enum.solution.replace("'member', 'admin',", many))
+    assert report.outcome is Outcome.FAILED
+    assert all(len(check.message) < 2100 for check in report.checks)
+    assert any("more characters left out" in check.message for check in report.checks)
