@@ -16,6 +16,7 @@ is dropped when a later process finds its process gone, and with the server.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import time
@@ -33,6 +34,9 @@ ROLE_LIMITS = {
     "lock_timeout": "5s",
     "idle_in_transaction_session_timeout": "10s",
 }
+# Limits only a superuser may set, which the role cannot lift: the temporary files one
+# session may write (a sort or hash spilled to disk), set where the administrator may.
+SUPERUSER_LIMITS = {"temp_file_limit": "256MB"}
 ADMIN_LIMITS = "-c statement_timeout=10000 -c lock_timeout=5000"
 CONNECTION_LIMIT = 4
 
@@ -62,7 +66,7 @@ def create() -> ScratchSpace:
     statements = [
         f'CREATE ROLE "{role}" LOGIN PASSWORD \'{password}\' NOSUPERUSER NOCREATEDB '
         f"NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {CONNECTION_LIMIT}",
-        *(f'ALTER ROLE "{role}" SET {key} = \'{value}\'' for key, value in ROLE_LIMITS.items()),
+        *(f'ALTER ROLE "{role}" SET {key} = \'{value}\'' for key, value in _limits(server)),
         f'ALTER ROLE "{role}" SET search_path = "{schema}"',
         f'GRANT CONNECT ON DATABASE "{_own_database()}" TO "{role}"',
         f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"',
@@ -147,6 +151,17 @@ def _own_database() -> str:
 def _in_schema(url, schema: str, limits: str = "") -> str:
     options = f"-csearch_path={schema}" + (f" {limits}" if limits else "")
     return url.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
+@functools.cache
+def _limits(url: str) -> tuple[tuple[str, str], ...]:
+    """``ROLE_LIMITS``, and ``SUPERUSER_LIMITS`` too where the administrator is a superuser
+    (the embedded server's is; an existing server's may not be)."""
+    with _admin_engine(url).connect() as connection:
+        superuser = connection.execute(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        ).scalar()
+    return tuple({**ROLE_LIMITS, **(SUPERUSER_LIMITS if superuser else {})}.items())
 
 
 def _execute(url: str, statements: list[str], attempts: int = 1) -> None:

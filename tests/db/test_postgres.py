@@ -47,6 +47,12 @@ def test_scratch_spaces_are_created_and_dropped():
         ("CREATE ROLE other SUPERUSER", "permission denied"),
         ("CREATE DATABASE other", "permission denied"),
         ("SELECT pg_sleep(30)", "canceling statement due to statement timeout"),
+        ("SET temp_file_limit = -1", "permission denied"),
+        (
+            "SELECT count(*) FROM (SELECT g, md5(g::text) FROM generate_series(1, 10000000) g "
+            "ORDER BY 2) sorted",
+            "temporary file size exceeds",
+        ),
     ],
 )
 def test_a_scratch_role_can_do_nothing_beyond_its_schema(statement, refused):
