@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
 from . import boundary, cgroups, separate_user
@@ -204,9 +205,25 @@ def main() -> None:
         importlib.import_module(module)
     sys.path[:] = own_path
     gc.freeze()
+    remove_stale_roots()
     with tempfile.TemporaryDirectory(prefix=f"{ROOT_FOLDER_PREFIX}{worker}-") as new_root:
         os.chmod(new_root, 0o711)  # a check's own user enters its scratch folder here
         serve_requests(control, new_root)
+
+
+def remove_stale_roots() -> None:
+    """Remove the root folders of this user's helpers whose worker has ended: a helper
+    killed with its worker (the process that named the folder) cannot remove its own."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{ROOT_FOLDER_PREFIX}*"):
+        worker = folder.name.removeprefix(ROOT_FOLDER_PREFIX).split("-", 1)[0]
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid() or not worker.isdigit():
+                continue
+            os.kill(int(worker), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # another user's worker, or the folder went meanwhile
+            continue
 
 
 if __name__ == "__main__":

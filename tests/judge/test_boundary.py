@@ -8,6 +8,7 @@ audit-hook guard is not what these tests rely on.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,6 +113,23 @@ def test_the_helper_removes_its_root_folder_when_the_worker_closes_it():
         ours = set(Path(tempfile.gettempdir()).glob(pattern)) - before
         assert len(ours) == 1
     assert not any(folder.exists() for folder in ours)
+
+
+def test_a_helper_removes_the_root_folders_its_killed_predecessors_left(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    left = Path(tempfile.gettempdir()) / f"{zygote.ROOT_FOLDER_PREFIX}{ended.stdout.strip()}-x"
+    left.mkdir()
+    alive = Path(tempfile.gettempdir()) / f"{zygote.ROOT_FOLDER_PREFIX}{os.getpid()}-kept"
+    alive.mkdir()
+    try:
+        with sandbox.Isolated([]) as launcher, sandbox.Session(launcher, timeout=10) as session:
+            assert session.call("builtins:eval", "1 + 1").value == 2
+        assert not left.exists()
+        assert alive.exists()  # its worker still runs
+    finally:
+        shutil.rmtree(left, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)
 
 
 def test_scratch_has_a_size_limit(child):
