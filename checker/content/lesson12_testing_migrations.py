@@ -164,7 +164,8 @@ in the history (on either branch a merge joins too):
 
 **Preserve:** a test that fails on a sound history would stop every build: it earns nothing, and
 neither does one that passes on everything. The check runs your test on a sound history and on
-broken ones, each in a fresh, empty database.
+broken ones, each in a fresh, empty database, in a sandbox that starts no other program: drive
+Alembic through its Python API (`alembic.command`), not through the `alembic` or `flask` commands.
 """
     hints = (
         (
