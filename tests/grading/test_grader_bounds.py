@@ -65,7 +65,8 @@ def build_class(base: Path) -> tuple[Path, Path]:
     tiny_cells = learner_folder(submissions, "huge-notebook", {FUNCTION: SOLUTIONS[FUNCTION]})
     path = tiny_cells / "exercises/01_why_migrations_exercises.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells = [nbformat.v4.new_code_cell("x") for _ in range(60_000)] + notebook.cells
+    filler = [nbformat.v4.new_code_cell("x", id=f"filler-{n}") for n in range(60_000)]
+    notebook.cells = filler + notebook.cells  # ids of their own: random ones may collide
     nbformat.write(notebook, path)
     huge_cell = "# " + "x" * 5 * 2**20 + "\n" + SOLUTIONS[SCRIPT]
     learner_folder(submissions, "huge-answer-cell", {SCRIPT: huge_cell})
