@@ -217,11 +217,8 @@ def other_values(table: Table, number: int) -> dict[str, Any]:
     """A row's values for the columns of ``table`` that no key or name fills, taken in turn
     from their awkward values."""
     filled = {"id", "name", "user_id", "product_id"}
-    return {
-        column.name: awkward_values(column)[number % len(awkward_values(column))]
-        for column in table.columns
-        if column.name not in filled
-    }
+    values = {c.name: awkward_values(c) for c in table.columns if c.name not in filled}
+    return {name: cycle[number % len(cycle)] for name, cycle in values.items()}
 
 
 VISIBLE_USERS = [

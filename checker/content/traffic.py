@@ -9,9 +9,10 @@ import time
 from typing import TypeVar
 
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import TextClause
 
 from ..judge.kinds.migration_trial import Database
 
@@ -179,26 +180,23 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         """Whether ``user`` is in another file than before the upgrade: the upgrade wrote the
         whole table again (``VACUUM FULL``, ``CLUSTER``, most type changes), under a lock that
         blocks every read and write until it is done."""
-        engine = create_engine(self.url, poolclass=NullPool)
-        try:
-            with engine.connect() as connection:
-                return connection.execute(FILE_OF_USER).scalar() != self.file_before
-        finally:
-            engine.dispose()
-
+        return self.read_after(FILE_OF_USER)[0] != self.file_before
 
     def rows_written_again(self) -> tuple[int, int]:
         """How many of the users there before the upgrade it wrote again, of how many: an
         ``UPDATE`` of every row (even to the same values) writes each again, and holds a
         lock on each until it commits, though the table stays in its file."""
+        written, total = self.read_after(
+            ROWS_WRITTEN_SINCE, writers=self.writers_before, app_user=APP_USER["id"]
+        )
+        return written, total
+
+    def read_after(self, query: TextClause, **parameters: object) -> Row:
+        """The one row ``query`` reads once the upgrade is over, on a connection of its own."""
         engine = create_engine(self.url, poolclass=NullPool)
         try:
             with engine.connect() as connection:
-                written, total = connection.execute(
-                    ROWS_WRITTEN_SINCE,
-                    {"writers": self.writers_before, "app_user": APP_USER["id"]},
-                ).one()
-                return written, total
+                return connection.execute(query, parameters).one()
         finally:
             engine.dispose()
 

@@ -68,29 +68,31 @@ def bounded(function: Callable[..., Result]) -> Callable[..., Result]:
 
 
 def require_inspectable(engine: Engine) -> None:
-    """Refuse a database with more tables or columns than the checker reflects."""
+    """Refuse a database with more tables or columns than the checker reflects, or (on
+    SQLite) table definitions longer than it reflects in bounded time."""
     tables, columns = SIZE_QUERIES[engine.dialect.name]
     with engine.connect() as connection:
         table_count = connection.execute(text(tables)).scalar()
         column_count = connection.execute(text(columns)).scalar()
+        longest, total = (
+            connection.execute(text(SQLITE_DEFINITIONS)).one()
+            if engine.dialect.name == "sqlite"
+            else (0, 0)
+        )
     if table_count > MAX_TABLES:
         raise CheckFailed(
             f"the database has {table_count} tables; the checker inspects at most {MAX_TABLES}."
         )
     if column_count > MAX_COLUMNS:
         raise CheckFailed(
-            f"the database has {column_count} columns; the checker inspects at most "
-            f"{MAX_COLUMNS}."
+            f"the database has {column_count} columns; the checker inspects at most {MAX_COLUMNS}."
         )
-    if engine.dialect.name == "sqlite":
-        with engine.connect() as connection:
-            longest, total = connection.execute(text(SQLITE_DEFINITIONS)).one()
-        if longest > MAX_DEFINITION_CHARS or total > MAX_DEFINITIONS_CHARS:
-            raise CheckFailed(
-                f"the database's definitions (CREATE statements: names, defaults, constraints) "
-                f"are {total} characters long, the longest {longest}; the checker reads at "
-                f"most {MAX_DEFINITION_CHARS} in one and {MAX_DEFINITIONS_CHARS} in all."
-            )
+    if longest > MAX_DEFINITION_CHARS or total > MAX_DEFINITIONS_CHARS:
+        raise CheckFailed(
+            f"the database's definitions (CREATE statements: names, defaults, constraints) "
+            f"are {total} characters long, the longest {longest}; the checker reads at "
+            f"most {MAX_DEFINITION_CHARS} in one and {MAX_DEFINITIONS_CHARS} in all."
+        )
 
 
 def inspection_engine(database_url: str) -> Engine:
@@ -105,9 +107,7 @@ def inspection_engine(database_url: str) -> Engine:
     if engine is None:
         if database_url.startswith("sqlite:///"):
             path = Path(database_url.removeprefix("sqlite:///"))
-            engine = reading.open_sqlite_readonly(
-                path, immutable=True, seconds=INSPECTION_SECONDS
-            )
+            engine = reading.open_sqlite_readonly(path, immutable=True, seconds=INSPECTION_SECONDS)
         else:
             engine = create_engine(database_url, pool_size=1, max_overflow=2)
         _inspection_engines[database_url] = engine
@@ -118,5 +118,3 @@ def dispose_inspection_engines() -> None:
     """Close every engine opened for the check that just ended."""
     while _inspection_engines:
         _inspection_engines.popitem()[1].dispose()
-
-

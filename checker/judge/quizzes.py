@@ -26,7 +26,6 @@ import click
 from click.core import ParameterSource
 
 SALT = "migrations-course/quiz/v1"
-NAMING_OPTIONS = ("--app", "-a", "-m", "--message")  # left out of a command with no parser
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
 PYTHON = re.compile(r"(.*/)?python[0-9.]*")
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
@@ -133,7 +132,7 @@ def normalise(question: Question, answer: Any) -> str:
 def command_words(typed: str, command_line: CommandLine | None = None) -> str:
     """A typed command as its words, lower case, without quotes, a shell prompt (``$``,
     a notebook's ``!``) or variable assignments before it; read by ``command_line``'s
-    parser when given (``parsed_command``), else with ``NAMING_OPTIONS`` left out."""
+    parser when given (``parsed_command``)."""
     text = typed.strip().strip("`").removeprefix("$").lstrip().removeprefix("!")
     try:
         words = shlex.split(text)
@@ -143,18 +142,7 @@ def command_words(typed: str, command_line: CommandLine | None = None) -> str:
         words = words[1:]
     if command_line is not None:  # a parser tells -A from -a: options keep their case
         return parsed_command([w if w.startswith("-") else w.lower() for w in words], command_line)
-    words = [word.lower() for word in words]
-    if words and words[0].endswith("/flask"):
-        words[0] = "flask"
-    kept, skip = [], False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in NAMING_OPTIONS:
-            skip = True
-        elif not word.startswith(tuple(f"{option}=" for option in NAMING_OPTIONS)):
-            kept.append(word)
-    return " ".join(kept)
+    return " ".join(word.lower() for word in words)
 
 
 def parsed_command(words: list[str], command_line: CommandLine) -> str:
