@@ -83,9 +83,11 @@ def test_the_server_ends_with_its_owner(ending):
 
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGKILL, signal.SIGHUP])
 def test_the_server_ends_when_its_owner_is_killed(number):
-    child, server = owner("import time; time.sleep(600)")
+    # The signal's default action, whatever the test run inherited (nohup ignores SIGHUP).
+    default = f"signal.signal({int(number)}, signal.SIG_DFL)" if number != signal.SIGKILL else ""
+    child, server = owner(f"import signal, time\n{default}\ntime.sleep(600)")
     child.send_signal(number)
-    child.wait(30)
+    assert child.wait(30) == -number
     assert_gone(server)
 
 
