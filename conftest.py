@@ -8,6 +8,8 @@ Besides each notebook's own answer store, they decide what runs where and what r
   ``SPREAD``, whose tests are independent and may each go to any worker (a scheduler of
   our own, through xdist's ``pytest_xdist_make_scheduler`` hook: its ``loadgroup`` marks
   are lost under pytest 9, which no longer reads the node id xdist rewrites);
+- how many workers ``--numprocesses=auto`` starts: half as many again as the cores, since
+  the tests wait on processes and timeouts for about a fifth of their time;
 - a lesson is executed twice, not three times: when its re-run test
   (``tests/course/test_rerun_lessons.py``, whose first round compares every output with
   the committed one, as nbval does) is collected, nbval's run of the lesson is deselected;
@@ -146,6 +148,18 @@ def spread_rank(scope: str) -> int:
     """A scope's place in the queue: ``SPREAD``'s modules first, in its order (a stable sort
     keeps the other scopes largest first, as xdist ordered them)."""
     return SPREAD.index(scope.split("::", 1)[0]) if is_spread(scope) else len(SPREAD)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config):
+    """Half as many workers again as xdist's ``auto`` gives (its cores), unless
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` says how many: a worker's tests spend about a fifth of
+    their time waiting on the processes they start and on the lock and statement timeouts they
+    check, and a third worker on two cores fills that time (``benchmarks/suite_time.py``)."""
+    cores = yield
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return cores
+    return cores + max(1, cores // 2)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> SpreadScheduling | None:
