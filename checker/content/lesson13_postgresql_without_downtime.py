@@ -31,9 +31,10 @@ table is large and users sign up all the time. The check runs on a real PostgreS
 
 **Write** the next migration, revision `e1a5c9d3f7b2`:
 - `upgrade()` makes `email` unique: a unique constraint named `uq_user_email`;
-- while it runs, the app can still add users: it never asks for, or holds while it builds the
-  index, a lock on `user` that blocks writes, holds none longer than the half second the app
-  waits for a lock, and never writes the whole table again (as `VACUUM FULL` does). The check
+- while it runs, the app can still add users: while another transaction writes to `user`, it
+  never waits for a lock on `user` that blocks writes; it holds no such lock while it builds the
+  index, and none longer than the half second the app waits for a lock (attaching a built index
+  takes one for a moment); it never writes the whole table again (as `VACUUM FULL` does). The check
   runs your upgrade on a large table while
   another transaction is still writing to `user`, watches the locks your upgrade takes (in
   PostgreSQL's `pg_locks`), and has the app insert a user while your upgrade waits for that
@@ -176,7 +177,8 @@ QUESTIONS = (
             ),
         ),
         explanation=(
-            "Put it in `with op.get_context().autocommit_block():`, with transaction_per_migration."
+            "Put it in `with op.get_context().autocommit_block():` (with "
+            "transaction_per_migration, the block commits only this migration's work)."
         ),
     ),
     Question(

@@ -175,7 +175,7 @@ QUESTIONS = (
             ),
             Option(
                 "A new nullable column on an imported model",
-                "Added columns are always detected.",
+                "Added columns are detected, unless an include hook leaves them out.",
             ),
             Option(
                 "A column was added, and its type is a `TypeDecorator` of the app",
