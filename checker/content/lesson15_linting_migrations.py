@@ -208,7 +208,8 @@ QUESTIONS = (
         id="15-what-squawk-reads",
         prompt=(
             "squawk passes a migration's SQL, written out by `flask db upgrade --sql`. Which of "
-            "these can still block the app? Select all that apply."
+            "these can still block the app for longer than the migration's limits allow? Select "
+            "all that apply."
         ),
         kind="multiple",
         keys=(
