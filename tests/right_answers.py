@@ -255,13 +255,13 @@ RIGHT_ANSWERS = [
             "    config = own\n"
             "    scripts = ScriptDirectory.from_config(config)\n",
         ).replace(
-            "    engine = create_engine(config.get_main_option(\"sqlalchemy.url\"))\n"
+            '    engine = create_engine(config.get_main_option("sqlalchemy.url"))\n'
             "    with engine.connect() as connection:\n"
             "        differences = compare_metadata(MigrationContext.configure(connection), "
             "metadata)\n"
             "    engine.dispose()\n"
-            "    assert not differences, f\"the schema at the head differs from the models: "
-            "{differences}\"\n",
+            '    assert not differences, f"the schema at the head differs from the models: '
+            '{differences}"\n',
             "    command.check(config)\n",
         ),
     ),
@@ -685,5 +685,27 @@ RIGHT_ANSWERS += [
                 "UNIQUE (username))'", "UNIQUE (username), CONSTRAINT pk_user PRIMARY KEY (id))'"
             ),
         ),
+    ),
+]
+
+# Alembic takes upgrade and downgrade from the loaded module: any callable bound to the name.
+RIGHT_ANSWERS += [
+    RightAnswer(
+        "09-merge-heads",
+        "downgrade bound to the same function as upgrade",
+        EXERCISES["09-merge-heads"].solution.split("\n\ndef downgrade():")[0]
+        + "\n\ndowngrade = upgrade\n",
+    ),
+    RightAnswer(
+        "14-inactive-by-default",
+        "upgrade and downgrade bound to partials of one helper",
+        EXERCISES["14-inactive-by-default"].solution.split("\n\ndef upgrade():")[0]
+        + "\n\nfrom functools import partial\n\n\n"
+        "def _set_default(default):\n"
+        "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+        "        batch_op.alter_column('is_active', existing_type=sa.Boolean(),\n"
+        "                              server_default=default, existing_nullable=False)\n\n\n"
+        "upgrade = partial(_set_default, sa.false())\n"
+        "downgrade = partial(_set_default, sa.true())\n",
     ),
 ]

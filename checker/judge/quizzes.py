@@ -32,6 +32,10 @@ NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
 MAX_NUMBER_CHARS = 1000
 KINDS = ("single", "multiple", "text", "number")
+CASE_FEEDBACK = (
+    "A terminal reads a command as typed, capitals included: it would refuse this one, or do "
+    "something else. Type it in lower case."
+)
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,10 @@ def normalise(question: Question, answer: Any) -> str:
 
 
 def command_words(typed: str, command_line: CommandLine | None = None) -> str:
-    """A typed command as its words, lower case, without quotes, a shell prompt (``$``,
-    a notebook's ``!``) or variable assignments before it; read by ``command_line``'s
-    parser when given (``parsed_command``)."""
+    """A typed command as its words, without quotes, a shell prompt (``$``, a notebook's
+    ``!``) or variable assignments before it; read by ``command_line``'s parser when given
+    (``parsed_command``), which keeps their case as a terminal does (``flask DB init`` is
+    refused), and in lower case otherwise."""
     text = typed.strip().strip("`").removeprefix("$").lstrip().removeprefix("!")
     try:
         words = shlex.split(text)
@@ -140,8 +145,8 @@ def command_words(typed: str, command_line: CommandLine | None = None) -> str:
         words = text.strip("'\"").split()
     while words and ASSIGNMENT.match(words[0].lower()):
         words = words[1:]
-    if command_line is not None:  # a parser tells -A from -a: options keep their case
-        return parsed_command([w if w.startswith("-") else w.lower() for w in words], command_line)
+    if command_line is not None:
+        return parsed_command(words, command_line)
     return " ".join(word.lower() for word in words)
 
 
@@ -247,4 +252,13 @@ def judge(question: Question, answer: Any) -> Verdict:
     else:
         chosen = [o for o in question.options if o.text == answer]
     feedback = tuple(option.feedback for option in chosen)
+    if question.kind == "text" and not correct and only_the_case_differs(question, answer):
+        feedback += (CASE_FEEDBACK,)
     return Verdict(question.id, answer, correct, feedback, question.explanation)
+
+
+def only_the_case_differs(question: Question, answer: str) -> bool:
+    """Whether a wrong command would be right in lower case (a terminal would refuse it)."""
+    return question.command_line is not None and is_key(
+        question, command_words(answer.lower(), question.command_line)
+    )

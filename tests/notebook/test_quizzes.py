@@ -159,7 +159,6 @@ def test_a_right_but_incomplete_selection_says_so():
         ("flask --app sample_app db init", True),
         ("$ .venv/bin/flask db init", True),
         ("flask -A sample_app db init", True),
-        ("`FLASK DB INIT`", True),
         ("python -m flask db init", True),
         ("FLASK_APP=sample_app flask db init", True),
         ("!flask --debug db init", True),
@@ -186,6 +185,22 @@ def test_typed_commands_are_read_as_a_shell_reads_them(typed, right):
 )
 def test_a_command_flask_would_refuse_or_read_otherwise_is_wrong(question_id, typed):
     assert not quizzes.judge(QUESTIONS[question_id], typed).correct
+
+
+@pytest.mark.parametrize(
+    ("question_id", "typed"),
+    [
+        ("02-init-command", "`FLASK DB INIT`"),  # no such program
+        ("02-init-command", "flask DB init"),  # no such command
+        ("06-empty-revision", "flask db REVISION"),
+        ("09-merge-command", "flask db merge HEADS"),  # a revision named HEADS, not every head
+    ],
+)
+def test_a_command_in_capitals_is_wrong_and_the_feedback_says_why(question_id, typed):
+    verdict = quizzes.judge(QUESTIONS[question_id], typed)
+    assert not verdict.correct
+    assert quizzes.CASE_FEEDBACK in verdict.feedback
+    assert quizzes.CASE_FEEDBACK not in quizzes.judge(QUESTIONS[question_id], "flask run").feedback
 
 
 def test_options_that_name_or_describe_leave_the_command_the_same():

@@ -62,13 +62,39 @@ class ScriptIdentity:
         return () if down is None else (down,) if isinstance(down, str) else down
 
 
-def module_functions(source: str) -> set[str]:
-    """Names of the functions a script defines at top level."""
-    return {
-        node.name
-        for node in ast.parse(source).body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+def module_bindings(source: str) -> set[str]:
+    """Names a script may bind at import: by ``def``, ``class``, assignment or import, at top
+    level or in its ``if``, ``try``, ``with`` and loop blocks. Alembic takes ``upgrade`` and
+    ``downgrade`` from the loaded module, so ``downgrade = upgrade`` or a ``partial(...)``
+    serves as well as a ``def``; whether the name is callable shows when the check runs it."""
+    names: set[str] = set()
+    pending = list(ast.parse(source).body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            continue
+        for target in assignment_targets(node):
+            names |= {name.id for name in ast.walk(target) if isinstance(name, ast.Name)}
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            pending += getattr(node, field, [])
+    return names
+
+
+def assignment_targets(node: ast.stmt) -> list[ast.expr]:
+    """What a statement assigns to: an assignment's targets, a loop's or a ``with``'s."""
+    if isinstance(node, ast.Assign):
+        return node.targets
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        return [node.target]
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
 
 
 def script_identity(source: str) -> ScriptIdentity:
@@ -77,9 +103,9 @@ def script_identity(source: str) -> ScriptIdentity:
     A script without ``upgrade()`` and ``downgrade()``, or whose identity Alembic would
     refuse or only running it could tell, cannot be judged: the problem says why.
     """
-    functions = module_functions(source)
+    bound = module_bindings(source)
     for name in ("upgrade", "downgrade"):
-        if name not in functions:
+        if name not in bound:
             raise AnswerProblem(
                 Outcome.FAILED,
                 f"The script defines no {name}() function. Every migration needs both "
