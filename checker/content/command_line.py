@@ -25,6 +25,9 @@ FLASK = click.Group(
     commands={"db": db},
 )
 # the app to load, the debug mode, a message or the new revision's id leave a command the same one
+# the course's app keeps its migrations in the folder Flask-Migrate names by default
 FLASK_COMMAND_LINE = CommandLine(
-    FLASK, frozenset({"app", "env_file", "debug", "message", "rev_id"})
+    FLASK,
+    frozenset({"app", "env_file", "debug", "message", "rev_id"}),
+    defaults={"directory": "migrations"},
 )

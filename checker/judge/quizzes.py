@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +30,7 @@ from click.core import ParameterSource
 SALT = "migrations-course/quiz/v1"
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
 PYTHON = re.compile(r"(.*/)?python[0-9.]*")
+PROMPT = re.compile(r"^(\([^)]*\)\s*)?\$\s*")  # a shell's prompt, a virtual environment's before it
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
 MAX_NUMBER_CHARS = 1000
@@ -50,11 +53,14 @@ class Option:
 class CommandLine:
     """How a program reads its command line, for the text questions whose answer is one of
     its commands: its click command tree (only parsed, never run; parameters with no
-    effects when parsed) and the parameters that leave the command the same one (the app
-    to load, a message)."""
+    effects when parsed), the parameters that leave the command the same one (the app
+    to load, a message), and the value a parameter takes when it is not typed, where its
+    parser leaves that to the program (Flask-Migrate's ``--directory``: the app's folder).
+    A parameter typed with its default value leaves the command the same one too."""
 
     program: click.Command
     unchanged_by: frozenset[str] = frozenset()
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,15 +140,19 @@ def normalise(question: Question, answer: Any) -> str:
 
 
 def command_words(typed: str, command_line: CommandLine | None = None) -> str:
-    """A typed command as its words, without quotes, a shell prompt (``$``, a notebook's
-    ``!``) or variable assignments before it; read by ``command_line``'s parser when given
-    (``parsed_command``), which keeps their case as a terminal does (``flask DB init`` is
-    refused), and in lower case otherwise."""
-    text = typed.strip().strip("`").removeprefix("$").lstrip().removeprefix("!")
+    """A typed command as its words, without quotes, a shell prompt (``$``, ``(.venv) $``,
+    a notebook's ``!``), variable assignments before it, or a ``;`` or comment after it;
+    read by ``command_line``'s parser when given (``parsed_command``), which keeps their
+    case as a terminal does (``flask DB init`` is refused), and in lower case otherwise."""
+    text = PROMPT.sub("", typed.strip().strip("`"), count=1).removeprefix("!")
     try:
-        words = shlex.split(text)
+        words = shlex.split(text, comments=True)
     except ValueError:  # unbalanced quotes: read it as plain words
         words = text.strip("'\"").split()
+    if words and words[-1] == ";":  # a shell's end of command
+        words.pop()
+    elif words and words[-1].endswith(";"):
+        words[-1] = words[-1].removesuffix(";")
     while words and ASSIGNMENT.match(words[0].lower()):
         words = words[1:]
     if command_line is not None:
@@ -171,7 +181,7 @@ def parsed_command(words: list[str], command_line: CommandLine) -> str:
         return refused
     path: list[str] = []
     for context in reached:
-        path += [context.info_name or "", *parameter_words(context, command_line.unchanged_by)]
+        path += [context.info_name or "", *parameter_words(context, command_line)]
     return " ".join(path)
 
 
@@ -197,14 +207,18 @@ def reached_contexts(**_: Any) -> list[click.Context]:
     return found
 
 
-def parameter_words(context: click.Context, unchanged_by: frozenset[str]) -> list[str]:
-    """The words of one command's parameters in ``context``, those typed only: arguments'
-    values, and options as ``--name value`` (a flag as ``--name``)."""
+def parameter_words(context: click.Context, command_line: CommandLine) -> list[str]:
+    """The words of one command's parameters in ``context``, those typed with a value other
+    than the default only: arguments' values, and options as ``--name value`` (a flag as
+    ``--name``)."""
     words: list[str] = []
+    unchanged_by = command_line.unchanged_by
     for parameter in context.command.params:
         name, value = parameter.name or "", context.params.get(parameter.name or "")
         typed = context.get_parameter_source(name) is ParameterSource.COMMANDLINE
         if name in unchanged_by or not typed or value is None or value == ():
+            continue
+        if value == parameter.default or same_path(value, command_line.defaults.get(name)):
             continue
         if isinstance(parameter, click.Argument):
             words += [str(item) for item in value] if isinstance(value, tuple) else [str(value)]
@@ -214,6 +228,16 @@ def parameter_words(context: click.Context, unchanged_by: frozenset[str]) -> lis
             items = value if isinstance(value, tuple) else (value,)
             words += [f"--{name.replace('_', '-')}", *(str(item) for item in items)]
     return words
+
+
+def same_path(value: object, default: str | None) -> bool:
+    """Whether a typed value names the same folder as a default (``migrations/``,
+    ``./migrations``)."""
+    return (
+        isinstance(value, str)
+        and default is not None
+        and (posixpath.normpath(value) == posixpath.normpath(default))
+    )
 
 
 def option_key(text: str) -> str:

@@ -50,7 +50,7 @@ def test_every_other_choice_is_wrong(question_id):
 
 def test_answers_are_normalised():
     text = QUESTIONS["02-init-command"]
-    assert quizzes.judge(text, "  `Flask   DB init` ").correct
+    assert quizzes.judge(text, "  `flask   db init` ").correct
     number = QUESTIONS["03-version-rows"]
     assert all(quizzes.judge(number, value).correct for value in (1, "1", "1.0", " 01 ", 1.0))
     many = QUESTIONS["01-drift"]
@@ -162,6 +162,10 @@ def test_a_right_but_incomplete_selection_says_so():
         ("python -m flask db init", True),
         ("FLASK_APP=sample_app flask db init", True),
         ("!flask --debug db init", True),
+        ("(.venv) $ flask db init", True),
+        ("flask db init;  # makes migrations/", True),
+        ("flask db init -d migrations", True),  # the app's folder, named
+        ("flask db init --directory ./migrations/", True),
         ("flask db migrate", False),
         ("db init", False),
     ],
@@ -207,6 +211,12 @@ def test_options_that_name_or_describe_leave_the_command_the_same():
     question = QUESTIONS["09-merge-command"]
     for typed in ("flask db merge -m 'join the heads' heads", "flask db merge heads --rev-id ab12"):
         assert quizzes.judge(question, typed).correct, typed
+
+
+def test_an_option_typed_with_its_default_value_leaves_the_command_the_same():
+    assert not quizzes.judge(QUESTIONS["02-init-command"], "flask db init -d elsewhere").correct
+    assert quizzes.judge(QUESTIONS["06-empty-revision"], "flask db revision --head head").correct
+    assert not quizzes.judge(QUESTIONS["06-empty-revision"], "flask db revision --head +1").correct
 
 
 def test_corrupt_progress_file_is_ignored(notebook_dir):
