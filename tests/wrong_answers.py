@@ -1942,3 +1942,34 @@ WRONG_ANSWERS += [
         "test_history() passes on this history, which is broken",
     ),
 ]
+
+# Making email unique where two users share an address: deleting one of them lets the
+# constraint in, and loses a user the statement says to keep.
+_DELETE_LATER_TWINS = (
+    '    op.execute(\'DELETE FROM "user" AS later USING "user" AS earlier \'\n'
+    "               'WHERE later.email = earlier.email AND later.id > earlier.id')\n"
+)
+WRONG_ANSWERS += [
+    WrongAnswer(
+        exercise_id,
+        "users sharing an address deleted but the first, before the constraint",
+        edit(exercise_id, "def upgrade():\n", "def upgrade():\n" + _DELETE_LATER_TWINS),
+        "failed",
+        "where two users share an address, after your upgrade(), 1 of 12 users are gone",
+    )
+    for exercise_id in ("13-unique-email-online", "15-unique-email-linted")
+] + [
+    WrongAnswer(
+        "07-unnamed-constraint",
+        "users sharing an address deleted but the first, before the downgrade's constraint",
+        edit(
+            "07-unnamed-constraint",
+            "def downgrade():\n",
+            "def downgrade():\n"
+            '    op.execute(\'DELETE FROM "user" WHERE id NOT IN '
+            '(SELECT min(id) FROM "user" GROUP BY email)\')\n',
+        ),
+        "failed",
+        "where two users share an address, after your downgrade(), 1 of 12 users are gone",
+    ),
+]

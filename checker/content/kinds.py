@@ -47,6 +47,15 @@ class MigrationExercise(kinds.MigrationExercise):
     def seed_tables(self, users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         return layouts.seed_tables(self.metadata(self.start_layout), users)
 
+    @staticmethod
+    def sharing_an_address(users: list[dict[str, Any]]) -> dict[str, Any]:
+        """A new user with the first user's email address, under a name of their own."""
+        return {
+            "id": max(user["id"] for user in users) + 1,
+            "username": "shares_an_address",
+            "email": users[0]["email"],
+        }
+
 
 class LintedMigrationExercise(kinds.LintedMigrationExercise, MigrationExercise):
     """A migration of the course's users that must pass squawk as well."""

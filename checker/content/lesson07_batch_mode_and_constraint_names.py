@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..judge.checks import check
+from ..judge.kinds.migration import MigrationTrial
 from ..judge.quizzes import Option, Question
 from .kinds import MigrationExercise
 
@@ -28,7 +30,7 @@ naming convention `uq_%(table_name)s_%(column_0_name)s` for unique constraints:
 - `upgrade()` removes the unique constraint on `email` (two users may now share an address); the
   one on `username` stays, and ends up named `uq_user_username`, as the convention names it;
 - `downgrade()` puts a unique constraint on `email` back, named `uq_user_email` as the convention
-  says.
+  says; if two users share an address by then, it fails and keeps them both.
 
 **Preserve:** every user and all their values, both ways. Autogenerate does not notice that an
 unnamed unique constraint should go, and `drop_constraint(None, ...)` has no name to find it by.
@@ -54,6 +56,27 @@ unnamed unique constraint should go, and `drop_constraint(None, ...)` has no nam
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         return dict(row)
+
+    @check("keeps-users-sharing-an-address", after="downgrade-data", needs="upgrade-schema")
+    def keeps_users_sharing_an_address(self, trial: MigrationTrial) -> None:
+        """where two users share an address after the upgrade, the downgrade fails and keeps both"""
+        database = self.seeded_database(trial, trial.visible_rows, tag="shared-address")
+        self.migrate(trial, database, "upgrade", self.head(trial))
+        users = trial.visible_rows["user"]
+        sharing = self.sharing_an_address(users)
+        self.run_step(
+            trial.session,
+            "insert_rows",
+            database.child_url,
+            "user",
+            [sharing],
+            what="Adding a user who shares an address after your upgrade",
+            source=trial.source,
+        )
+        tables = {**trial.visible_rows, "user": [*users, sharing]}
+        self.refused_and_kept(
+            trial, database, "downgrade", tables, "where two users share an address"
+        )
 
 
 EXERCISES = (DropUnnamedConstraint,)

@@ -30,15 +30,15 @@ class UniqueEmailOnline(MigrationExercise):
 table is large and users sign up all the time. The check runs on a real PostgreSQL server.
 
 **Write** the next migration, revision `e1a5c9d3f7b2`:
-- `upgrade()` makes `email` unique: a unique constraint named `uq_user_email`;
+- `upgrade()` makes `email` unique: a unique constraint named `uq_user_email`; where two users
+  share an address, it fails and keeps them both;
 - while it runs, the app can still add users: while another transaction writes to `user`, it
   never waits for a lock on `user` that blocks writes; it holds no such lock while it builds the
   index, and none longer than the half second the app waits for a lock (attaching a built index
-  takes one for a moment); it never writes the whole table again (as `VACUUM FULL` does). The check
-  runs your upgrade on a large table while
-  another transaction is still writing to `user`, watches the locks your upgrade takes (in
-  PostgreSQL's `pg_locks`), and has the app insert a user while your upgrade waits for that
-  transaction;
+  takes one for a moment); it never writes the whole table again (as `VACUUM FULL` does). The
+  check runs your upgrade on a large table while another transaction is still writing to `user`,
+  watches the locks your upgrade takes (in PostgreSQL's `pg_locks`), and has the app insert a
+  user while your upgrade waits for that transaction;
 - `downgrade()` removes the constraint.
 
 **Preserve:** every user and all their values, both ways. The script autogenerate writes
@@ -68,6 +68,16 @@ built.
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         return dict(row)
+
+    @check("keeps-users-sharing-an-address", after="upgrade-data", needs="history")
+    def keeps_users_sharing_an_address(self, trial: MigrationTrial) -> None:
+        """where two users share an address, the upgrade fails and keeps both"""
+        users = trial.visible_rows["user"]
+        tables = {**trial.visible_rows, "user": [*users, self.sharing_an_address(users)]}
+        database = self.seeded_database(trial, tables, tag="shared-address")
+        self.refused_and_kept(
+            trial, database, "upgrade", tables, "where two users share an address"
+        )
 
     @check("sign-ups-go-on", after="upgrade-data", needs="upgrade-schema", slow=True)
     def sign_ups_go_on(self, trial: MigrationTrial) -> None:

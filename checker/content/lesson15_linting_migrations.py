@@ -32,7 +32,8 @@ class UniqueEmailLinted(LintedMigrationExercise, UniqueEmailOnline):
 autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
 
 **Make it safe:**
-- `upgrade()` makes `email` unique with a constraint named `uq_user_email`, and its SQL, written
+- `upgrade()` makes `email` unique with a constraint named `uq_user_email` (where two users
+  share an address, it fails and keeps them both), and its SQL, written
   out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's rules: every rule but
   `prefer-robust-stmts`, whose `IF NOT EXISTS` would keep an invalid index (lesson 13). A
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
@@ -56,7 +57,7 @@ autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
             "`SET LOCAL` them before `ADD CONSTRAINT ... UNIQUE USING INDEX`."
         ),
         (
-            "`op.execute(\"SET lock_timeout = '5s'\")`, `op.execute(\"SET statement_timeout = "
+            '`op.execute("SET lock_timeout = \'5s\'")`, `op.execute("SET statement_timeout = '
             "'10min'\")`, the concurrent `op.create_index('uq_user_email', ...)`, the two "
             "`RESET`s; then `SET LOCAL lock_timeout = '5s'`, `SET LOCAL statement_timeout = "
             "'5s'` and the `ALTER TABLE`."
@@ -104,7 +105,7 @@ squawk flags it, and it fails on a table that has rows.
             "statement_timeout`: squawk asks for both before an `ALTER TABLE`."
         ),
         (
-            "`op.execute(\"SET LOCAL lock_timeout = '2s'\")`, `op.execute(\"SET LOCAL "
+            '`op.execute("SET LOCAL lock_timeout = \'2s\'")`, `op.execute("SET LOCAL '
             "statement_timeout = '5s'\")`, then `op.add_column('user', sa.Column('is_active', "
             "sa.Boolean(), server_default=sa.true(), nullable=False))`; `downgrade()`: "
             "`op.drop_column('user', 'is_active')`."
@@ -189,9 +190,9 @@ and writes `username`.
             "`SET LOCAL lock_timeout` and `SET LOCAL statement_timeout`."
         ),
         (
-            "`op.execute(\"SET LOCAL lock_timeout = '2s'\")`, `op.execute(\"SET LOCAL "
+            '`op.execute("SET LOCAL lock_timeout = \'2s\'")`, `op.execute("SET LOCAL '
             "statement_timeout = '5s'\")`, `op.add_column('user', sa.Column('login', "
-            "sa.String(length=80), nullable=True))`, `op.execute('UPDATE \"user\" SET login = "
+            'sa.String(length=80), nullable=True))`, `op.execute(\'UPDATE "user" SET login = '
             "username')`; `downgrade()`: `op.drop_column('user', 'login')`."
         ),
     )
@@ -280,8 +281,6 @@ QUESTIONS = (
                 ),
             ),
         ),
-        explanation=(
-            "Disable a rule as narrowly as it does not apply, with the reason beside it."
-        ),
+        explanation=("Disable a rule as narrowly as it does not apply, with the reason beside it."),
     ),
 )

@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 from ...db import postgres, postgres_limit, postgres_scratch
 from .. import inside, sandbox
 from ..checks import check
-from ..outcomes import CheckFailed
+from ..outcomes import AnswerProblem, CheckFailed, Outcome
 from ..rows import compare_rows, table_rows
 from ..schema import (
     database_version,
@@ -300,6 +300,32 @@ class MigrationExercise(Exercise):
             source=trial.source,
         )
         trial.states[db.child_url] = f"{direction}d"
+
+    def refused_and_kept(
+        self,
+        trial: MigrationTrial,
+        db: Database,
+        direction: str,
+        expected: dict[str, list[dict[str, Any]]],
+        situation: str,
+    ) -> None:
+        """``direction`` must fail on ``db``, whose rows the schema it makes cannot hold
+        (``situation`` says why), and leave every row as ``expected``: a migration that
+        succeeded there changed or deleted some, whatever the statement says to keep."""
+        target = self.head(trial) if direction == "upgrade" else self.parents[0]
+        when = f"{situation}, after your {direction}()"
+        try:
+            self.migrate(trial, db, direction, target)
+        except AnswerProblem as problem:
+            if problem.outcome is not Outcome.ERROR:
+                raise
+            self.verify_rows(trial, db, f"{when} failed", expected)
+            return
+        self.verify_rows(trial, db, when, expected)
+        raise CheckFailed(
+            f"{situation}, your {direction}() succeeded: the schema it made cannot hold every "
+            "row as it was, so it must fail and leave them as they were."
+        )
 
     def verify_schema(
         self, trial: MigrationTrial, db: Database, when: str, revision: str | None
