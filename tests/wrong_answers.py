@@ -1973,3 +1973,31 @@ WRONG_ANSWERS += [
         "where two users share an address, after your downgrade(), 1 of 12 users are gone",
     ),
 ]
+
+# The blocking build when the table looks free, the online one only when a writer holds it.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "13-unique-email-online",
+        "the blocking ADD CONSTRAINT when LOCK TABLE NOWAIT gets the table, else the online build",
+        edit(
+            "13-unique-email-online",
+            "def upgrade():\n",
+            "def upgrade():\n"
+            "    bind = op.get_bind()\n"
+            "    try:\n"
+            "        with bind.begin_nested():\n"
+            "            bind.exec_driver_sql(\n"
+            "                'LOCK TABLE \"user\" IN ACCESS EXCLUSIVE MODE NOWAIT'\n"
+            "            )\n"
+            "            bind.exec_driver_sql(\n"
+            "                'ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE (email)'\n"
+            "            )\n"
+            "        return\n"
+            "    except sa.exc.OperationalError:\n"
+            "        pass\n",
+        ),
+        "failed",
+        "with no other transaction open when it started, your upgrade built an index on user "
+        "while holding",
+    ),
+]

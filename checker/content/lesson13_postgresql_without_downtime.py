@@ -36,9 +36,9 @@ table is large and users sign up all the time. The check runs on a real PostgreS
   never waits for a lock on `user` that blocks writes; it holds no such lock while it builds the
   index, and none longer than the half second the app waits for a lock (attaching a built index
   takes one for a moment); it never writes the whole table again (as `VACUUM FULL` does). The
-  check runs your upgrade on a large table while another transaction is still writing to `user`,
-  watches the locks your upgrade takes (in PostgreSQL's `pg_locks`), and has the app insert a
-  user while your upgrade waits for that transaction;
+  check runs your upgrade on a large table twice, once while another transaction is still
+  writing to `user` and once with none, watches the locks your upgrade takes (in PostgreSQL's
+  `pg_locks`), and has the app insert a user while your upgrade waits for that transaction;
 - `downgrade()` removes the constraint.
 
 **Preserve:** every user and all their values, both ways. The script autogenerate writes
@@ -82,18 +82,27 @@ built.
     @check("sign-ups-go-on", after="upgrade-data", needs="upgrade-schema", slow=True)
     def sign_ups_go_on(self, trial: MigrationTrial) -> None:
         """while the upgrade runs, even waiting for another transaction, the app can add users"""
-        database = self.seeded_database(trial, trial.visible_rows, tag="busy")
-        with SignUpsDuringUpgrade(database) as app:
+        for writer_open in (True, False):
+            self.judge_traffic(trial, writer_open)
+
+    def judge_traffic(self, trial: MigrationTrial, writer_open: bool) -> None:
+        """Run the upgrade on a large table, another transaction writing to it when it starts
+        (``writer_open``) or none, and fail on what the app's traffic saw."""
+        tag = "busy" if writer_open else "quiet"
+        database = self.seeded_database(trial, trial.visible_rows, tag=tag)
+        with SignUpsDuringUpgrade(database, writer_open=writer_open) as app:
             if app.trouble is None:
                 self.migrate(trial, database, "upgrade", self.head(trial))
         if app.trouble is not None:
             raise CheckFailed(f"the checker could not play the app's traffic: {app.trouble}.")
+        quiet = "" if writer_open else "with no other transaction open when it started, "
         if app.blocking is not None:
             raise CheckFailed(
-                f"{app.blocking}. CREATE UNIQUE INDEX and ADD CONSTRAINT ... UNIQUE block every "
-                "write to the table until the index is built, on a large table for minutes, "
-                "however short a lock_timeout makes each try. Build the index CONCURRENTLY, "
-                "outside the transaction, then attach it with ADD CONSTRAINT ... USING INDEX."
+                f"{quiet}{app.blocking}. CREATE UNIQUE INDEX and ADD CONSTRAINT ... UNIQUE "
+                "block every write to the table until the index is built, on a large table for "
+                "minutes, however short a lock_timeout makes each try. Build the index "
+                "CONCURRENTLY, outside the transaction, then attach it with ADD CONSTRAINT ... "
+                "USING INDEX."
             )
         if app.table_rewritten():
             raise CheckFailed(
@@ -111,8 +120,8 @@ built.
             )
         if app.held_too_long is not None:
             raise CheckFailed(
-                f"{app.held_too_long}. Once the index is built, attaching it takes a lock for a "
-                "moment only; take no other lock that blocks writes on the table, and keep "
+                f"{quiet}{app.held_too_long}. Once the index is built, attaching it takes a lock "
+                "for a moment only; take no other lock that blocks writes on the table, and keep "
                 "slow work out of the transaction that holds one."
             )
         if app.insert_error is not None:

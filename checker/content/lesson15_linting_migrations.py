@@ -39,8 +39,8 @@ autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
   server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - while it runs, the app can still add users: the check runs your upgrade on a large table
-  while another transaction is writing to `user`, watches the locks it takes, and has the app
-  insert a user while your upgrade waits;
+  twice, once while another transaction is writing to `user` and once with none, watches the
+  locks it takes, and has the app insert a user while your upgrade waits;
 - `downgrade()` removes the constraint.
 
 **Preserve:** every user and all their values, both ways.
