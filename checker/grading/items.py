@@ -127,7 +127,11 @@ def grade_quizzes(
             continue
         try:
             verdict = judge(question, answer)
-        except (InvalidAnswer, TypeError, ValueError, RecursionError):
+        except InvalidAnswer as problem:
+            message = f"The saved answer does not fit the question: {problem}."
+            records.append(quiz_record(question, "error", message))
+            continue
+        except (TypeError, ValueError, RecursionError):
             records.append(
                 quiz_record(question, "error", "The saved answer does not fit the question.")
             )

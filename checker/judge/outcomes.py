@@ -11,6 +11,12 @@ from enum import Enum
 
 from .. import __version__
 
+# Python's parser, and the checker's reading of a script, stop at a depth of nesting.
+TOO_DEEP = (
+    "The answer nests an expression too deeply to be read (a very long chain of `+`, or of "
+    "brackets): write it in smaller parts."
+)
+
 
 class Outcome(str, Enum):
     """How an answer as a whole fared."""

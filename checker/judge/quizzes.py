@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import posixpath
 import re
 import shlex
@@ -34,6 +35,7 @@ PROMPT = re.compile(r"^(\([^)]*\)\s*)?\$\s*")  # a shell's prompt, a virtual env
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
 MAX_NUMBER_CHARS = 1000
+MAX_TEXT_CHARS = 1000  # a command, typed: reading one costs time that grows with its length
 KINDS = ("single", "multiple", "text", "number")
 CASE_FEEDBACK = (
     "A terminal reads a command as typed, capitals included: it would refuse this one, or do "
@@ -126,6 +128,8 @@ def normalise(question: Question, answer: Any) -> str:
     if question.kind == "text":
         if type(answer) is not str:
             raise InvalidAnswer("type your answer as text")
+        if len(answer) > MAX_TEXT_CHARS:
+            raise InvalidAnswer(f"type an answer of at most {MAX_TEXT_CHARS} characters")
         return command_words(answer, question.command_line)
     if type(answer) not in (int, float, str, Decimal):
         raise InvalidAnswer("type a number")
@@ -153,8 +157,7 @@ def command_words(typed: str, command_line: CommandLine | None = None) -> str:
         words.pop()
     elif words and words[-1].endswith(";"):
         words[-1] = words[-1].removesuffix(";")
-    while words and ASSIGNMENT.match(words[0].lower()):
-        words = words[1:]
+    words = list(itertools.dropwhile(lambda word: ASSIGNMENT.match(word.lower()), words))
     if command_line is not None:
         return parsed_command(words, command_line)
     return " ".join(word.lower() for word in words)

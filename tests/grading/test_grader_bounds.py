@@ -29,6 +29,7 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.db import postgres
 from checker.judge import boundary
+from checker.judge.outcomes import TOO_DEEP
 
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
 FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
@@ -95,6 +96,13 @@ def build_class(base: Path) -> tuple[Path, Path]:
     (nested / f"notebooks/workspace/progress/{first}.json").write_text(
         f'{{"question": "{first}", "answer": {deep}}}'
     )
+    deep = SOLUTIONS[SCRIPT].replace(
+        "def upgrade():", "_W = " + "+".join(["1"] * 1_500) + "\n\n\ndef upgrade():", 1
+    )
+    learner_folder(submissions, "deep-expression", {SCRIPT: deep, FUNCTION: SOLUTIONS[FUNCTION]})
+    commands = [q.id for q in QUESTIONS.values() if q.kind == "text"]
+    long_commands = {question_id: "a= " * 330_000 + "flask db init" for question_id in commands}
+    learner_folder(submissions, "long-typed-commands", {}, long_commands, notebooks=[])
     return submissions, alice
 
 
@@ -218,6 +226,27 @@ def test_learner_text_in_feedback_is_escaped(graded):
     values = (graded["out"] / "feedback" / "markup-in-values.md").read_text()
     assert "<script>" not in values
     assert "&lt;script&gt;alert(1)&lt;/script&gt; # \\[x\\](e)" in values
+
+
+def test_an_answer_nested_too_deeply_costs_only_itself(graded):
+    earned = points(results(graded["out"])["deep-expression"])
+    assert earned[FUNCTION] == EXERCISES[FUNCTION].max_points
+    assert earned[SCRIPT] == 0
+    item = next(i for i in results(graded["out"])["deep-expression"]["items"] if i["id"] == SCRIPT)
+    assert item["message"] == TOO_DEEP
+
+
+def test_a_typed_answer_longer_than_a_command_is_refused_unread(graded):
+    record = results(graded["out"])["long-typed-commands"]
+    typed = [
+        item
+        for item in record["items"]
+        if item["kind"] == "quiz" and item["outcome"] != "not attempted"
+    ]
+    assert len(typed) == 3
+    for item in typed:
+        assert item["points"] == 0
+        assert "at most 1000 characters" in item["message"], item
 
 
 def test_a_malformed_progress_file_costs_only_its_question(graded):

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from checker.content.catalogue import EXERCISES
-from checker.judge.outcomes import Outcome
+from checker.judge.kinds.base import same_code
+from checker.judge.outcomes import TOO_DEEP, Outcome
 
 SCRIPT = EXERCISES["03-add-password-hash"]
 MODULE = EXERCISES["01-missing-columns"]
@@ -30,6 +31,17 @@ def test_script_without_upgrade():
     report = SCRIPT.judge(SCRIPT.solution.replace("def upgrade():", "def up():"))
     assert report.outcome is Outcome.FAILED
     assert "defines no upgrade() function" in report.message
+
+
+@pytest.mark.parametrize("terms", [700, 1_500, 5_000])
+def test_an_expression_nested_too_deeply_costs_only_its_answer(terms):
+    deep = SCRIPT.solution.replace(
+        "def upgrade():", "_W = " + "+".join(["1"] * terms) + "\n\n\ndef upgrade():", 1
+    )
+    report = SCRIPT.judge(deep)
+    assert report.outcome in (Outcome.FAILED, Outcome.ERROR)
+    assert report.message == TOO_DEEP
+    assert not same_code(deep, SCRIPT.starter)
 
 
 def test_script_without_revision_id():

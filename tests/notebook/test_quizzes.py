@@ -246,3 +246,12 @@ def test_a_form_has_the_same_model_id_in_every_kernel_and_run(notebook_dir):
     assert first.widget.comm is None and second.widget.comm is not None
     other = QuizView(QUESTIONS["01-create-all"], notebook_dir)
     assert other.widget.model_id == "course-quiz-01-create-all"
+
+
+def test_a_typed_answer_longer_than_a_command_is_refused_unread():
+    question = QUESTIONS["02-init-command"]
+    with pytest.raises(quizzes.InvalidAnswer, match=f"at most {quizzes.MAX_TEXT_CHARS} characters"):
+        quizzes.judge(question, "a= " * 330_000 + "flask db init")
+    longest = "a= " * ((quizzes.MAX_TEXT_CHARS - 13) // 3) + "flask db init"
+    assert len(longest) <= quizzes.MAX_TEXT_CHARS
+    assert quizzes.judge(question, longest).correct

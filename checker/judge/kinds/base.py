@@ -19,7 +19,7 @@ from .. import sandbox
 from ..answers import read_answer
 from ..checks import Check, Checks, declared_checks, require_known_needs, with_points
 from ..inspection import dispose_inspection_engines
-from ..outcomes import AnswerProblem, CheckResult, Outcome, Report, Status
+from ..outcomes import TOO_DEEP, AnswerProblem, CheckResult, Outcome, Report, Status
 from ..scratch import ScratchTampered
 
 STEPS_MODULE = "checker.judge.inside"
@@ -241,7 +241,7 @@ def same_code(source: str, starter: str) -> bool:
     """Whether two sources are the same program (comments and layout aside)."""
     try:
         return ast.dump(ast.parse(source)) == ast.dump(ast.parse(starter))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # no program, or too deep
         return False
 
 
@@ -249,6 +249,8 @@ def require_valid_syntax(source: str) -> None:
     """Raise an error outcome naming the line when ``source`` is not valid Python."""
     try:
         compile(source, "answer.py", "exec")
+    except (RecursionError, MemoryError):
+        raise AnswerProblem(Outcome.ERROR, TOO_DEEP) from None
     except SyntaxError as error:
         line = f"line {error.lineno}: " if error.lineno else ""
         code = (error.text or "").rstrip()

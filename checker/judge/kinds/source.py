@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..outcomes import AnswerProblem, Outcome
+from ..outcomes import TOO_DEEP, AnswerProblem, Outcome
 
 NAMES = ("revision", "down_revision")
 ILLEGAL_REVISION_CHARACTERS = "@-+:"  # alembic.script.revision._revision_illegal_chars
@@ -101,8 +101,17 @@ def script_identity(source: str) -> ScriptIdentity:
     """The script's ``revision`` and ``down_revision`` as Alembic would load them.
 
     A script without ``upgrade()`` and ``downgrade()``, or whose identity Alembic would
-    refuse or only running it could tell, cannot be judged: the problem says why.
+    refuse or only running it could tell, cannot be judged: the problem says why. So is one
+    nested too deeply for the reading, which follows the tree's depth.
     """
+    try:
+        return read_script_identity(source)
+    except (RecursionError, MemoryError):
+        raise AnswerProblem(Outcome.FAILED, TOO_DEEP) from None
+
+
+def read_script_identity(source: str) -> ScriptIdentity:
+    """``script_identity``, without the bound on nesting."""
     bound = module_bindings(source)
     for name in ("upgrade", "downgrade"):
         if name not in bound:
