@@ -10,6 +10,7 @@ from .outcomes import AnswerProblem, Outcome
 
 MAGIC = "%%answer"
 MAX_NOTEBOOK_BYTES = 50 * 2**20
+MAX_NOTEBOOK_CONTAINERS = 1_000_000  # at most some 200 MB of parsed JSON
 MAX_ANSWER_BYTES = 2**20
 
 
@@ -87,7 +88,15 @@ def read_notebook(path: Path) -> Any:
 
 def parse_notebook(data: bytes, shown: str) -> Any:
     """A notebook's JSON from its bytes; malformed, deeply nested or not UTF-8 is an
-    ``AnswerProblem`` naming the notebook as ``shown``."""
+    ``AnswerProblem`` naming the notebook as ``shown``, and so is one of more objects and
+    arrays than ``MAX_NOTEBOOK_CONTAINERS`` (counted from its brackets, before parsing): each
+    costs the reader some 60 bytes or more, where its text may take two."""
+    if data.count(b"{") + data.count(b"[") > MAX_NOTEBOOK_CONTAINERS:
+        raise AnswerProblem(
+            Outcome.ERROR,
+            f"{shown} holds more than {MAX_NOTEBOOK_CONTAINERS:,} JSON objects and arrays; "
+            "not read.",
+        )
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:

@@ -29,6 +29,7 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.db import postgres
 from checker.judge import boundary
+from checker.judge.answers import MAX_NOTEBOOK_CONTAINERS
 from checker.judge.outcomes import TOO_DEEP
 
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
@@ -69,6 +70,10 @@ def build_class(base: Path) -> tuple[Path, Path]:
     filler = [nbformat.v4.new_code_cell("x", id=f"filler-{n}") for n in range(60_000)]
     notebook.cells = filler + notebook.cells  # ids of their own: random ones may collide
     nbformat.write(notebook, path)
+    brackets = learner_folder(submissions, "empty-cells-notebook", {}, notebooks=[])
+    (brackets / SCRIPT_NOTEBOOK).write_text(
+        '{"cells": [' + ",".join(["{}"] * (MAX_NOTEBOOK_CONTAINERS + 1)) + "]}"
+    )
     huge_cell = "# " + "x" * 5 * 2**20 + "\n" + SOLUTIONS[SCRIPT]
     learner_folder(submissions, "huge-answer-cell", {SCRIPT: huge_cell})
     many_tables = (
@@ -200,6 +205,7 @@ def test_a_notebook_of_many_cells_is_read_once_and_graded(graded):
         ("huge-answer-cell", 0, "larger than 1 MB; not read"),
         ("many-tables", 1, "tables; the checker inspects at most 50"),
         ("huge-view", 1, "table user is missing"),
+        ("empty-cells-notebook", 0, "JSON objects and arrays; not read"),
     ],
 )
 def test_work_on_learner_data_is_bounded(graded, learner, earned, message):
