@@ -16,7 +16,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, islice
 
 from .records import ExerciseRecord, LearnerRecord
 
@@ -24,7 +24,7 @@ REVISION_ID = re.compile(r"[rRbBuU]?(['\"])[0-9a-f]{12}\1")
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 STATEMENT_ENDS = {tokenize.NEWLINE, tokenize.ENDMARKER}
 SHINGLE = 4
-MAX_TOKENS = 5000  # an answer's first tokens only: the comparison stays linear in its size
+MAX_SHINGLES = 5000  # an answer's first distinct shingles: comparisons stay linear in size
 MAX_CHARACTERS = 100_000
 
 
@@ -42,8 +42,8 @@ def tokens(source: str) -> list[str]:
     try:
         found = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return source.split()[:MAX_TOKENS]
-    significant = [token for token in found if token.type not in SKIPPED][:MAX_TOKENS]
+        return source.split()
+    significant = [token for token in found if token.type not in SKIPPED]
     kept: list[str] = []
     previous = tokenize.NEWLINE
     for index, token in enumerate(significant):
@@ -105,8 +105,11 @@ def similar_pairs(
 
 
 def shingles(form: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
-    """The answer's runs of ``SHINGLE`` consecutive tokens."""
-    return frozenset(form[i : i + SHINGLE] for i in range(max(1, len(form) - SHINGLE + 1)))
+    """The answer's runs of ``SHINGLE`` consecutive tokens, the first ``MAX_SHINGLES``
+    distinct ones: padding that repeats itself (a list of thousands of zeros) adds a few,
+    and leaves the rest of the answer compared."""
+    runs = (form[i : i + SHINGLE] for i in range(max(1, len(form) - SHINGLE + 1)))
+    return frozenset(islice(dict.fromkeys(runs), MAX_SHINGLES))
 
 
 def alike(

@@ -6,7 +6,13 @@ from __future__ import annotations
 import time
 
 from checker.grading.records import ExerciseRecord, LearnerRecord
-from checker.grading.similarity import similar_pairs, tokens
+from checker.grading.similarity import (
+    MAX_CHARACTERS,
+    MAX_SHINGLES,
+    shingles,
+    similar_pairs,
+    tokens,
+)
 
 SCRIPT = '''"""add a column
 
@@ -63,7 +69,17 @@ def test_answers_most_of_the_class_shares_and_short_answers_say_nothing():
     assert similar_pairs(short) == []
 
 
-def test_a_huge_answer_is_tokenized_in_linear_time():
+def test_a_huge_answer_is_tokenized_in_linear_time_and_compared_by_few_shingles():
     started = time.perf_counter()
-    found = tokens("a\n" * 500_000)
-    assert len(found) <= 5000 and time.perf_counter() - started < 5
+    found = tokens("\n".join(f"a{n}" for n in range(500_000)))
+    assert len(found) <= MAX_CHARACTERS // 2
+    assert len(shingles(tuple(found))) == MAX_SHINGLES
+    assert time.perf_counter() - started < 5
+
+
+def test_a_copy_padded_with_thousands_of_repeated_tokens_is_still_found():
+    padding = "_PADDING = [" + ", ".join(["0"] * 2_600) + "]\n"
+    original = script("aaaaaaaaaaaa")
+    padded = script("bbbbbbbbbbbb").replace("def upgrade():", padding + "\n\ndef upgrade():")
+    pairs = similar_pairs([learner("ann", original), learner("bob", padded)])
+    assert [pair.learners for pair in pairs] == [("ann", "bob")]
