@@ -11,7 +11,7 @@ from enum import Enum
 
 from .. import __version__
 
-# Python's parser, and the checker's reading of a script, stop at a depth of nesting.
+# Python's parser stops at a depth of nesting: an answer deeper than that cannot run.
 TOO_DEEP = (
     "The answer nests an expression too deeply to be read (a very long chain of `+`, or of "
     "brackets): write it in smaller parts."

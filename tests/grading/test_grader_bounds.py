@@ -102,7 +102,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
         f'{{"question": "{first}", "answer": {deep}}}'
     )
     deep = SOLUTIONS[SCRIPT].replace(
-        "def upgrade():", "_W = " + "+".join(["1"] * 1_500) + "\n\n\ndef upgrade():", 1
+        "def upgrade():", "_W = " + "+".join(["1"] * 5_000) + "\n\n\ndef upgrade():", 1
     )
     learner_folder(submissions, "deep-expression", {SCRIPT: deep, FUNCTION: SOLUTIONS[FUNCTION]})
     commands = [q.id for q in QUESTIONS.values() if q.kind == "text"]

@@ -33,13 +33,23 @@ def test_script_without_upgrade():
     assert "defines no upgrade() function" in report.message
 
 
-@pytest.mark.parametrize("terms", [700, 1_500, 5_000])
-def test_an_expression_nested_too_deeply_costs_only_its_answer(terms):
-    deep = SCRIPT.solution.replace(
+def with_long_sum(terms: int) -> str:
+    """The solution with one expression of ``terms`` terms: a tree as deep."""
+    return SCRIPT.solution.replace(
         "def upgrade():", "_W = " + "+".join(["1"] * terms) + "\n\n\ndef upgrade():", 1
     )
+
+
+@pytest.mark.parametrize("terms", [700, 1_500])
+def test_an_expression_deeper_than_the_recursion_limit_is_read_as_python_runs_it(terms):
+    assert SCRIPT.judge(with_long_sum(terms)).outcome is Outcome.PASSED
+    assert not same_code(with_long_sum(terms), SCRIPT.starter)
+
+
+def test_an_expression_too_deep_for_python_costs_only_its_answer_and_says_why():
+    deep = with_long_sum(5_000)
     report = SCRIPT.judge(deep)
-    assert report.outcome in (Outcome.FAILED, Outcome.ERROR)
+    assert report.outcome is Outcome.ERROR
     assert report.message == TOO_DEEP
     assert not same_code(deep, SCRIPT.starter)
 

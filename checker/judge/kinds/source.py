@@ -102,7 +102,7 @@ def script_identity(source: str) -> ScriptIdentity:
 
     A script without ``upgrade()`` and ``downgrade()``, or whose identity Alembic would
     refuse or only running it could tell, cannot be judged: the problem says why. So is one
-    nested too deeply for the reading, which follows the tree's depth.
+    nested deeper than Python's parser reads.
     """
     try:
         return read_script_identity(source)
@@ -306,8 +306,11 @@ def literal(node: ast.expr) -> Any:
 
 
 def shown_code(node: ast.expr) -> str:
-    """An expression's code, cut short."""
-    code = ast.unparse(node)
+    """An expression's code, cut short (its kind, when too deep to write out)."""
+    try:
+        code = ast.unparse(node)
+    except RecursionError:
+        return f"a {type(node).__name__} nested too deeply to show"
     return code if len(code) <= 40 else code[:37] + "..."
 
 
@@ -329,18 +332,21 @@ def bound_names(statement: ast.stmt) -> set[str]:
 def executed_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """Every node of ``node`` that runs when the module is imported: function and lambda
     bodies do not (their decorators and defaults do); class bodies do, in their own
-    namespace, so names they bind are not the module's."""
-    yield node
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        parts: list[ast.AST] = [*node.decorator_list, node.args]
-    elif isinstance(node, ast.Lambda):
-        parts = [node.args]
-    elif isinstance(node, ast.ClassDef):
-        parts = [*node.decorator_list, *node.bases, *node.keywords]
-    else:
-        parts = list(ast.iter_child_nodes(node))
-    for part in parts:
-        yield from executed_nodes(part)
+    namespace, so names they bind are not the module's. In source order, without
+    recursion: an expression may nest deeper than Python's recursion limit."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            parts: list[ast.AST] = [*current.decorator_list, current.args]
+        elif isinstance(current, ast.Lambda):
+            parts = [current.args]
+        elif isinstance(current, ast.ClassDef):
+            parts = [*current.decorator_list, *current.bases, *current.keywords]
+        else:
+            parts = list(ast.iter_child_nodes(current))
+        pending += reversed(parts)
 
 
 def import_time_effects(tree: ast.Module) -> list[tuple[tuple[str, ...], str]]:
