@@ -63,38 +63,11 @@ class ScriptIdentity:
 
 
 def module_bindings(source: str) -> set[str]:
-    """Names a script may bind at import: by ``def``, ``class``, assignment or import, at top
-    level or in its ``if``, ``try``, ``with`` and loop blocks. Alembic takes ``upgrade`` and
-    ``downgrade`` from the loaded module, so ``downgrade = upgrade`` or a ``partial(...)``
-    serves as well as a ``def``; whether the name is callable shows when the check runs it."""
-    names: set[str] = set()
-    pending = list(ast.parse(source).body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            continue
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
-            continue
-        for target in assignment_targets(node):
-            names |= {name.id for name in ast.walk(target) if isinstance(name, ast.Name)}
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            pending += getattr(node, field, [])
-    return names
-
-
-def assignment_targets(node: ast.stmt) -> list[ast.expr]:
-    """What a statement assigns to: an assignment's targets, a loop's or a ``with``'s."""
-    if isinstance(node, ast.Assign):
-        return node.targets
-    if isinstance(node, ast.AnnAssign) and node.value is not None:
-        return [node.target]
-    if isinstance(node, (ast.For, ast.AsyncFor)):
-        return [node.target]
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        return [item.optional_vars for item in node.items if item.optional_vars is not None]
-    return []
+    """Names a script may bind at import (``bound_names`` of each top-level statement).
+    Alembic takes ``upgrade`` and ``downgrade`` from the loaded module, so ``downgrade =
+    upgrade`` or a ``partial(...)`` serves as well as a ``def``; whether the name is
+    callable shows when the check runs it."""
+    return set().union(*(bound_names(statement) for statement in ast.parse(source).body))
 
 
 def script_identity(source: str) -> ScriptIdentity:
