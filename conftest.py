@@ -25,10 +25,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import nbval.kernel
 import pytest
+from kernel_sockets import LocalSocketKernelManager
 from xdist.scheduler import LoadScopeScheduling
 
 from checker.notebook import COURSE_DIR_VARIABLE
+
+# nbval starts its kernels with the kernel manager it imported by name: through Unix sockets
+# here, so that no other test worker's kernel or connection can take a kernel's port
+# (``tests/kernel_sockets.py``).
+nbval.kernel.KernelManager = LocalSocketKernelManager
 
 NOTEBOOK_STORES = pytest.StashKey[dict]()
 RERUN_TEST = "test_restart_and_run_all_twice"

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from kernel_sockets import AsyncLocalSocketKernelManager
 from nbclient import NotebookClient
 
 from checker.content.catalogue import EXERCISES
@@ -84,7 +85,11 @@ def assert_reruns_twice(lesson: Path, scratch: Path) -> None:
             solve(store, challenge)
         fresh = nbformat.read(copies / lesson.name, as_version=4)
         NotebookClient(
-            fresh, timeout=120, allow_errors=True, resources={"metadata": {"path": str(copies)}}
+            fresh,
+            timeout=120,
+            allow_errors=True,
+            resources={"metadata": {"path": str(copies)}},
+            kernel_manager_class=AsyncLocalSocketKernelManager,
         ).execute(env={k: v for k, v in os.environ.items() if k != COURSE_DIR_VARIABLE})
         fresh_code = [c for c in fresh.cells if c.cell_type == "code"]
         for index, (old, new) in enumerate(zip(committed_code, fresh_code, strict=True)):

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import KernelManager
+from kernel_sockets import LocalSocketKernelManager
 from notebook_tools import ROOT
 
 from checker.db import postgres
@@ -99,7 +99,7 @@ def test_a_forked_child_of_the_owner_does_not_keep_the_server():
 
 @pytest.mark.parametrize("how", ["shutdown", "shutdown now", "restart"])
 def test_a_kernel_shut_down_or_restarted_from_jupyter_leaves_nothing(how):
-    manager = KernelManager(kernel_name="python3")
+    manager = LocalSocketKernelManager(kernel_name="python3")
     manager.start_kernel(cwd=str(ROOT), stderr=subprocess.DEVNULL)
     client = manager.client()
     client.start_channels()

@@ -9,6 +9,7 @@ import shutil
 
 import nbformat
 import pytest
+from kernel_sockets import AsyncLocalSocketKernelManager
 from nbclient import NotebookClient
 from notebook_tools import ROOT
 
@@ -153,7 +154,12 @@ def test_an_exercise_notebook_run_after_the_lesson_was_solved_keeps_the_answers(
         store.save(exercise.id, exercise.solution, exercise.starter, "notebooks/03.ipynb")
     for _ in range(2):
         book = nbformat.read(exercises / name, as_version=4)
-        client = NotebookClient(book, timeout=120, resources={"metadata": {"path": str(exercises)}})
+        client = NotebookClient(
+            book,
+            timeout=120,
+            resources={"metadata": {"path": str(exercises)}},
+            kernel_manager_class=AsyncLocalSocketKernelManager,
+        )
         client.execute(env={k: v for k, v in os.environ.items() if k != "COURSE_DIR"})
         printed = [
             "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") for o in c.outputs)

@@ -6,6 +6,7 @@ import json
 
 import nbformat
 import pytest
+from kernel_sockets import AsyncLocalSocketKernelManager
 from nbclient import NotebookClient
 
 from checker import lessons, notebook
@@ -88,7 +89,12 @@ def test_the_solution_is_a_whole_cell_ready_to_paste():
 def test_the_answer_magic_works_in_a_fresh_course_kernel_before_any_import(tmp_path):
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_code_cell(f"%%answer {EXERCISE.id}\n{EXERCISE.solution}")]
-    client = NotebookClient(book, timeout=60, resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        book,
+        timeout=60,
+        resources={"metadata": {"path": str(tmp_path)}},
+        kernel_manager_class=AsyncLocalSocketKernelManager,
+    )
     client.execute()
     output = book.cells[0].outputs[0]
     assert output.output_type == "stream" and output.text.startswith("Saved your answer")
