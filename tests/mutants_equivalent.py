@@ -27,6 +27,8 @@ SAME_DISPLAY_NAME = "writing the same display name twice leaves the same value"
 SAME_LIMIT_TWICE = "setting a limit twice, or the two limits in the other order, sets the same limits before the statements that need them"
 RESET_LEFT_OUT = "without the RESET the build's limits stay in force until the migration's connection ends: the attaching step runs under its own SET LOCAL limits all the same, and nothing after it waits for a lock"
 COPIED_TWICE = "copying username into login a second time leaves the same values"
+LEFTOVER_UNSTATED = "the statement does not ask the upgrade to recover from an earlier build its lock_timeout cancelled; the solution drops such a leftover index first, as the cheat sheet advises, and on a database without one the statement does nothing"
+BUILT_AGAIN = "the second pass drops the index the first one built and builds it again: slower, the same index; dropping an index that is no longer there does nothing"
 EQUIVALENT: dict[tuple[str, str], str] = {
     (
         "01-missing-columns",
@@ -640,15 +642,15 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ("15-rename-expand", "upgrade() 3:26: `nullable=True` left out"): NULLABLE_DEFAULT,
     (
         "15-unique-email-linted",
-        "upgrade() 13:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` duplicated",
+        "upgrade() 15:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` duplicated",
     ): SAME_LIMIT_TWICE,
     (
         "15-unique-email-linted",
-        "upgrade() 13:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` moved down",
+        "upgrade() 15:4: `op.execute(\"SET LOCAL lock_timeout = '5s'\")` moved down",
     ): SAME_LIMIT_TWICE,
     (
         "15-unique-email-linted",
-        "upgrade() 14:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` duplicated",
+        "upgrade() 16:4: `op.execute(\"SET LOCAL statement_timeout = '5s'\")` duplicated",
     ): SAME_LIMIT_TWICE,
     (
         "15-unique-email-linted",
@@ -664,11 +666,32 @@ EQUIVALENT: dict[tuple[str, str], str] = {
     ): SAME_LIMIT_TWICE,
     (
         "15-unique-email-linted",
-        "upgrade() 10:23: literal 'RESET statement_timeout' -> ''",
+        "upgrade() 12:23: literal 'RESET statement_timeout' -> ''",
     ): RESET_LEFT_OUT,
     (
         "15-unique-email-linted",
-        "upgrade() 11:23: literal 'RESET lock_timeout' -> ''",
+        "upgrade() 13:23: literal 'RESET lock_timeout' -> ''",
     ): RESET_LEFT_OUT,
+    (
+        "15-unique-email-linted",
+        "upgrade() 2:4: `with op.get_context().autocommit_block():` duplicated",
+    ): BUILT_AGAIN,
+    (
+        "15-unique-email-linted",
+        "upgrade() 7:12: `op.execute('DROP INDEX CONCURRENTLY IF EXISTS uq_user_email'` duplicated",
+    ): BUILT_AGAIN,
+    (
+        "15-unique-email-linted",
+        "upgrade() 7:12: `op.execute('DROP INDEX CONCURRENTLY IF EXISTS uq_user_email'` removed",
+    ): LEFTOVER_UNSTATED,
+    (
+        "15-unique-email-linted",
+        "upgrade() 7:23: literal 'DROP INDEX CONCURRENTLY IF EXISTS uq_user_email' -> ''",
+    ): LEFTOVER_UNSTATED,
+    (
+        "15-unique-email-linted",
+        "upgrade() 7:23: literal 'DROP INDEX CONCURRENTLY IF EXISTS uq_user_email' -> "
+        "'DROP INDEX CONCURRENTLY IF EXISTS uq_user_emailx'",
+    ): LEFTOVER_UNSTATED,
     ("15-unique-email-linted", "downgrade() 1:4: `type_='unique'` left out"): DROP_BY_NAME,
 }

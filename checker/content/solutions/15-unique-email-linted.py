@@ -21,6 +21,8 @@ def upgrade():
         op.execute("SET lock_timeout = '5s'")
         op.execute("SET statement_timeout = '10min'")
         try:
+            # A build its lock_timeout cancelled left an invalid index: drop it, build again.
+            op.execute('DROP INDEX CONCURRENTLY IF EXISTS uq_user_email')
             op.create_index(
                 'uq_user_email', 'user', ['email'], unique=True, postgresql_concurrently=True
             )
