@@ -782,7 +782,7 @@ WRONG_ANSWERS += [
             "username[:1].upper() + username[1:] if id_ < 100 else username",
         ),
         "failed",
-        "with other data, after upgrade, 39 of 40 users have a wrong display_name",
+        "with other data, after upgrade, 1198 of 1200 users have a wrong display_name",
         hidden=True,
     ),
     WrongAnswer(
@@ -1999,5 +1999,47 @@ WRONG_ANSWERS += [
         "failed",
         "with no other transaction open when it started, your upgrade built an index on user "
         "while holding",
+    ),
+]
+
+# A backfill in pages, and values written into SQL by hand: only more rows than a page holds,
+# and a name sa.text() reads as a bind parameter, tell them from the solutions.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        _RENAME,
+        "the copy in pages of 1,000 with OFFSET over the rows still without a login",
+        edit(
+            _RENAME,
+            "    op.execute('UPDATE \"user\" SET login = username')\n",
+            "    page = sa.text(\n"
+            '        \'UPDATE "user" SET login = username WHERE id IN (SELECT id FROM "user" \'\n'
+            "        'WHERE login IS NULL ORDER BY id LIMIT 1000 OFFSET :skip)'\n"
+            "    )\n"
+            "    skip = 0\n"
+            "    while True:\n"
+            "        result = op.get_bind().execute(page, {'skip': skip})\n"
+            "        if result is None or result.rowcount < 1000:\n"
+            "            break\n"
+            "        skip += 1000\n",
+        ),
+        "failed",
+        "with other data, after upgrade, 200 of 1200 users lost their login",
+        hidden=True,
+    ),
+    WrongAnswer(
+        "08-display-name",
+        "each display name written into the UPDATE's text, quotes doubled by hand",
+        edit(
+            "08-display-name",
+            "        op.execute(user.update().where(user.c.id == id_)"
+            ".values(display_name=display_name))\n",
+            '        quoted = display_name.replace("\'", "\'\'")\n'
+            "        op.execute(\n"
+            '            f"UPDATE \\"user\\" SET display_name = \'{quoted}\' WHERE id = {id_}"\n'
+            "        )\n",
+        ),
+        "error",
+        "A value is required for bind parameter 'D'",
+        hidden=True,
     ),
 ]

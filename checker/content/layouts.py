@@ -235,12 +235,26 @@ VISIBLE_USERS = [
     {"id": 11, "username": "ü" * 80, "email": "y" * 120},
 ]
 
-_HIDDEN_NAMES = ["zoë", "li_lei", "o'brien", "Ævar", "mañana", "dmitrïy", "x" * 80, "a b"]
+# A name like ":D" is a bind parameter to sa.text(), where SQL written by hand ends up.
+_HIDDEN_NAMES = [
+    "zoë",
+    "li_lei",
+    "o'brien",
+    "Ævar",
+    "mañana",
+    "dmitrïy",
+    "x" * 80,
+    "a b",
+    "a :b",
+    ":D",
+]
+# More users than a backfill's page (lesson 13) commonly holds, 1,000: a loop that ends after its
+# first page, or pages with OFFSET over rows its own updates change, leaves users behind.
 HIDDEN_USERS = [
     {
         "id": 100 + 7 * i,
         "username": name,
         "email": f"u{i}@t.example" if i % 5 else f"U{i}@T.Example",
     }
-    for i, name in enumerate(_HIDDEN_NAMES + [f"user{n:03d}" for n in range(32)])
+    for i, name in enumerate(_HIDDEN_NAMES + [f"user{n:04d}" for n in range(1190)])
 ]
