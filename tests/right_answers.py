@@ -709,3 +709,36 @@ RIGHT_ANSWERS += [
         "downgrade = partial(_set_default, sa.true())\n",
     ),
 ]
+
+# What changes no query, write or lock: a comment on the new column (PostgreSQL keeps it),
+# SQLite's default collation named.
+RIGHT_ANSWERS += [
+    RightAnswer(
+        "15-rename-expand",
+        "the new column with a comment",
+        edit(
+            "15-rename-expand",
+            "sa.String(length=80), nullable=True)",
+            "sa.String(length=80), nullable=True,\n"
+            "                                    comment='replaces username')",
+        ),
+    ),
+    RightAnswer(
+        "15-required-column",
+        "the new column with a comment",
+        edit(
+            "15-required-column",
+            "nullable=False)",
+            "nullable=False,\n                                    comment='may sign in')",
+        ),
+    ),
+    RightAnswer(
+        "03-add-password-hash",
+        "the column with SQLite's default collation, BINARY, named",
+        edit(
+            "03-add-password-hash",
+            "sa.String(length=128)",
+            "sa.String(length=128, collation='BINARY')",
+        ),
+    ),
+]

@@ -25,9 +25,10 @@ FLASK = click.Group(
     commands={"db": db},
 )
 # the app to load, the debug mode, a message or the new revision's id leave a command the same one
-# the course's app keeps its migrations in the folder Flask-Migrate names by default
+# the course's app keeps its migrations in the folder Flask-Migrate names by default, and
+# `flask db init` takes the template named `flask` when none is given
 FLASK_COMMAND_LINE = CommandLine(
     FLASK,
     frozenset({"app", "env_file", "debug", "message", "rev_id"}),
-    defaults={"directory": "migrations"},
+    defaults={"directory": "migrations", "template": "flask"},
 )

@@ -43,6 +43,10 @@ from sqlalchemy.types import TypeEngine
 from .inspection import bounded, inspection_engine, require_inspectable
 
 CONSTRAINT_KINDS = ("add_constraint", "remove_constraint", "add_index", "remove_index")
+# A comment on a table or a column changes no query, write or lock: either way is right.
+COMMENT_KINDS = ("modify_comment", "add_table_comment", "remove_table_comment")
+# SQLite's own default collation: naming it changes nothing.
+SQLITE_DEFAULT_COLLATION = "BINARY"
 SERVER_DEFAULT, EITHER = "server_default", "either"  # a column's info: either way is right
 CONSTRAINT_NAME = "constraint_name"  # a constraint's info: {CONSTRAINT_NAME: EITHER}, any name
 
@@ -67,7 +71,7 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
         sentences = [
             describe(item)
             for item in flat
-            if item[0] not in CONSTRAINT_KINDS
+            if item[0] not in CONSTRAINT_KINDS + COMMENT_KINDS
             and not (item[0] == "modify_nullable" and aliases.get(item[2]) == item[3])
         ]
         sentences += primary_key_differences(inspector, tables, aliases)
@@ -221,8 +225,9 @@ def collation(column_type: TypeEngine) -> str | None:
 def sqlite_definition(inspector: Any, table: Table) -> list[str]:
     """What SQLite's reflection does not report, read from the table's definitions:
     collations the layout does not give (``COLLATE NOCASE`` changes what is equal and
-    unique), ``ON CONFLICT`` clauses (``REPLACE`` deletes the row an insert collides with),
-    and indexes on expressions (``lower(username)``), which no layout has."""
+    unique; ``BINARY``, the default, changes nothing), ``ON CONFLICT`` clauses (``REPLACE``
+    deletes the row an insert collides with), and indexes on expressions
+    (``lower(username)``), which no layout has."""
     with inspector.bind.connect() as connection:
         found = connection.execute(
             text("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = :name LIMIT 50"),
@@ -236,7 +241,7 @@ def sqlite_definition(inspector: Any, table: Table) -> list[str]:
     sentences = [
         f"table {table.name} has a column with the collation {name}; it should have none"
         for name in dict.fromkeys(collations)
-        if name.upper() not in wanted
+        if name.upper() not in wanted and name.upper() != SQLITE_DEFAULT_COLLATION
     ]
     sentences += [
         f"table {table.name} has a constraint with ON CONFLICT {name.upper()}; it should have none"

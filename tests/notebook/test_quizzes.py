@@ -166,6 +166,8 @@ def test_a_right_but_incomplete_selection_says_so():
         ("flask db init;  # makes migrations/", True),
         ("flask db init -d migrations", True),  # the app's folder, named
         ("flask db init --directory ./migrations/", True),
+        ("flask db init -t flask", True),  # the template init takes when none is given
+        ("flask db init --template=flask", True),
         ("flask db migrate", False),
         ("db init", False),
     ],
@@ -182,6 +184,7 @@ def test_typed_commands_are_read_as_a_shell_reads_them(typed, right):
         ("02-init-command", "flask db init -m x"),  # init takes no message
         ("02-init-command", "flask -a sample_app db init"),  # Flask's option is -A
         ("02-init-command", "flask db init --help"),  # prints help, makes nothing
+        ("02-init-command", "flask db init -t flask-multidb"),  # another template
         ("09-merge-command", "flask db -m x merge heads"),  # -m is merge's, not db's
         ("09-merge-command", "flask db merge heads --message"),  # a message needs its text
         ("06-empty-revision", "flask db revision --autogenerate"),  # that is migrate
