@@ -120,7 +120,7 @@ squawk flags it, and it fails on a table that has rows.
     def old_code_adds_users(self, trial: MigrationTrial) -> None:
         """after upgrade, a user added without is_active is added, and is active"""
         trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
-        engine = create_engine(trial.visible_db.inspect_url, poolclass=NullPool)
+        engine = create_engine(trial.visible_db.app_url, poolclass=NullPool)
         try:
             with engine.connect() as app:
                 try:

@@ -64,6 +64,7 @@ class TransactionAroundUpgrade:
 
     def __init__(self, database: Database) -> None:
         self.url = database.inspect_url
+        self.app_url = database.app_url
         self.role = make_url(database.child_url).username
         self.started = threading.Event()
         self.upgrade_over = threading.Event()
@@ -79,6 +80,15 @@ class TransactionAroundUpgrade:
     def __exit__(self, *exc_info: object) -> None:
         self.upgrade_over.set()
         self.thread.join(START_SECONDS + 5)
+
+    def app_insert_error(self, *, keep: bool = False) -> str | None:
+        """The error of the app's insert, if any, made as the learner's own role (never as
+        the checker's, whose rights a rule or trigger on ``user`` would run with)."""
+        engine = create_engine(self.app_url, poolclass=NullPool)
+        try:
+            return app_insert_error(engine, keep=keep)
+        finally:
+            engine.dispose()
 
     def run(self) -> None:
         """The transaction: set ``started`` once it holds its row, end when ``upgrade_over``."""
@@ -125,7 +135,7 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
                     self.started.set()
                     self.upgrade_waited = self.wait_for_upgrade(watcher)
                     if self.upgrade_waited:
-                        self.insert_error = app_insert_error(engine, keep=True)
+                        self.insert_error = self.app_insert_error(keep=True)
                 batch_job.rollback()  # the batch job ends, or the reads above: they hold user
                 self.started.set()
                 self.watch_locks_held(watcher)
@@ -271,12 +281,4 @@ class WriterHoldingTheTable(TransactionAroundUpgrade):
             self.trouble = first_line(error)
         finally:
             self.started.set()
-            engine.dispose()
-
-    def app_insert_error(self) -> str | None:
-        """The error of the app's insert, rolled back, while the batch job is still open."""
-        engine = create_engine(self.url, poolclass=NullPool)
-        try:
-            return app_insert_error(engine, keep=False)
-        finally:
             engine.dispose()

@@ -450,6 +450,14 @@ UNION ALL
 SELECT 'function', p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = current_schema()
 UNION ALL
+SELECT 'rule', r.rulename FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind NOT IN ('v', 'm')
+UNION ALL
+SELECT 'policy', p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema()
+UNION ALL
 SELECT 'sequence', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind = 'S' AND NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
@@ -471,10 +479,11 @@ SQLITE_OBJECTS = (
 
 @bounded
 def extra_objects(database_url: str) -> list[str]:
-    """Views and triggers, and on PostgreSQL functions, sequences no column owns,
-    deferrable constraints and constraints never validated: no table layout has any, and one
-    left behind changes what the app's queries do (or, unvalidated, leaves the rows already
-    there unchecked, though reflection shows the constraint as any other)."""
+    """Views and triggers, and on PostgreSQL functions, rules, row security policies,
+    sequences no column owns, deferrable constraints and constraints never validated: no
+    table layout has any, and one left behind changes what the app's queries do (or,
+    unvalidated, leaves the rows already there unchecked, though reflection shows the
+    constraint as any other)."""
     engine = inspection_engine(database_url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:

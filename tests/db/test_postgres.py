@@ -15,7 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from checker.content.catalogue import EXERCISES
+from checker.content.traffic import WriterHoldingTheTable
 from checker.db import postgres, postgres_limit, postgres_scratch
+from checker.judge.kinds.migration_trial import Database
 
 
 def test_scratch_spaces_are_created_and_dropped():
@@ -204,3 +206,30 @@ def test_the_embedded_server_does_not_wait_for_the_disk():
         }
     engine.dispose()
     assert settings == postgres.THROWAWAY_SETTINGS
+
+
+def test_the_app_s_insert_runs_as_the_learner_s_role_whatever_rule_learner_code_planted():
+    """A rule (or trigger) on user runs with the rights of whoever adds a user: the checker's
+    own role is a superuser, so the app's insert is made as the learner's role."""
+    space = postgres_scratch.create()
+    learner = create_engine(space.learner_url, poolclass=NullPool)
+    try:
+        with learner.begin() as connection:
+            connection.execute(
+                text('CREATE TABLE "user" (id integer PRIMARY KEY, username text, email text)')
+            )
+            connection.execute(text("CREATE TABLE adders (name text)"))
+            connection.execute(
+                text(
+                    'CREATE RULE note AS ON INSERT TO "user" DO ALSO '
+                    "INSERT INTO adders VALUES (current_user)"
+                )
+            )
+        database = Database(space.learner_url, None, space.admin_url, space.learner_url)
+        assert WriterHoldingTheTable(database).app_insert_error(keep=True) is None
+        with learner.connect() as connection:
+            adders = connection.execute(text("SELECT name FROM adders")).scalars().all()
+        assert adders == [space.role]
+    finally:
+        learner.dispose()
+        postgres_scratch.drop_all()

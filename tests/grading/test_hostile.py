@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +38,7 @@ POINTS = {exercise_id: exercise.max_points for exercise_id, exercise in EXERCISE
 SCRIPT = "03-add-password-hash"
 FUNCTION = "01-missing-columns"
 ENUM = "11-enum-column"
+REQUIRED = "15-required-column"
 MARKER = "hostile-7c1e"  # every process an attack starts carries it
 BATCH_SECONDS = 240
 
@@ -182,6 +184,14 @@ def forge(frame, event, value):
 
 sys.setprofile(forge)
 """
+    # A rule on user whose action runs as whoever adds a user, there to make the checker's own
+    # role (a superuser) write a file; the answer migrates and keeps what the rule leaves
+    # alone: its history, the rows both ways and the other data.
+    plant_rule = f"""\
+    made = op.get_bind().execute(sa.text("SELECT lo_from_bytea(0, 'x')")).scalar()
+    op.execute('CREATE RULE note AS ON INSERT TO "user" DO ALSO '
+               f"SELECT lo_export({{made}}, '{canary}/rule')")
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -273,6 +283,10 @@ sys.setprofile(forge)
             history,
         ),
         "pg-takes-every-slot": (on_postgresql(hog_slots), history),
+        "pg-rule-for-the-checker": (
+            {REQUIRED: in_upgrade(plant_rule, then_migrate=True, exercise_id=REQUIRED)},
+            history + 3,
+        ),
         "pg-as-administrator": (
             on_postgresql(
                 "    import sqlalchemy\n"
@@ -335,16 +349,19 @@ def environment_for_the_course(folder: Path, base: str, *, checkout: bool) -> st
 def graded(request, tmp_path_factory, alice_graded_alone):
     """The class graded together behind each boundary, and Alice graded alone (behind
     namespaces, once per run: every answer of hers is right, so no boundary changes her
-    grade). As a separate user per check, learner code may write where any user may: the
-    canary folder is then one only its owner may write to."""
+    grade). The canary folder is one every user reaches (the database server's too: it is
+    in the temporary folder, not under pytest's own, which only its owner may enter); as a
+    separate user per check, learner code may write where any user may, so it is then one
+    only its owner may write to."""
     base = tmp_path_factory.mktemp("hostile")
     isolation, python = request.param, sys.executable
     if isolation == "separate-user":
         if os.geteuid() != 0 or system_python() is None:
             pytest.skip("a separate user per check needs root and a Python others may read")
         python = environment_for_the_course(base / "python", system_python(), checkout=True)
-    submissions, out, canary = base / "class", base / "out", base / "canary"
-    canary.mkdir()
+    submissions, out = base / "class", base / "out"
+    canary = Path(tempfile.mkdtemp(prefix="hostile-canary-"))
+    request.addfinalizer(lambda: shutil.rmtree(canary, ignore_errors=True))
     canary.chmod(0o777 if isolation == "namespaces" else 0o755)
     alice = learner_folder(submissions, "alice", SOLUTIONS, RIGHT)
     alice_notebook = alice / "exercises" / "03_first_migrations_exercises.ipynb"

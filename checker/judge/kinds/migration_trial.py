@@ -16,11 +16,18 @@ from .source import ScriptIdentity
 @dataclass(frozen=True)
 class Database:
     """A database the child migrates: its URL for the child, and either its file in the
-    scratch folder or (on PostgreSQL) the URL the checker inspects it through."""
+    scratch folder or (on PostgreSQL) the URL the checker inspects it through.
+
+    On PostgreSQL, ``inspect_url`` is the checker's own role, a superuser: it reads the
+    catalogs and the server's locks, never writes to a table learner code has touched, since
+    a rule or trigger planted there would run with its rights. What the app does (adding a
+    user) goes through ``app_url``, the learner's own role, as the child's migrations do.
+    """
 
     child_url: str
     scratch_file: str | None = None
     inspect_url: str = ""
+    app_url: str = ""
 
 
 @dataclass
