@@ -2043,3 +2043,17 @@ WRONG_ANSWERS += [
         hidden=True,
     ),
 ]
+
+# Batch mode told to copy the table on PostgreSQL: the copy takes a new sequence for id.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "11-enum-column",
+        "batch mode made to copy the table (recreate='always'), as on SQLite",
+        EXERCISES["11-enum-column"].solution.replace(
+            "batch_alter_table('user', schema=None)",
+            "batch_alter_table('user', schema=None, recreate='always')",
+        ),
+        "failed",
+        "after upgrade, the next user added would get id 1 from the sequence",
+    ),
+]

@@ -33,7 +33,9 @@ from sqlalchemy import (
     MetaData,
     Table,
     UniqueConstraint,
+    func,
     inspect,
+    select,
     text,
 )
 from sqlalchemy.engine import Engine
@@ -81,7 +83,42 @@ def schema_differences(database_url: str, metadata: MetaData) -> list[str]:
         sentences += server_default_differences(pairs)
         if engine.dialect.name == "sqlite":
             sentences += [s for table in tables for s in sqlite_definition(inspector, table)]
+        else:
+            sentences += sequence_differences(engine, tables)
         return sentences
+
+
+# The value the sequence a column takes its values from gives next (none without one).
+NEXT_IN_SEQUENCE = text("""
+SELECT COALESCE(pg_sequence_last_value(s.id) + p.seqincrement, p.seqstart), s.id::text
+FROM (SELECT pg_get_serial_sequence(:table, :column)::regclass AS id) s
+JOIN pg_sequence p ON p.seqrelid = s.id
+""")
+
+
+def sequence_differences(engine: Engine, tables: list[Table]) -> list[str]:
+    """PostgreSQL key columns whose sequence would give the next row a value the column
+    already holds: every insert of the app fails until the sequence passes them (a table
+    copied by batch mode gets a new sequence, started again at 1)."""
+    sentences = []
+    with engine.connect() as connection:
+        for table in tables:
+            for column in table.primary_key.columns:
+                quoted = engine.dialect.identifier_preparer.quote(table.name)
+                found = connection.execute(
+                    NEXT_IN_SEQUENCE, {"table": quoted, "column": column.name}
+                ).first()
+                if found is None:
+                    continue
+                largest = connection.execute(select(func.max(table.c[column.name]))).scalar()
+                if largest is not None and found[0] <= largest:
+                    sentences.append(
+                        f"the next {table.name} added would get {column.name} {found[0]} from "
+                        f"the sequence {found[1][:100]}, though a row already has it (and up "
+                        f"to {largest}): the app's inserts fail. A table batch mode copies gets "
+                        "a new sequence, started again at 1: alter the table in place"
+                    )
+    return sentences
 
 
 def present_tables(inspector: Any, metadata: MetaData) -> list[Table]:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from alembic import command
-from sqlalchemy import MetaData, create_engine, insert
+from sqlalchemy import MetaData, Table, create_engine, func, insert, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from ...db import postgres, postgres_limit, postgres_scratch
@@ -384,4 +385,23 @@ class MigrationExercise(Exercise):
         with engine.begin() as connection:
             for name, table_rows_ in rows.items():
                 connection.execute(insert(tables[name]), table_rows_)
+            if engine.dialect.name == "postgresql":
+                continue_sequences(connection, list(tables.values()))
         engine.dispose()
+
+
+def continue_sequences(connection: Connection, tables: list[Table]) -> None:
+    """Set each key column's sequence after the largest value seeded, as if the app had
+    added the rows: seeds give every row its key, so the sequences never moved."""
+    for table in tables:
+        for column in table.primary_key.columns:
+            largest = connection.execute(select(func.max(column))).scalar()
+            if largest is not None:
+                connection.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:table, :column), :value)"),
+                    {
+                        "table": connection.dialect.identifier_preparer.quote(table.name),
+                        "column": column.name,
+                        "value": largest,
+                    },
+                )
