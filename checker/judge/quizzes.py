@@ -30,8 +30,16 @@ from click.core import ParameterSource
 
 SALT = "migrations-course/quiz/v1"
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
-PYTHON = re.compile(r"(.*/)?python[0-9.]*")
-PROMPT = re.compile(r"^(\([^)]*\)\s*)?\$\s*")  # a shell's prompt, a virtual environment's before it
+# Python by any path, version or suffix, or Windows' launcher (with a version flag after it)
+PYTHON = re.compile(r"(.*/)?(python[0-9.]*|py)(\.exe)?")
+LAUNCHER_VERSION = re.compile(r"-[0-9.]+")  # py -3 -m flask
+# A shell's prompt, a virtual environment's before it: `$` (sh, bash), `%` (zsh), `❯`, a
+# user@host and folder before those, PowerShell's `PS C:\app>` and cmd's `C:\app>`.
+PROMPT = re.compile(
+    r"^(\([^)]*\)\s*)?(([\w.-]+@[\w.-]+[^$%❯]*)?[$%❯]\s*|(PS )?[A-Za-z]:\\[^>]*>\s*)"
+)
+# A program named by a Windows path (`.venv\Scripts\flask.exe`): its folders and suffix
+WINDOWS_PROGRAM = re.compile(r"^(?:[\w.:~-]*\\)+([\w.-]+?)(?:\.exe)?(?=\s|$)")
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
 MAX_NUMBER_CHARS = 1000
@@ -145,10 +153,12 @@ def normalise(question: Question, answer: Any) -> str:
 
 def command_words(typed: str, command_line: CommandLine | None = None) -> str:
     """A typed command as its words, without quotes, a shell prompt (``$``, ``(.venv) $``,
-    a notebook's ``!``), variable assignments before it, or a ``;`` or comment after it;
+    ``%``, PowerShell's or cmd's, a notebook's ``!``), the folders of a program named by a
+    Windows path, variable assignments before it, or a ``;`` or comment after it;
     read by ``command_line``'s parser when given (``parsed_command``), which keeps their
     case as a terminal does (``flask DB init`` is refused), and in lower case otherwise."""
     text = PROMPT.sub("", typed.strip().strip("`"), count=1).removeprefix("!")
+    text = WINDOWS_PROGRAM.sub(r"\1", text, count=1)
     try:
         words = shlex.split(text, comments=True)
     except ValueError:  # unbalanced quotes: read it as plain words
@@ -169,9 +179,11 @@ def parsed_command(words: list[str], command_line: CommandLine) -> str:
     ``unchanged_by`` left out). A command the parser refuses, or that only prints help or a
     version, is returned as typed, behind a mark no key carries."""
     program = command_line.program.name or ""
+    if len(words) > 1 and PYTHON.fullmatch(words[0]) and LAUNCHER_VERSION.fullmatch(words[1]):
+        words = [words[0], *words[2:]]
     if words[:3] and PYTHON.fullmatch(words[0]) and words[1:3] == ["-m", program]:
         words = [program, *words[3:]]
-    elif words and words[0].endswith(f"/{program}"):
+    elif words and f"/{words[0].removesuffix('.exe')}".endswith(f"/{program}"):
         words = [program, *words[1:]]
     refused = "refused: " + " ".join(words)
     if words[:1] != [program] or any(word in NOT_A_RUN for word in words):

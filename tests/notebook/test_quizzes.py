@@ -167,6 +167,14 @@ def test_a_right_but_incomplete_selection_says_so():
         ("flask db init -d migrations", True),  # the app's folder, named
         ("flask db init --directory ./migrations/", True),
         ("flask db init -t flask", True),  # the template init takes when none is given
+        ("py -3 -m flask db init", True),  # Windows: the launcher, paths, prompts
+        ("python.exe -m flask db init", True),
+        (r".venv\Scripts\flask.exe db init", True),
+        (r"(.venv) PS C:\app> flask db init", True),
+        (r"C:\app>flask db init", True),
+        ("user@mac app % flask db init", True),  # zsh
+        ("❯ flask db init", True),
+        (r".venv\Scripts\flask db migrate", False),
         ("flask db init --template=flask", True),
         ("flask db migrate", False),
         ("db init", False),
