@@ -30,16 +30,12 @@ from click.core import ParameterSource
 
 SALT = "migrations-course/quiz/v1"
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
-# Python by any path, version or suffix, or Windows' launcher (with a version flag after it)
-PYTHON = re.compile(r"(.*/)?(python[0-9.]*|py)(\.exe)?")
+PYTHON = re.compile(r"(.*/)?(python[0-9.]*|py)(\.exe)?")  # by any path, or Windows' `py`
 LAUNCHER_VERSION = re.compile(r"-[0-9.]+")  # py -3 -m flask
-# A shell's prompt, a virtual environment's before it: `$` (sh, bash), `%` (zsh), `❯`, a
-# user@host and folder before those, PowerShell's `PS C:\app>` and cmd's `C:\app>`.
-PROMPT = re.compile(
-    r"^(\([^)]*\)\s*)?(([\w.-]+@[\w.-]+[^$%❯]*)?[$%❯]\s*|(PS )?[A-Za-z]:\\[^>]*>\s*)"
-)
-# A program named by a Windows path (`.venv\Scripts\flask.exe`): its folders and suffix
-WINDOWS_PROGRAM = re.compile(r"^(?:[\w.:~-]*\\)+([\w.-]+?)(?:\.exe)?(?=\s|$)")
+# A shell's prompt, a virtual environment's before it: `$` (sh, bash), `%` (zsh), `❯` (with a
+# user@host and folder before them), PowerShell's `PS C:\app>` and cmd's `C:\app>`.
+PROMPT = re.compile(r"^(\([^)]*\)\s*)?((\S+@\S+[^$%❯]*)?[$%❯]\s*|(PS )?[A-Za-z]:\\[^>]*>\s*)")
+WINDOWS_PROGRAM = re.compile(r"^(?:[\w.:~-]*\\)+([\w.-]+?)(?:\.exe)?(?=\s|$)")  # its folders
 NOT_A_RUN = ("--help", "--version")  # prints something, runs nothing
 MAX_NUMBER_DIGITS = 100  # a number answer is written out in full to be judged
 MAX_NUMBER_CHARS = 1000
