@@ -7,6 +7,12 @@ trigger, ``COPY ... TO PROGRAM``, a lock held while sleeping) cannot reach anoth
 check. After the check the checker ends the role's sessions, then drops its schema and
 the role, each under a time limit of its own.
 
+The checker reads the schema (its catalogs, rows and locks) as a second role of the space,
+the inspector: no superuser either, a member of the learner's role, so it reads what the
+learner's role may and no more. Whatever learner code planted that runs when it is read (a
+cast, a function in a default or a view) runs with those rights only; as the server's
+superuser it could rewrite the server's configuration or a classmate's checks.
+
 The schemas of one process live in a database of that process's own, which only their
 roles may connect to: some waits are per database (``CREATE INDEX CONCURRENTLY`` waits
 for every older transaction of its database), so a transaction a learner holds open in
@@ -48,14 +54,17 @@ _databases: dict[str, str] = {}  # server URL -> this process's database on it
 
 @dataclass(frozen=True)
 class ScratchSpace:
-    """A schema and the role that owns it; the URLs put the schema first on the path
-    (``database_url`` is the administrator's, on the schema's database)."""
+    """A schema, the role that owns it and the role that inspects it; the URLs put the
+    schema first on the path (``database_url`` is the administrator's, on the schema's
+    database)."""
 
     schema: str
     role: str
     learner_url: str
     admin_url: str
     database_url: str
+    inspector: str = ""
+    inspector_url: str = ""
 
 
 def create() -> ScratchSpace:
@@ -63,13 +72,12 @@ def create() -> ScratchSpace:
     server = _own_database_url()
     name = uuid.uuid4().hex[:16]
     schema, role, password = f"scratch_{name}", f"learner_{name}", secrets.token_hex(16)
+    inspector, inspector_password = f"inspector_{name}", secrets.token_hex(16)
     statements = [
-        f'CREATE ROLE "{role}" LOGIN PASSWORD \'{password}\' NOSUPERUSER NOCREATEDB '
-        f"NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {CONNECTION_LIMIT}",
-        *(f'ALTER ROLE "{role}" SET {key} = \'{value}\'' for key, value in _limits(server)),
-        f'ALTER ROLE "{role}" SET search_path = "{schema}"',
-        f'GRANT CONNECT ON DATABASE "{_own_database()}" TO "{role}"',
+        *_unprivileged_role(server, role, password, schema),
+        *_unprivileged_role(server, inspector, inspector_password, schema),
         f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"',
+        f'GRANT "{role}" TO "{inspector}"',
     ]
     _execute(server, statements)
     space = ScratchSpace(
@@ -78,9 +86,27 @@ def create() -> ScratchSpace:
         _in_schema(make_url(server).set(username=role, password=password), schema),
         _in_schema(make_url(server), schema, limits=ADMIN_LIMITS),
         server,
+        inspector,
+        _in_schema(
+            make_url(server).set(username=inspector, password=inspector_password),
+            schema,
+            limits=ADMIN_LIMITS,
+        ),
     )
     _spaces.append(space)
     return space
+
+
+def _unprivileged_role(server: str, role: str, password: str, schema: str) -> list[str]:
+    """The statements that make a role that may log in to this process's database, with
+    the roles' time limits and ``schema`` on its path, and no privilege beyond."""
+    return [
+        f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB "
+        f"NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT {CONNECTION_LIMIT}",
+        *(f"ALTER ROLE \"{role}\" SET {key} = '{value}'" for key, value in _limits(server)),
+        f'ALTER ROLE "{role}" SET search_path = "{schema}"',
+        f'GRANT CONNECT ON DATABASE "{_own_database()}" TO "{role}"',
+    ]
 
 
 def drop_all() -> None:
@@ -93,19 +119,20 @@ def drop_all() -> None:
     while _spaces:
         space = _spaces.pop()
         try:
+            roles = [role for role in (space.inspector, space.role) if role]
             _execute(
                 postgres.server_url(),
                 [
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE usename = '{space.role}'"
+                    f"WHERE usename IN ({', '.join(repr(role) for role in roles)})"
                 ],
             )
-            for statement in (
-                f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE',
-                f'DROP OWNED BY "{space.role}"',
-            ):
+            statements = [f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE']
+            statements += [f'DROP OWNED BY "{role}"' for role in roles]
+            for statement in statements:
                 _execute(space.database_url, [statement], attempts=3)
-            _execute(postgres.server_url(), [f'DROP ROLE IF EXISTS "{space.role}"'], attempts=3)
+            for role in roles:
+                _execute(postgres.server_url(), [f'DROP ROLE IF EXISTS "{role}"'], attempts=3)
         except postgres.PostgresUnavailable as error:
             failures.append(str(error))
     if failures:

@@ -36,6 +36,38 @@ def test_scratch_spaces_are_created_and_dropped():
         roles = connection.execute(text("SELECT rolname FROM pg_roles")).scalars().all()
     admin.dispose()
     assert name not in names and "kept_apart" not in tables and space.role not in roles
+    assert space.inspector not in roles
+
+
+def test_the_checker_reads_a_scratch_space_as_no_superuser_but_sees_its_tables_and_locks():
+    """What learner code planted to run when its schema is read (a cast, a function in a
+    view) runs as the inspector: a member of the learner's role, no superuser."""
+    space = postgres_scratch.create()
+    learner = create_engine(space.learner_url, poolclass=NullPool)
+    inspector = create_engine(space.inspector_url, poolclass=NullPool)
+    try:
+        with learner.connect() as connection:
+            connection.execute(text("CREATE TABLE kept (id integer)"))
+            connection.commit()
+            connection.execute(text("INSERT INTO kept VALUES (1)"))  # held open: a lock
+            with inspector.connect() as watcher:
+                superuser = watcher.execute(
+                    text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                ).scalar()
+                rows = watcher.execute(text("SELECT count(*) FROM kept")).scalar()
+                locks = watcher.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                        "WHERE a.usename = :role AND l.relation = 'kept'::regclass"
+                    ),
+                    {"role": space.role},
+                ).scalar()
+            connection.rollback()
+        assert (superuser, rows, locks) == (False, 0, 1)
+    finally:
+        learner.dispose()
+        inspector.dispose()
+        postgres_scratch.drop_all()
 
 
 @pytest.mark.parametrize(

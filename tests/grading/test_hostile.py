@@ -39,6 +39,7 @@ SCRIPT = "03-add-password-hash"
 FUNCTION = "01-missing-columns"
 ENUM = "11-enum-column"
 REQUIRED = "15-required-column"
+_ENUM_MADE = "    user_role.create(op.get_bind(), checkfirst=True)\n"
 MARKER = "hostile-7c1e"  # every process an attack starts carries it
 BATCH_SECONDS = 240
 
@@ -192,6 +193,21 @@ sys.setprofile(forge)
     op.execute('CREATE RULE note AS ON INSERT TO "user" DO ALSO '
                f"SELECT lo_export({{made}}, '{canary}/rule')")
 """
+    # A cast from the answer's own enum type to text, which the checker's reading of the
+    # rows calls, as whoever reads them, to write a file where only a superuser may; it
+    # keeps the history and the rows after the upgrade: the cast left behind fails the schema
+    # and stops the downgrade.
+    plant_cast = f"""\
+    op.execute(\"\"\"CREATE FUNCTION role_text(r user_role) RETURNS text LANGUAGE plpgsql AS $f$
+        BEGIN
+            BEGIN
+                EXECUTE format('COPY (SELECT 1) TO %L', '{canary}/cast');
+            EXCEPTION WHEN OTHERS THEN NULL;
+            END;
+            RETURN 'member';
+        END $f$\"\"\")
+    op.execute('CREATE CAST (user_role AS text) WITH FUNCTION role_text(user_role)')
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -283,6 +299,10 @@ sys.setprofile(forge)
             history,
         ),
         "pg-takes-every-slot": (on_postgresql(hog_slots), history),
+        "pg-cast-for-the-checker": (
+            {ENUM: SOLUTIONS[ENUM].replace(_ENUM_MADE, _ENUM_MADE + plant_cast, 1)},
+            history + 1,
+        ),
         "pg-rule-for-the-checker": (
             {REQUIRED: in_upgrade(plant_rule, then_migrate=True, exercise_id=REQUIRED)},
             history + 3,

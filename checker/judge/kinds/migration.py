@@ -363,7 +363,7 @@ class MigrationExercise(Exercise):
             if trial.session.sockets:
                 relay = trial.session.child_socket_path(trial.session.sockets[0][0])
                 child_url = postgres.through_socket_folder(child_url, os.path.dirname(relay))
-            return Database(child_url, None, space.admin_url, space.learner_url)
+            return Database(child_url, None, space.inspector_url, space.learner_url)
         key = (self.id, tag)
         if key not in SEEDED_SQLITE_FILES:
             path = trial.private / f"seeded-{tag}.db"

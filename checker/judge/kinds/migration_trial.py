@@ -18,10 +18,10 @@ class Database:
     """A database the child migrates: its URL for the child, and either its file in the
     scratch folder or (on PostgreSQL) the URL the checker inspects it through.
 
-    On PostgreSQL, ``inspect_url`` is the checker's own role, a superuser: it reads the
-    catalogs and the server's locks, never writes to a table learner code has touched, since
-    a rule or trigger planted there would run with its rights. What the app does (adding a
-    user) goes through ``app_url``, the learner's own role, as the child's migrations do.
+    On PostgreSQL, ``inspect_url`` is the space's inspector role (``postgres_scratch``),
+    no superuser, which may read what the learner's role may: the catalogs, the rows, the
+    server's locks. What the app does (adding a user) goes through ``app_url``, the
+    learner's own role, as the child's migrations do.
     """
 
     child_url: str
