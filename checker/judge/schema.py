@@ -495,6 +495,13 @@ SELECT 'policy', p.polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polreli
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema()
 UNION ALL
+SELECT 'cast', format('%s AS %s', c.castsource::regtype, c.casttarget::regtype)
+FROM pg_cast c JOIN pg_type t ON t.oid IN (c.castsource, c.casttarget)
+JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema()
+UNION ALL
+SELECT 'operator', o.oprname FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+WHERE n.nspname = current_schema()
+UNION ALL
 SELECT 'sequence', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema() AND c.relkind = 'S' AND NOT EXISTS (
     SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
@@ -517,10 +524,10 @@ SQLITE_OBJECTS = (
 @bounded
 def extra_objects(database_url: str) -> list[str]:
     """Views and triggers, and on PostgreSQL functions, rules, row security policies,
-    sequences no column owns, deferrable constraints and constraints never validated: no
-    table layout has any, and one left behind changes what the app's queries do (or,
-    unvalidated, leaves the rows already there unchecked, though reflection shows the
-    constraint as any other)."""
+    casts and operators on the schema's types, sequences no column owns, deferrable
+    constraints and constraints never validated: no table layout has any, and one left
+    behind changes what the app's queries do (or, unvalidated, leaves the rows already there
+    unchecked, though reflection shows the constraint as any other)."""
     engine = inspection_engine(database_url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
