@@ -193,7 +193,8 @@ def test_a_limit_squawk_counts_but_the_server_drops_is_reported(sql, lines):
 )
 def test_the_limit_pass_reads_the_largest_sql_accepted_in_one_pass(sql):
     """The grader's own work on learner SQL stays bounded: far under a second here, where
-    reading it anew at every character took minutes."""
-    started = time.monotonic()
+    reading it anew at every character took minutes. Counted in the processor time of this
+    process, which other tests running beside it do not change."""
+    started = time.process_time()
     limits_not_in_force(sql.splitlines())
-    assert time.monotonic() - started < 3
+    assert time.process_time() - started < 3
