@@ -782,7 +782,7 @@ WRONG_ANSWERS += [
             "username[:1].upper() + username[1:] if id_ < 100 else username",
         ),
         "failed",
-        "with other data, after upgrade, 1198 of 1200 users have a wrong display_name",
+        "with other data, after upgrade, 1198 of 1201 users have a wrong display_name",
         hidden=True,
     ),
     WrongAnswer(
@@ -2023,7 +2023,7 @@ WRONG_ANSWERS += [
             "        skip += 1000\n",
         ),
         "failed",
-        "with other data, after upgrade, 200 of 1200 users lost their login",
+        "with other data, after upgrade, 201 of 1201 users lost their login",
         hidden=True,
     ),
     WrongAnswer(

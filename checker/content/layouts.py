@@ -59,13 +59,14 @@ def _password() -> Column:
     return Column("password_hash", String(128))
 
 
-def _post(metadata: MetaData) -> Table:
+def _post(metadata: MetaData, *, title_key: str | None = None, extra: tuple = ()) -> Table:
     return Table(
         "post",
         metadata,
         Column("id", Integer, primary_key=True),
-        Column("title", String(200), nullable=False),
+        Column("title", String(200), nullable=False, key=title_key),
         Column("user_id", Integer, ForeignKey("user.id"), nullable=False),
+        *extra,
     )
 
 
@@ -130,6 +131,14 @@ LAYOUTS: dict[str, Callable[[MetaData], object]] = {
     "user+password+bio": lambda m: _user(m, extra=(_password(), _bio())),
     "user+password+about": lambda m: _user(m, extra=(_password(), Column("about", String(500)))),
     "user+password+post": lambda m: (_user(m, extra=(_password(),)), _post(m)),
+    "user+password+post(title keyed headline)": lambda m: (
+        _user(m, extra=(_password(),)),
+        _post(m, title_key="headline"),
+    ),
+    "user+password+post+post.email": lambda m: (
+        _user(m, extra=(_password(),)),
+        _post(m, extra=(Column("email", String(120)),)),
+    ),
     "user+password+bio+post": lambda m: (_user(m, extra=(_password(), _bio())), _post(m)),
     "user+role": lambda m: _user(
         m, extra=(Column("role", String(20), nullable=False, info=DEFAULT_UNSTATED),)
@@ -257,4 +266,6 @@ HIDDEN_USERS = [
         "email": f"u{i}@t.example" if i % 5 else f"U{i}@T.Example",
     }
     for i, name in enumerate(_HIDDEN_NAMES + [f"user{n:04d}" for n in range(1190)])
+] + [  # an address another user has in other capitals: a different address to the database
+    {"id": 9, "username": "case twin", "email": "U1@T.EXAMPLE"},
 ]

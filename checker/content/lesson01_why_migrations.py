@@ -105,6 +105,22 @@ with `password_hash`, the answer is `{"user.password_hash"}`.
             hidden=True,
         ),
         FunctionCase(
+            "missing-table-named-otherwise",
+            "names the columns of a missing table as the database will, not by model attribute",
+            "user+password",
+            "user+password+post(title keyed headline)",
+            frozenset({"post.id", "post.title", "post.user_id"}),
+            hidden=True,
+        ),
+        FunctionCase(
+            "name-in-another-table",
+            "finds a column a table lacks though another table has one of that name",
+            "user+password+post",
+            "user+password+post+post.email",
+            frozenset({"post.email"}),
+            hidden=True,
+        ),
+        FunctionCase(
             "database-only-columns",
             "ignores columns that exist only in the database",
             "user+password+bio",

@@ -19,6 +19,7 @@ PASSWORD_NOT_NULL = "b7c8d9e0f1a2_add_password_hash_not_null.py"
 PHONE = "1b2c3d4e5f60_add_phone_to_user.py"
 PHONE_AFTER_PASSWORD = "9e8d7c6b5a40_add_phone_to_user.py"
 PHONE_NO_DOWNGRADE = "a6b7c8d9e0f1_add_phone_no_downgrade.py"
+PHONE_IRREVERSIBLE = "0c1d2e3f4a5b_add_phone_irreversible.py"
 BIO = "2c3d4e5f6a71_add_bio_to_user.py"
 BIO_AFTER_PASSWORD = "8b5f3d2e0a14_add_bio_to_user.py"
 MERGE = "e3f4a5b6c7d8_merge_phone_and_bio.py"
@@ -325,6 +326,20 @@ Alembic through its Python API (`alembic.command`), not through the `alembic` or
             "fails when a column at the head is NOT NULL and the models say it may be NULL",
             (USER, PASSWORD_NOT_NULL),
             "user+password",
+        ),
+        HistoryCase(
+            "catches-a-downgrade-declared-irreversible",
+            "fails when a downgrade raises NotImplementedError, as an irreversible one does",
+            (USER, PASSWORD, PHONE_IRREVERSIBLE),
+            "user+password+phone",
+            hidden=True,
+        ),
+        HistoryCase(
+            "catches-drift-in-a-second-table",
+            "fails when a column of a table other than user differs from the models",
+            (USER, PASSWORD, POST),
+            "user+password+post+post.email",
+            hidden=True,
         ),
         HistoryCase(
             "catches-a-longer-broken-history",
