@@ -63,8 +63,8 @@ class ScratchSpace:
     learner_url: str
     admin_url: str
     database_url: str
-    inspector: str = ""
-    inspector_url: str = ""
+    inspector: str
+    inspector_url: str
 
 
 def create() -> ScratchSpace:
@@ -119,12 +119,12 @@ def drop_all() -> None:
     while _spaces:
         space = _spaces.pop()
         try:
-            roles = [role for role in (space.inspector, space.role) if role]
+            roles = [space.inspector, space.role]
             _execute(
                 postgres.server_url(),
                 [
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE usename IN ({', '.join(repr(role) for role in roles)})"
+                    f"WHERE usename IN ('{space.inspector}', '{space.role}')"
                 ],
             )
             statements = [f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE']

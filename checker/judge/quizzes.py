@@ -31,7 +31,7 @@ from click.core import ParameterSource
 SALT = "migrations-course/quiz/v1"
 ASSIGNMENT = re.compile(r"[a-z_][a-z0-9_]*=")
 PYTHON = re.compile(r"(.*/)?(python[0-9.]*|py)(\.exe)?")  # by any path, or Windows' `py`
-LAUNCHER_VERSION = re.compile(r"-[0-9.]+")  # py -3 -m flask
+LAUNCHER_VERSION = re.compile(r"(.*/)?py(\.exe)? -[0-9.]+")  # py -3 -m flask
 # A shell's prompt, a virtual environment's before it: `$` (sh, bash), `%` (zsh), `❯` (with a
 # user@host and folder before them), PowerShell's `PS C:\app>` and cmd's `C:\app>`.
 PROMPT = re.compile(r"^(\([^)]*\)\s*)?((\S+@\S+[^$%❯]*)?[$%❯]\s*|(PS )?[A-Za-z]:\\[^>]*>\s*)")
@@ -175,7 +175,7 @@ def parsed_command(words: list[str], command_line: CommandLine) -> str:
     ``unchanged_by`` left out). A command the parser refuses, or that only prints help or a
     version, is returned as typed, behind a mark no key carries."""
     program = command_line.program.name or ""
-    if len(words) > 1 and PYTHON.fullmatch(words[0]) and LAUNCHER_VERSION.fullmatch(words[1]):
+    if LAUNCHER_VERSION.fullmatch(" ".join(words[:2])):
         words = [words[0], *words[2:]]
     if words[:3] and PYTHON.fullmatch(words[0]) and words[1:3] == ["-m", program]:
         words = [program, *words[3:]]

@@ -103,8 +103,8 @@ def sequence_differences(engine: Engine, tables: list[Table]) -> list[str]:
     sentences = []
     with engine.connect() as connection:
         for table in tables:
+            quoted = engine.dialect.identifier_preparer.quote(table.name)
             for column in table.primary_key.columns:
-                quoted = engine.dialect.identifier_preparer.quote(table.name)
                 found = connection.execute(
                     NEXT_IN_SEQUENCE, {"table": quoted, "column": column.name}
                 ).first()
@@ -496,8 +496,9 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = current_schema()
 UNION ALL
 SELECT 'cast', format('%s AS %s', c.castsource::regtype, c.casttarget::regtype)
-FROM pg_cast c JOIN pg_type t ON t.oid IN (c.castsource, c.casttarget)
-JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema()
+FROM pg_cast c WHERE EXISTS (
+    SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.oid IN (c.castsource, c.casttarget) AND n.nspname = current_schema())
 UNION ALL
 SELECT 'operator', o.oprname FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
 WHERE n.nspname = current_schema()

@@ -193,6 +193,7 @@ def test_typed_commands_are_read_as_a_shell_reads_them(typed, right):
         ("02-init-command", "flask -a sample_app db init"),  # Flask's option is -A
         ("02-init-command", "flask db init --help"),  # prints help, makes nothing
         ("02-init-command", "flask db init -t flask-multidb"),  # another template
+        ("02-init-command", "python3 -3 -m flask db init"),  # a version flag is py's, not python's
         ("09-merge-command", "flask db -m x merge heads"),  # -m is merge's, not db's
         ("09-merge-command", "flask db merge heads --message"),  # a message needs its text
         ("06-empty-revision", "flask db revision --autogenerate"),  # that is migrate
