@@ -741,4 +741,33 @@ RIGHT_ANSWERS += [
             "sa.String(length=128, collation='BINARY')",
         ),
     ),
+    RightAnswer(
+        "15-unique-email-linted",
+        "the build in SQL, prefer-robust-stmts silenced as lesson 15 does (not a course rule)",
+        edit(
+            "15-unique-email-linted",
+            "            op.create_index(\n"
+            "                'uq_user_email', 'user', ['email'], unique=True, "
+            "postgresql_concurrently=True\n"
+            "            )\n",
+            "            # IF NOT EXISTS would keep an invalid index left by a failed build.\n"
+            "            op.execute(\n"
+            "                '-- squawk-ignore prefer-robust-stmts\\n'\n"
+            "                'CREATE UNIQUE INDEX CONCURRENTLY uq_user_email ON \"user\" (email)'\n"
+            "            )\n",
+        ),
+    ),
+    RightAnswer(
+        "15-rename-expand",
+        "login added in SQL with prefer-text-field silenced (not a course rule)",
+        edit(
+            "15-rename-expand",
+            "    op.add_column('user', sa.Column('login', sa.String(length=80), nullable=True))\n",
+            "    # login takes username's type, so the contract step renames equals.\n"
+            "    op.execute(\n"
+            "        '-- squawk-ignore prefer-text-field\\n'\n"
+            "        'ALTER TABLE \"user\" ADD COLUMN login VARCHAR(80)'\n"
+            "    )\n",
+        ),
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +41,12 @@ def read_answer(path: Path) -> str:
 def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[str]]:
     """The source (without the magic line) of every ``%%answer ID`` cell, by id, in order.
 
+    A cell is read as IPython runs it: blank lines before the magic are dropped and the
+    indentation common to every line removed (``leading_empty_lines`` and ``leading_indent``
+    of IPython's input transformer), so a cell IPython saved an answer from is graded too.
     ``notebook`` is the notebook's JSON, read without schema validation: only code cells
-    whose first line is the magic are looked at, so a notebook of many cells costs one
-    pass. An answer cell larger than 1 MB is an ``AnswerProblem``.
+    whose first line with text holds the magic are looked at, so a notebook of many cells
+    costs one pass. An answer cell larger than 1 MB is an ``AnswerProblem``.
     """
     cells = notebook.get("cells") if isinstance(notebook, dict) else None
     if not isinstance(cells, list):
@@ -52,18 +56,19 @@ def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[s
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source")
-        first = source[0] if isinstance(source, list) and source else source
-        if not isinstance(first, str) or not first.startswith(MAGIC):
+        if isinstance(source, str):
+            source = [source]
+        if not isinstance(source, list) or not all(isinstance(line, str) for line in source):
             continue
-        if isinstance(source, list):
-            if not all(isinstance(line, str) for line in source):
-                continue
-            size = sum(len(line) for line in source)
-            source = "".join(source) if size <= MAX_ANSWER_BYTES else ""
-        else:
-            size = len(source)
-        head, _, rest = source.partition("\n")
-        words = (head or first.partition("\n")[0]).split()
+        first = next((line for line in source if line and not line.isspace()), "")
+        if not first.lstrip().startswith(MAGIC):
+            continue
+        size = sum(len(line) for line in source)
+        text = textwrap.dedent("".join(source)) if size <= MAX_ANSWER_BYTES else first.lstrip()
+        lines = text.splitlines(keepends=True)
+        while lines and lines[0].isspace():
+            lines.pop(0)
+        words = lines[0].split() if lines else []
         if len(words) != 2 or words[0] != MAGIC:
             continue
         if size > MAX_ANSWER_BYTES:
@@ -72,7 +77,7 @@ def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[s
                 f"{shown} has a '{MAGIC} {words[1]}' cell larger than "
                 f"{MAX_ANSWER_BYTES // 2**20} MB; not read.",
             )
-        found.setdefault(words[1], []).append(rest)
+        found.setdefault(words[1], []).append("".join(lines[1:]))
     return found
 
 

@@ -91,11 +91,12 @@ def lint(
     ignorable: tuple[str, ...] = (),
 ) -> list[Violation]:
     """squawk's warnings on ``sql`` with the rules ``excluded`` left out, and a warning for
-    every ``squawk-ignore`` comment of a rule not in ``ignorable``."""
+    every ``squawk-ignore`` comment of a rule neither ``ignorable`` nor excluded (silencing a
+    rule the course does not apply silences nothing)."""
     if len(sql.encode()) > MAX_SQL_BYTES:
         return [Violation("too-long", 0, "", f"the SQL is over {MAX_SQL_BYTES // 1024} KB.", "")]
     lines = sql.splitlines()
-    found = suppressions(lines, ignorable)
+    found = suppressions(lines, ignorable + excluded)
     with tempfile.TemporaryDirectory(prefix="course-lint-") as folder:
         path = Path(folder, "migration.sql")
         path.write_text(sql, encoding="utf-8")

@@ -3,13 +3,19 @@ is named with the answer used instead, and a saved starter never hides a real an
 
 from __future__ import annotations
 
+import ast
+import textwrap
+
 import nbformat
+import pytest
 from class_builder import ROOT, with_answers
+from IPython.core.inputtransformer2 import TransformerManager
 
 from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.answer_store import course_store
 from checker.grading.overview import overview
 from checker.grading.submission import read_submission
+from checker.judge.answers import answer_cells
 
 SCRIPT = EXERCISES["03-add-password-hash"]
 LESSON = "notebooks/03_first_migrations.ipynb"
@@ -86,3 +92,21 @@ def test_a_saved_starter_never_hides_a_real_answer_in_a_notebook(tmp_path):
         f"The saved answer, workspace/answers/{SCRIPT.id}.py, is still the starter; graded "
         f"the '%%answer {SCRIPT.id}' cell of {EXERCISE_NOTEBOOK}."
     ]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        f"\n%%answer {SCRIPT.id}\n{SCRIPT.solution}",
+        f"  \n\t\n%%answer {SCRIPT.id}\n{SCRIPT.solution}",
+        textwrap.indent(f"%%answer {SCRIPT.id}\n{SCRIPT.solution}", "    "),
+    ],
+    ids=["an-empty-line-first", "lines-of-spaces-first", "indented-as-a-whole"],
+)
+def test_an_answer_cell_is_read_as_ipython_runs_it(cell):
+    ran = TransformerManager().transform_cell(cell)
+    assert ran.startswith("get_ipython().run_cell_magic('answer',")
+    body = ast.literal_eval(ast.parse(ran).body[0].value.args[2])
+    notebook = {"cells": [{"cell_type": "code", "source": cell.splitlines(keepends=True)}]}
+    assert answer_cells(notebook) == {SCRIPT.id: [body]}
+    assert ast.dump(ast.parse(body)) == ast.dump(ast.parse(SCRIPT.solution))
