@@ -2057,3 +2057,32 @@ WRONG_ANSWERS += [
         "after upgrade, the next user added would get id 1 from the sequence",
     ),
 ]
+
+# A backfill in batches in an autocommit block, after SET LOCAL limits its COMMIT ended.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "15-rename-expand",
+        "the backfill batched in an autocommit block, the SET LOCAL limits ended before it",
+        body(
+            "15-rename-expand",
+            "upgrade",
+            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+            "    op.add_column(\n"
+            "        'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
+            "    )\n"
+            "    copy_a_batch = sa.text(\n"
+            "        'UPDATE \"user\" SET login = username WHERE id IN '\n"
+            "        '(SELECT id FROM \"user\" WHERE login IS NULL ORDER BY id LIMIT 1000)'\n"
+            "    )\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        while True:\n"
+            "            result = op.get_bind().execute(copy_a_batch)\n"
+            "            if result is None or result.rowcount == 0:\n"
+            "                break\n",
+        ),
+        "failed",
+        "lock_timeout and statement_timeout are not in force here: set with SET LOCAL, which "
+        "ended with its transaction at the COMMIT",
+    ),
+]

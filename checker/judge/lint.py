@@ -42,8 +42,11 @@ TRANSACTION_END = re.compile(r"(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", re
 DOLLAR_QUOTE = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 LIMIT_VALUE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?", re.IGNORECASE)
 MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+# Statements that take a lock on a table, or wait for the row locks of other transactions
+# (a data change; a DO block may hold any of these).
 LOCKING_STATEMENT = re.compile(
-    r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT)\b", re.IGNORECASE
+    r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT|UPDATE|DELETE|MERGE|DO)\b",
+    re.IGNORECASE,
 )
 
 
@@ -193,11 +196,12 @@ def limit_value_off(value: str) -> bool:
 
 
 def limits_not_in_force(lines: list[str]) -> list[Violation]:
-    """A warning for each statement that takes a lock while a limit the SQL wrote is not in
-    force: set with ``SET LOCAL`` outside a transaction, ended with its transaction,
-    ``RESET``, or set to no limit (``0``, ``DEFAULT``), which squawk counts as set. A
-    ``SET LOCAL`` outweighs the session's value until its transaction ends. A limit never
-    written at all is squawk's to report."""
+    """A warning for each statement that takes a lock, or waits for other transactions' row
+    locks (a backfill's ``UPDATE``), while a limit the SQL wrote is not in force: set with
+    ``SET LOCAL`` outside a transaction, ended with its transaction, ``RESET``, or set to no
+    limit (``0``, ``DEFAULT``), which squawk counts as set. A ``SET LOCAL`` outweighs the
+    session's value until its transaction ends. A limit never written at all is squawk's to
+    report."""
     in_transaction = False
     session: dict[str, bool] = dict.fromkeys(LIMITS, False)
     local: dict[str, bool | None] = dict.fromkeys(LIMITS)  # None: no SET LOCAL in force
