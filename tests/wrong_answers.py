@@ -2086,3 +2086,19 @@ WRONG_ANSWERS += [
         "ended with its transaction at the COMMIT",
     ),
 ]
+
+# Every row written again under the lock the ALTER TABLE took.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "15-required-column",
+        "every user made active again by an UPDATE after the column is added",
+        edit(
+            "15-required-column",
+            "server_default=sa.true(), nullable=False)\n    )\n",
+            "server_default=sa.true(), nullable=False)\n    )\n"
+            "    op.execute('UPDATE \"user\" SET is_active = true')\n",
+        ),
+        "failed",
+        "on a large table, your upgrade wrote 200011 of the 200011 users in user again",
+    ),
+]

@@ -14,6 +14,7 @@ from ..judge.outcomes import CheckFailed
 from ..judge.quizzes import Option, Question
 from .kinds import GivesWayMigrationExercise, LintedMigrationExercise
 from .lesson13_postgresql_without_downtime import UniqueEmailOnline
+from .traffic import SignUpsDuringUpgrade
 
 TITLE = "Linting migrations before they reach production"
 
@@ -83,7 +84,10 @@ squawk flags it, and it fails on a table that has rows.
 - `upgrade()` adds `is_active`, a `BOOLEAN NOT NULL` column; every user already there is active
   (`true`);
 - the old code, still running while the migration runs, adds users without naming `is_active`:
-  its inserts still work, and such a user is active;
+  its inserts still work, and such a user is active. On a large table, the upgrade writes none
+  of the rows already there again and holds no lock that blocks those inserts for longer than
+  the half second the app waits for one: the check runs it on a large table and watches the
+  locks it takes;
 - its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with every rule; a
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
   server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
@@ -144,6 +148,33 @@ squawk flags it, and it fails on a table that has rows.
         if active is not True:
             raise CheckFailed(
                 f"after upgrade, a user the old code added has is_active = {active!r}, not true."
+            )
+
+    @check("inserts-go-on", after="old-code-adds-users", needs="upgrade-schema", slow=True)
+    def inserts_go_on(self, trial: MigrationTrial) -> None:
+        """on a large table, the upgrade writes no row again and blocks inserts only briefly"""
+        database = self.seeded_database(trial, trial.visible_rows, tag="large")
+        with SignUpsDuringUpgrade(database, writer_open=False) as app:
+            if app.trouble is None:
+                self.migrate(trial, database, "upgrade", self.head(trial))
+        if app.trouble is not None:
+            raise CheckFailed(f"the checker could not play the app's traffic: {app.trouble}.")
+        written, total = app.rows_written_again()
+        if app.table_rewritten() or written * 2 > total:
+            how = "the whole table" if app.table_rewritten() else f"{written} of the {total} users"
+            raise CheckFailed(
+                f"on a large table, your upgrade wrote {how} in user again (an UPDATE writes "
+                "a new version of every row it touches, even with the same values); in the "
+                "transaction that added the column, it holds the lock that blocks every insert "
+                "all along: on a table of millions, the old code's inserts wait for minutes. A "
+                "column added with a constant server default fills the rows already there "
+                "without writing them."
+            )
+        if app.held_too_long is not None or app.blocking is not None:
+            raise CheckFailed(
+                f"on a large table, {app.held_too_long or app.blocking}. Adding a column with a "
+                "constant default changes only the catalog: keep slow work out of the "
+                "transaction that holds the table's lock."
             )
 
 
