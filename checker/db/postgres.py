@@ -45,6 +45,7 @@ AUTHENTICATION_SECONDS = 5
 # The embedded server's data is deleted when it stops, so it need not survive a crash:
 # neither commits nor checkpoints wait for the disk.
 THROWAWAY_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+SERVER_DATABASES = ("postgres", "template1")  # a new server's own (template0 takes no one)
 
 _supervisor: subprocess.Popen | None = None
 _owner: int | None = None  # the process that started _supervisor (a forked child is not it)
@@ -242,13 +243,18 @@ def stop() -> None:
 
 
 def _apply_throwaway_settings(url: str) -> None:
-    """``THROWAWAY_SETTINGS`` on a server this process owns, in effect at once."""
+    """``THROWAWAY_SETTINGS`` on a server this process owns, in effect at once, and its own
+    databases closed to roles not granted them: PostgreSQL lets every role connect to
+    ``postgres`` and ``template1`` and keep objects there (large objects, temporary tables)
+    that dropping a check's role and schema would not remove."""
     engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             for name, value in THROWAWAY_SETTINGS.items():
                 connection.execute(text(f"ALTER SYSTEM SET {name} = '{value}'"))
             connection.execute(text("SELECT pg_reload_conf()"))
+            for database in SERVER_DATABASES:
+                connection.execute(text(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC"))
     finally:
         engine.dispose()
 

@@ -131,12 +131,33 @@ def drop_all() -> None:
             statements += [f'DROP OWNED BY "{role}"' for role in roles]
             for statement in statements:
                 _execute(space.database_url, [statement], attempts=3)
+            for database in _other_databases_with_objects_of(roles, space.database_url):
+                url = make_url(space.database_url).set(database=database)
+                owned = [f'DROP OWNED BY "{role}"' for role in roles]
+                _execute(url.render_as_string(hide_password=False), owned, attempts=3)
             for role in roles:
                 _execute(postgres.server_url(), [f'DROP ROLE IF EXISTS "{role}"'], attempts=3)
         except postgres.PostgresUnavailable as error:
             failures.append(str(error))
     if failures:
         raise postgres.PostgresUnavailable("; ".join(failures))
+
+
+def _other_databases_with_objects_of(roles: list[str], own_url: str) -> list[str]:
+    """The databases other than the space's where ``roles`` own objects or hold privileges
+    (on a server whose other databases let every role in, such as an existing one): what
+    is there would keep the role from being dropped, and stay."""
+    own = make_url(own_url).database
+    with _admin_engine(postgres.server_url()).connect() as connection:
+        names = connection.execute(
+            text(
+                "SELECT DISTINCT d.datname FROM pg_shdepend s "
+                "JOIN pg_database d ON d.oid = s.dbid JOIN pg_roles r ON r.oid = s.refobjid "
+                "WHERE r.rolname = ANY(:roles) AND d.datname <> :own"
+            ),
+            {"roles": roles, "own": own},
+        ).scalars()
+        return list(names)
 
 
 def dispose() -> None:

@@ -93,15 +93,20 @@ class GradingPool:
                 for future in done:
                     key, arguments = futures[future]
                     try:
-                        yield key, future.result()
+                        result = future.result()
                     except CancelledError:  # never started: a hung worker stopped the round
                         pending.append((key, arguments))
+                        continue
                     except BrokenProcessPool:
                         attempts[key] += 1
                         if attempts[key] < MAX_ATTEMPTS:
                             pending.append((key, arguments))
-                        else:
-                            yield key, Failure("its grading process died")
+                            continue
+                        result = Failure("its grading process died")
+                    except Exception as error:  # a result the worker could not send back
+                        reason = type(error).__name__
+                        result = Failure(f"its result could not be sent back ({reason})")
+                    yield key, result
             self._shut(kill=False)
 
     def _started(self) -> ProcessPoolExecutor:

@@ -34,8 +34,7 @@ PROGRESS_STORES = (
     "notebooks/workspace/progress",
     "exercises/workspace/progress",
 )
-
-
+MAX_CHOICES = 1000  # the most items a saved answer's list may have
 LEARNER_FOLDER_PARTS = ("workspace", "notebooks", "exercises")  # a course folder's top
 
 
@@ -111,6 +110,12 @@ class LearnerFolder:
                     return None
                 os.close(current)
                 current = following
+            try:  # looked at before it is opened: opening a device may act on the device
+                found = os.stat(name, dir_fd=current, follow_symlinks=False)
+            except FileNotFoundError:
+                return None
+            if not stat.S_ISREG(found.st_mode) and not stat.S_ISLNK(found.st_mode):
+                raise Refused(relative, "not a regular file; not read")
             handle = self._open(current, name, os.O_RDONLY | os.O_NONBLOCK, relative)
         finally:
             os.close(current)
@@ -188,6 +193,16 @@ def read_submission(course: Course, learner: Path) -> Submission:
     )
 
 
+def answer_shaped(value: Any) -> bool:
+    """Whether a saved value has a shape a quiz answer has: a text, a number, a choice, or a
+    list of those (several choices). Anything deeper is no answer, and never travels further
+    (a list nested a thousand deep cannot even be sent back from a worker)."""
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, list):
+        return len(value) <= MAX_CHOICES and all(isinstance(item, scalar) for item in value)
+    return isinstance(value, scalar)
+
+
 def read_quiz_answers(
     course: Course, folder: LearnerFolder
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -206,7 +221,11 @@ def read_quiz_answers(
             except (UnicodeDecodeError, ValueError, RecursionError):
                 problems.setdefault(question_id, f"{relative} is not readable JSON.")
                 continue
-            if isinstance(record, dict) and record.get("question") == question_id:
+            if (
+                isinstance(record, dict)
+                and record.get("question") == question_id
+                and answer_shaped(record.get("answer"))
+            ):
                 found[question_id] = record.get("answer")
                 problems.pop(question_id, None)
                 break

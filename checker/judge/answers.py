@@ -11,7 +11,7 @@ from .outcomes import AnswerProblem, Outcome
 
 MAGIC = "%%answer"
 MAX_NOTEBOOK_BYTES = 50 * 2**20
-MAX_NOTEBOOK_CONTAINERS = 1_000_000  # at most some 200 MB of parsed JSON
+MAX_NOTEBOOK_VALUES = 1_000_000  # parsed, some 60 bytes each: under 100 MB
 MAX_ANSWER_BYTES = 2**20
 
 
@@ -93,14 +93,16 @@ def read_notebook(path: Path) -> Any:
 
 def parse_notebook(data: bytes, shown: str) -> Any:
     """A notebook's JSON from its bytes; malformed, deeply nested or not UTF-8 is an
-    ``AnswerProblem`` naming the notebook as ``shown``, and so is one of more objects and
-    arrays than ``MAX_NOTEBOOK_CONTAINERS`` (counted from its brackets, before parsing): each
-    costs the reader some 60 bytes or more, where its text may take two."""
-    if data.count(b"{") + data.count(b"[") > MAX_NOTEBOOK_CONTAINERS:
+    ``AnswerProblem`` naming the notebook as ``shown``, and so is one of more values than
+    ``MAX_NOTEBOOK_VALUES``, counted before parsing from its brackets and commas (every value
+    but a container's first follows a comma): each value costs the reader some 60 bytes,
+    where its text may take two."""
+    values = data.count(b"{") + data.count(b"[") + data.count(b",")
+    if values > MAX_NOTEBOOK_VALUES:
         raise AnswerProblem(
             Outcome.ERROR,
-            f"{shown} holds more than {MAX_NOTEBOOK_CONTAINERS:,} JSON objects and arrays; "
-            "not read.",
+            f"{shown} holds more than {MAX_NOTEBOOK_VALUES:,} JSON values (objects, arrays, "
+            "texts, numbers); not read.",
         )
     try:
         return json.loads(data.decode("utf-8-sig"))

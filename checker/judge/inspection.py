@@ -34,6 +34,12 @@ MAX_DEFINITIONS_CHARS = 16_384
 SQLITE_DEFINITIONS = (
     "SELECT coalesce(max(length(sql)), 0), coalesce(sum(length(sql)), 0) FROM sqlite_master"
 )
+# A generated column's expression runs whenever the column is read, and one call of a
+# function (instr over a huge string) is one step of SQLite's: no progress handler stops it.
+SQLITE_GENERATED = (
+    "SELECT count(*) FROM sqlite_master AS m, pragma_table_xinfo(m.name) AS c "
+    "WHERE m.type = 'table' AND c.hidden IN (2, 3)"
+)
 INSPECTION_SECONDS = 20
 SIZE_QUERIES = {
     "sqlite": (
@@ -69,16 +75,15 @@ def bounded(function: Callable[..., Result]) -> Callable[..., Result]:
 
 def require_inspectable(engine: Engine) -> None:
     """Refuse a database with more tables or columns than the checker reflects, or (on
-    SQLite) table definitions longer than it reflects in bounded time."""
+    SQLite) table definitions longer than it reflects in bounded time, or a generated
+    column, whose every read runs learner SQL of unbounded cost."""
     tables, columns = SIZE_QUERIES[engine.dialect.name]
     with engine.connect() as connection:
         table_count = connection.execute(text(tables)).scalar()
         column_count = connection.execute(text(columns)).scalar()
-        longest, total = (
-            connection.execute(text(SQLITE_DEFINITIONS)).one()
-            if engine.dialect.name == "sqlite"
-            else (0, 0)
-        )
+        sqlite = engine.dialect.name == "sqlite"
+        longest, total = connection.execute(text(SQLITE_DEFINITIONS)).one() if sqlite else (0, 0)
+        generated = connection.execute(text(SQLITE_GENERATED)).scalar() if sqlite else 0
     if table_count > MAX_TABLES:
         raise CheckFailed(
             f"the database has {table_count} tables; the checker inspects at most {MAX_TABLES}."
@@ -86,6 +91,11 @@ def require_inspectable(engine: Engine) -> None:
     if column_count > MAX_COLUMNS:
         raise CheckFailed(
             f"the database has {column_count} columns; the checker inspects at most {MAX_COLUMNS}."
+        )
+    if generated:
+        raise CheckFailed(
+            "the database has a generated column (GENERATED ALWAYS AS): SQLite computes its "
+            "value whenever it is read, by an expression of any cost; the checker reads none."
         )
     if longest > MAX_DEFINITION_CHARS or total > MAX_DEFINITIONS_CHARS:
         raise CheckFailed(

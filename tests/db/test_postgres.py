@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -98,6 +98,49 @@ def test_a_scratch_role_can_do_nothing_beyond_its_schema(statement, refused):
     finally:
         engine.dispose()
         postgres_scratch.drop_all()
+
+
+@pytest.mark.parametrize("database", postgres.SERVER_DATABASES)
+def test_the_server_s_own_databases_let_no_check_s_role_in(database):
+    space = postgres_scratch.create()
+    url = make_url(space.learner_url).set(database=database)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with pytest.raises(OperationalError, match="permission denied for database"):
+            engine.connect()
+    finally:
+        engine.dispose()
+        postgres_scratch.drop_all()
+
+
+def test_what_a_role_left_in_another_database_is_dropped_with_it():
+    """On a server whose other databases let every role in (an existing one), a large
+    object left there would keep the role from being dropped, and stay."""
+    space = postgres_scratch.create()
+    admin = create_engine(postgres.server_url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    learner = create_engine(
+        make_url(space.learner_url).set(database="postgres"), poolclass=NullPool
+    )
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'GRANT CONNECT ON DATABASE postgres TO "{space.role}"'))
+        with learner.begin() as connection:
+            connection.execute(text("SELECT lo_from_bytea(0, 'left behind')"))
+        learner.dispose()
+        postgres_scratch.drop_all()
+        with admin.connect() as connection:
+            roles = connection.execute(text("SELECT rolname FROM pg_roles")).scalars().all()
+            left = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_largeobject_metadata m JOIN pg_roles r "
+                    "ON r.oid = m.lomowner WHERE r.rolname = :role"
+                ),
+                {"role": space.role},
+            ).scalar()
+        assert space.role not in roles and left == 0
+    finally:
+        learner.dispose()
+        admin.dispose()
 
 
 def test_a_lock_held_by_a_vanished_learner_does_not_stop_the_cleanup():

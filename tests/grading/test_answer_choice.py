@@ -4,7 +4,9 @@ is named with the answer used instead, and a saved starter never hides a real an
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -110,3 +112,20 @@ def test_an_answer_cell_is_read_as_ipython_runs_it(cell):
     notebook = {"cells": [{"cell_type": "code", "source": cell.splitlines(keepends=True)}]}
     assert answer_cells(notebook) == {SCRIPT.id: [body]}
     assert ast.dump(ast.parse(body)) == ast.dump(ast.parse(SCRIPT.solution))
+
+
+def test_a_file_that_is_not_regular_is_refused_unopened(tmp_path, monkeypatch):
+    course = course_with(tmp_path, {LESSON: {}})
+    (course / "exercises").mkdir()
+    os.mkfifo(course / EXERCISE_NOTEBOOK)
+    opened: list[str] = []
+    real_open = os.open
+
+    def watched_open(path, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watched_open)
+    submission = read_submission(COURSE, course)
+    assert f"{EXERCISE_NOTEBOOK}: not a regular file; not read" in submission.refused
+    assert Path(EXERCISE_NOTEBOOK).name not in opened

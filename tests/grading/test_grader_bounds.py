@@ -29,13 +29,15 @@ from quiz_answers import RIGHT
 from checker.content.catalogue import EXERCISES, QUESTIONS
 from checker.db import postgres
 from checker.judge import boundary
-from checker.judge.answers import MAX_NOTEBOOK_CONTAINERS
+from checker.judge.answers import MAX_NOTEBOOK_VALUES
 from checker.judge.outcomes import TOO_DEEP
 
 pytestmark = pytest.mark.skipif(boundary.probe() is not None, reason="needs Linux namespaces")
 FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
 SCRIPT_NOTEBOOK = "exercises/03_first_migrations_exercises.ipynb"
 FORMULA_NAME = '=HYPERLINK("attacker.example";"ok")'
+LONG_NAME, SPACED_NAME = "m" * 150, "alice "
+LOOK_ALIKE_NAME = "\u0430lice"  # a Cyrillic a first
 BATCH_SECONDS = 180
 PEAK_MEMORY_MB = 600
 
@@ -72,7 +74,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
     nbformat.write(notebook, path)
     brackets = learner_folder(submissions, "empty-cells-notebook", {}, notebooks=[])
     (brackets / SCRIPT_NOTEBOOK).write_text(
-        '{"cells": [' + ",".join(["{}"] * (MAX_NOTEBOOK_CONTAINERS + 1)) + "]}"
+        '{"cells": [' + ",".join(["{}"] * (MAX_NOTEBOOK_VALUES + 1)) + "]}"
     )
     huge_cell = "# " + "x" * 5 * 2**20 + "\n" + SOLUTIONS[SCRIPT]
     learner_folder(submissions, "huge-answer-cell", {SCRIPT: huge_cell})
@@ -105,6 +107,22 @@ def build_class(base: Path) -> tuple[Path, Path]:
         "def upgrade():", "_W = " + "+".join(["1"] * 5_000) + "\n\n\ndef upgrade():", 1
     )
     learner_folder(submissions, "deep-expression", {SCRIPT: deep, FUNCTION: SOLUTIONS[FUNCTION]})
+    nested_answer = learner_folder(submissions, "nested-answer", {}, RIGHT)
+    second = list(QUESTIONS)[1]
+    (nested_answer / f"notebooks/workspace/progress/{second}.json").write_text(
+        f'{{"question": "{second}", "answer": {"[" * 600 + "1" + "]" * 600}}}'
+    )
+    generated = (
+        "    op.execute('ALTER TABLE \"user\" ADD COLUMN zz TEXT GENERATED ALWAYS AS '\n"
+        "               \"(instr(hex(zeroblob(100000000)), hex(zeroblob(500000)) || '1'))\")\n"
+    )
+    learner_folder(submissions, "generated-column", {SCRIPT: in_upgrade(generated)})
+    texts = learner_folder(submissions, "many-texts-notebook", {}, notebooks=[])
+    (texts / SCRIPT_NOTEBOOK).write_text(
+        '{"cells": [' + ",".join(['"ab"'] * (MAX_NOTEBOOK_VALUES + 1)) + "]}"
+    )
+    for name in LONG_NAME, SPACED_NAME, LOOK_ALIKE_NAME:
+        learner_folder(submissions, name, SOLUTIONS, notebooks=[ROOT / SCRIPT_NOTEBOOK])
     commands = [q.id for q in QUESTIONS.values() if q.kind == "text"]
     long_commands = {question_id: "a= " * 330_000 + "flask db init" for question_id in commands}
     learner_folder(submissions, "long-typed-commands", {}, long_commands, notebooks=[])
@@ -205,7 +223,9 @@ def test_a_notebook_of_many_cells_is_read_once_and_graded(graded):
         ("huge-answer-cell", 0, "larger than 1 MB; not read"),
         ("many-tables", 1, "tables; the checker inspects at most 50"),
         ("huge-view", 1, "table user is missing"),
-        ("empty-cells-notebook", 0, "JSON objects and arrays; not read"),
+        ("empty-cells-notebook", 0, "JSON values (objects, arrays, texts, numbers); not read"),
+        ("many-texts-notebook", 0, "JSON values (objects, arrays, texts, numbers); not read"),
+        ("generated-column", 1, "the database has a generated column"),
     ],
 )
 def test_work_on_learner_data_is_bounded(graded, learner, earned, message):
@@ -253,6 +273,26 @@ def test_a_typed_answer_longer_than_a_command_is_refused_unread(graded):
     for item in typed:
         assert item["points"] == 0
         assert "at most 1000 characters" in item["message"], item
+
+
+def test_names_a_reader_could_misread_are_refused_or_graded_with_a_warning(graded):
+    learners = results(graded["out"])
+    assert LONG_NAME not in learners and SPACED_NAME not in learners
+    said = graded["result"].stdout + graded["result"].stderr
+    assert f"Folder '{LONG_NAME}' was not graded: it is longer than 100 characters" in said
+    assert f"Folder '{SPACED_NAME}' was not graded: it begins or ends with a space" in said
+    assert points(learners[LOOK_ALIKE_NAME])[SCRIPT] == EXERCISES[SCRIPT].max_points
+    assert f"Folder '{LOOK_ALIKE_NAME}' mixes CYRILLIC and LATIN letters" in said
+    assert (graded["out"] / "report.html").is_file()
+
+
+def test_a_quiz_answer_of_no_answer_s_shape_costs_only_its_question(graded):
+    record = results(graded["out"])["nested-answer"]
+    quizzes = {item["id"]: item for item in record["items"] if item["kind"] == "quiz"}
+    second = quizzes.pop(list(QUESTIONS)[1])
+    assert second["points"] == 0
+    assert "is not a saved answer to this question" in json.dumps(second)
+    assert sum(item["points"] for item in quizzes.values()) == len(QUESTIONS) - 1
 
 
 def test_a_malformed_progress_file_costs_only_its_question(graded):

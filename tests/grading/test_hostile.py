@@ -307,6 +307,18 @@ sys.setprofile(forge)
             {REQUIRED: in_upgrade(plant_rule, then_migrate=True, exercise_id=REQUIRED)},
             history + 3,
         ),
+        "pg-leaves-objects-elsewhere": (
+            on_postgresql(
+                "    import sqlalchemy\n"
+                "    url = op.get_bind().engine.url\n"
+                "    for name in ('postgres', 'template1'):\n"
+                "        other = sqlalchemy.create_engine(url.set(database=name))\n"
+                "        with other.connect() as connection:\n"
+                "            connection.exec_driver_sql(\"SELECT lo_from_bytea(0, 'left')\")\n"
+                "            connection.commit()\n"
+            ),
+            history,
+        ),
         "pg-as-administrator": (
             on_postgresql(
                 "    import sqlalchemy\n"
