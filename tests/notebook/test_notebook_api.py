@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import nbformat
 import pytest
-from kernel_sockets import AsyncLocalSocketKernelManager
+from kernel_sockets import AsyncLocalSocketKernelManager, LocalSocketKernelManager
 from nbclient import NotebookClient
 
 from checker import lessons, notebook
@@ -101,3 +103,33 @@ def test_the_answer_magic_works_in_a_fresh_course_kernel_before_any_import(tmp_p
     assert (tmp_path / "workspace" / "answers" / f"{EXERCISE.id}.py").read_text() == (
         EXERCISE.solution
     )
+
+
+def test_a_course_kernel_that_ran_a_check_stops_at_once_and_leaves_nothing(tmp_path):
+    """The check's fork server and multiprocessing's resource tracker are the kernel's
+    children: ipykernel ends them at shutdown but never collects them, and waited for them
+    until it was killed (by Jupyter, at half its ``shutdown_wait_time``; here given a minute,
+    ipykernel's own last try comes after some 15 s), leaving its temporary folder behind."""
+    kernel_tmp = tmp_path / "tmp"
+    kernel_tmp.mkdir()
+    manager = LocalSocketKernelManager(shutdown_wait_time=60)
+    manager.start_kernel(cwd=str(tmp_path), env={**os.environ, "TMPDIR": str(kernel_tmp)})
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(
+            f"%%answer {EXERCISE.id}\n{EXERCISE.solution}", timeout=60
+        )
+        assert reply["content"]["status"] == "ok"
+        reply = client.execute_interactive(
+            f"from checker.notebook import exercise\nexercise({EXERCISE.id!r}).check()",
+            timeout=120,
+        )
+        assert reply["content"]["status"] == "ok"
+    finally:
+        client.stop_channels()
+        started = time.monotonic()
+        manager.shutdown_kernel(now=False)
+    assert time.monotonic() - started < 10
+    assert list(kernel_tmp.iterdir()) == []
