@@ -571,7 +571,7 @@ RIGHT_ANSWERS += [
             "    def build_concurrently(name, column):\n"
             "        with op.get_context().autocommit_block():\n"
             "            op.execute(\n"
-            "                f'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name}'\n"
+            "                f'CREATE UNIQUE INDEX CONCURRENTLY {name}'\n"
             "                f' ON \"user\" ({column})'\n"
             "            )\n\n"
             "    build_concurrently('uq_user_email', 'email')\n"

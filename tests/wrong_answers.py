@@ -2102,3 +2102,46 @@ WRONG_ANSWERS += [
         "on a large table, your upgrade wrote 200011 of the 200011 users in user again",
     ),
 ]
+
+# A build's leftover dropped without CONCURRENTLY: on a run after a failed build, the drop
+# waits for a lock that blocks writes.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "13-unique-email-online",
+        "a failed build's leftover index dropped first, without CONCURRENTLY",
+        edit(
+            "13-unique-email-online",
+            "    with op.get_context().autocommit_block():\n",
+            "    with op.get_context().autocommit_block():\n"
+            "        op.drop_index('uq_user_email', table_name='user', if_exists=True)\n",
+        ),
+        "failed",
+        "run again after it failed where two users shared an address (the address fixed), "
+        "your upgrade asked for an ACCESS EXCLUSIVE lock on user",
+    ),
+]
+
+# IF NOT EXISTS keeps a failed build's invalid index: run again, the upgrade goes straight to
+# ADD CONSTRAINT ... USING INDEX, whose lock waits behind the writer and blocks every write.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "13-unique-email-online",
+        "the concurrent build skipped IF NOT EXISTS, keeping a failed build's invalid index",
+        body(
+            "13-unique-email-online",
+            "upgrade",
+            "    with op.get_context().autocommit_block():\n"
+            "        op.execute(\n"
+            "            'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_user_email'\n"
+            "            ' ON \"user\" (email)'\n"
+            "        )\n"
+            "    op.execute(\n"
+            "        'ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX'\n"
+            "        ' uq_user_email'\n"
+            "    )\n",
+        ),
+        "failed",
+        "run again after it failed where two users shared an address (the address fixed), "
+        "your upgrade asked for an ACCESS EXCLUSIVE lock on user",
+    ),
+]

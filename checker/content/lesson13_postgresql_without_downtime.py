@@ -3,11 +3,15 @@ questions."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from ..judge.checks import check
 from ..judge.kinds.migration import MigrationTrial
-from ..judge.outcomes import CheckFailed
+from ..judge.outcomes import AnswerProblem, CheckFailed
 from ..judge.quizzes import Option, Question
 from .kinds import MigrationExercise
 from .traffic import SignUpsDuringUpgrade
@@ -31,7 +35,8 @@ table is large and users sign up all the time. The check runs on a real PostgreS
 
 **Write** the next migration, revision `e1a5c9d3f7b2`:
 - `upgrade()` makes `email` unique: a unique constraint named `uq_user_email`; where two users
-  share an address, it fails and keeps them both;
+  share an address, it fails and keeps them both (and run again once the address is fixed, it
+  keeps to the next point too);
 - while it runs, the app can still add users: while another transaction writes to `user`, it
   never waits for a lock on `user` that blocks writes; it holds no such lock while it builds the
   index, and none longer than the half second the app waits for a lock (attaching a built index
@@ -84,6 +89,35 @@ built.
         """while the upgrade runs, even waiting for another transaction, the app can add users"""
         for writer_open in (True, False):
             self.judge_traffic(trial, writer_open)
+
+    @check("runs-again-without-blocking", after="sign-ups-go-on", needs="upgrade-schema", slow=True)
+    def runs_again_without_blocking(self, trial: MigrationTrial) -> None:
+        """run again after it failed on a shared address, it still never blocks writes"""
+        users = trial.visible_rows["user"]
+        sharing = self.sharing_an_address(users)
+        tables = {**trial.visible_rows, "user": [*users, sharing]}
+        database = self.seeded_database(trial, tables, tag="fixed-address")
+        with contextlib.suppress(AnswerProblem):  # it fails, as keeps-users-... requires
+            self.migrate(trial, database, "upgrade", self.head(trial))
+        engine = create_engine(database.app_url, poolclass=NullPool)
+        try:
+            with engine.begin() as app:
+                app.execute(text('DELETE FROM "user" WHERE id = :id'), {"id": sharing["id"]})
+        finally:
+            engine.dispose()
+        with SignUpsDuringUpgrade(database, writer_open=True) as app:
+            if app.trouble is None:
+                with contextlib.suppress(AnswerProblem):  # running again may fail: not judged
+                    self.migrate(trial, database, "upgrade", self.head(trial))
+        if app.trouble is not None:
+            raise CheckFailed(f"the checker could not play the app's traffic: {app.trouble}.")
+        if app.blocking is not None:
+            raise CheckFailed(
+                f"run again after it failed where two users shared an address (the address "
+                f"fixed), {app.blocking}. A concurrent build that fails leaves an invalid "
+                "index behind; DROP INDEX takes a lock that blocks writes, DROP INDEX "
+                "CONCURRENTLY (postgresql_concurrently=True) does not."
+            )
 
     def judge_traffic(self, trial: MigrationTrial, writer_open: bool) -> None:
         """Run the upgrade on a large table, another transaction writing to it when it starts

@@ -34,7 +34,8 @@ autogenerate wrote to make it unique, revision `a7c3e9f1b5d2`; squawk flags it.
 
 **Make it safe:**
 - `upgrade()` makes `email` unique with a constraint named `uq_user_email` (where two users
-  share an address, it fails and keeps them both), and its SQL, written
+  share an address, it fails and keeps them both; run again once the address is fixed, it keeps
+  to the next point too), and its SQL, written
   out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's rules: every rule but
   `prefer-robust-stmts`, whose `IF NOT EXISTS` would keep an invalid index (lesson 13). A
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
