@@ -1,5 +1,8 @@
 """Lesson 15, Linting migrations before they reach production: its exercises and quiz
-questions. Each exercise hands over a migration squawk flags, to be made safe."""
+questions. Each exercise hands over a migration squawk flags, to be made safe.
+
+Over 300 lines: three exercises, two with a check of their own, and the lesson's questions,
+kept together as every lesson's are."""
 
 from __future__ import annotations
 

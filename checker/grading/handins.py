@@ -19,7 +19,6 @@ import shutil
 import stat
 import tempfile
 import time
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from ..course import Course
 from ..judge.answers import MAX_NOTEBOOK_BYTES
 from . import canvas
 from .answer_choice import ANSWER_STORES
-from .outputs import POSSIBLE_ROW
+from .names import LEARNER_NAME, look_alike_names, name_problem
 from .submission import (
     PROGRESS_STORES,
     LearnerFolder,
@@ -39,9 +38,6 @@ from .submission import (
     read_submission,
 )
 
-MAX_NAME_CHARS = 100  # as a hand-in's name: its files' names stay within the system's limit
-LOOK_ALIKE_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC"}
-LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 COPY_SUFFIX = re.compile(r"(?P<learner>.+) \((?P<number>[0-9]{1,4})\)")
 MAX_ARCHIVE_BYTES = 64 * 2**20
 MAX_TOTAL_BYTES = 128 * 2**20
@@ -114,49 +110,6 @@ class Unpacked:
     notes: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     handed_in: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-def name_problem(name: str) -> str | None:
-    """Why a folder's name cannot name a learner in the outputs, or None: a control, format
-    or line-separating character would split a row for tools that read lines, a space at
-    either end is unseen, a name longer than ``MAX_NAME_CHARS`` cannot name the learner's
-    files, and the grades' own row of the points possible is no learner."""
-    if name == POSSIBLE_ROW:
-        return "it is the name of the grades' row of the points possible"
-    if len(name) > MAX_NAME_CHARS:
-        return f"it is longer than {MAX_NAME_CHARS} characters"
-    if name != name.strip(" "):
-        return "it begins or ends with a space"
-    for character in name:
-        if character != " " and unicodedata.category(character)[0] in "CZ":
-            return f"it holds the character {unicodedata.name(character, hex(ord(character)))}"
-    return None
-
-
-def look_alike_names(names: list[str]) -> list[str]:
-    """A warning for each name a reader may take for another learner's: names equal but for
-    capitals or compatibility forms (NFKC), and names that mix Latin, Greek and Cyrillic
-    letters (``аda`` with a Cyrillic ``а``). Both are graded, as the folders are two."""
-    warnings = []
-    by_form: dict[str, list[str]] = {}
-    for name in sorted(names):
-        by_form.setdefault(unicodedata.normalize("NFKC", name).casefold(), []).append(name)
-        scripts = {
-            unicodedata.name(character, "").split(" ")[0]
-            for character in name
-            if character.isalpha()
-        }
-        mixed = sorted(scripts & LOOK_ALIKE_SCRIPTS)
-        if len(mixed) > 1:
-            warnings.append(
-                f"Folder {name!r} mixes {' and '.join(mixed)} letters, which can look alike: "
-                "check that it is not another learner's name."
-            )
-    for same in by_form.values():
-        if len(same) > 1:
-            shown = " and ".join(repr(name) for name in same)
-            warnings.append(f"Folders {shown} differ only in capitals or forms: both graded.")
-    return warnings
 
 
 def archive_learner(archive: Path) -> tuple[str, int] | None:

@@ -25,11 +25,11 @@ from fractions import Fraction
 from pathlib import Path
 
 from .feedback_page import feedback_html
+from .names import LEARNER_NAME
 from .outputs import spreadsheet_safe
 from .records import LearnerRecord, cents, from_cents, tidy
 
 ROSTER_COLUMNS = ("learner", "lms_id", "name")
-LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")  # as hand-ins name learners
 CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 

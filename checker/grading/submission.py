@@ -194,12 +194,14 @@ def read_submission(course: Course, learner: Path) -> Submission:
 
 
 def answer_shaped(value: Any) -> bool:
-    """Whether a saved value has a shape a quiz answer has: a text, a number, a choice, or a
-    list of those (several choices). Anything deeper is no answer, and never travels further
-    (a list nested a thousand deep cannot even be sent back from a worker)."""
+    """Whether a saved value is shallow enough to be judged: a text, a number, or a list or
+    object of those (up to ``MAX_CHOICES``); the judge then says whether it fits its
+    question. Anything deeper is no answer, and never travels further (a list nested a
+    thousand deep cannot even be sent back from a worker)."""
     scalar = (str, int, float, bool, type(None))
-    if isinstance(value, list):
-        return len(value) <= MAX_CHOICES and all(isinstance(item, scalar) for item in value)
+    items = value.values() if isinstance(value, dict) else value
+    if isinstance(value, (list, dict)):
+        return len(value) <= MAX_CHOICES and all(isinstance(item, scalar) for item in items)
     return isinstance(value, scalar)
 
 

@@ -109,4 +109,9 @@ def test_slow_checks_run_last_only_when_judging_until_the_first_failure():
 
 def test_the_live_traffic_checks_are_the_slow_ones():
     slow = {c.name for e in EXERCISES.values() for c in e.checks() if c.slow}
-    assert slow == {"gives-way-when-blocked", "sign-ups-go-on"}
+    assert slow == {
+        "gives-way-when-blocked",
+        "sign-ups-go-on",
+        "runs-again-without-blocking",
+        "inserts-go-on",
+    }
