@@ -53,7 +53,7 @@ def item_key(item: str, answer: Any, *, timeout: float, isolation: str, course: 
         sort_keys=True,
         default=repr,
     )
-    return hashlib.sha256(described.encode()).hexdigest()
+    return hashlib.sha256(described.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def describe(answer: Any) -> Any:

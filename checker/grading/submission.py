@@ -24,6 +24,7 @@ from ..course import Course
 from ..judge.answers import (
     MAX_NOTEBOOK_BYTES,
     answer_cells,
+    is_unicode,
     parse_notebook,
 )
 from ..judge.outcomes import AnswerProblem
@@ -197,12 +198,16 @@ def answer_shaped(value: Any) -> bool:
     """Whether a saved value is shallow enough to be judged: a text, a number, or a list or
     object of those (up to ``MAX_CHOICES``); the judge then says whether it fits its
     question. Anything deeper is no answer, and never travels further (a list nested a
-    thousand deep cannot even be sent back from a worker)."""
+    thousand deep cannot even be sent back from a worker), nor is text that is not Unicode
+    (JSON's ``"\\ud800"`` escapes half a character)."""
     scalar = (str, int, float, bool, type(None))
-    items = value.values() if isinstance(value, dict) else value
     if isinstance(value, (list, dict)):
-        return len(value) <= MAX_CHOICES and all(isinstance(item, scalar) for item in items)
-    return isinstance(value, scalar)
+        items = list(value.values() if isinstance(value, dict) else value)
+        if len(items) > MAX_CHOICES:
+            return False
+    else:
+        items = [value]
+    return all(isinstance(item, scalar) and is_unicode(item) for item in items)
 
 
 def read_quiz_answers(

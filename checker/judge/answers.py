@@ -77,8 +77,26 @@ def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[s
                 f"{shown} has a '{MAGIC} {words[1]}' cell larger than "
                 f"{MAX_ANSWER_BYTES // 2**20} MB; not read.",
             )
+        if not is_unicode(text):
+            raise AnswerProblem(
+                Outcome.ERROR,
+                f"{shown} has a '{MAGIC} {words[1]}' cell whose text is not Unicode (half of "
+                "a character, as JSON's \\ud800 escape writes it); not read.",
+            )
         found.setdefault(words[1], []).append("".join(lines[1:]))
     return found
+
+
+def is_unicode(value: object) -> bool:
+    """Whether a value is no text, or text that UTF-8 can write: JSON may escape half of a
+    character (a lone surrogate, ``"\\ud800"``), which no file, digest or page can hold."""
+    if not isinstance(value, str):
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_notebook(path: Path) -> Any:

@@ -23,7 +23,7 @@ import nbformat
 import psutil
 import pytest
 from checker_command import SOLUTIONS
-from class_builder import ROOT, learner_folder
+from class_builder import ROOT, learner_folder, with_answers
 from quiz_answers import RIGHT
 
 from checker.content.catalogue import EXERCISES, QUESTIONS
@@ -120,6 +120,12 @@ def build_class(base: Path) -> tuple[Path, Path]:
     texts = learner_folder(submissions, "many-texts-notebook", {}, notebooks=[])
     (texts / SCRIPT_NOTEBOOK).write_text(
         '{"cells": [' + ",".join(['"ab"'] * (MAX_NOTEBOOK_VALUES + 1)) + "]}"
+    )
+    halves = learner_folder(submissions, "half-characters", {}, RIGHT, notebooks=[])
+    notebook = with_answers(ROOT / SCRIPT_NOTEBOOK, {SCRIPT: SOLUTIONS[SCRIPT] + "# \ud800\n"})
+    (halves / SCRIPT_NOTEBOOK).write_text(json.dumps(notebook))  # escaped: "\\ud800"
+    (halves / f"notebooks/workspace/progress/{first}.json").write_text(
+        f'{{"question": "{first}", "answer": "\\ud800"}}'
     )
     for name in LONG_NAME, SPACED_NAME, LOOK_ALIKE_NAME:
         learner_folder(submissions, name, SOLUTIONS, notebooks=[ROOT / SCRIPT_NOTEBOOK])
@@ -293,6 +299,14 @@ def test_a_quiz_answer_of_no_answer_s_shape_costs_only_its_question(graded):
     assert second["points"] == 0
     assert "is not a saved answer to this question" in json.dumps(second)
     assert sum(item["points"] for item in quizzes.values()) == len(QUESTIONS) - 1
+
+
+def test_half_a_character_costs_only_its_answers(graded):
+    record = results(graded["out"])["half-characters"]
+    script = next(item for item in record["items"] if item["id"] == SCRIPT)
+    assert script["outcome"] == "error" and "is not Unicode" in json.dumps(script)
+    quizzes = [item for item in record["items"] if item["kind"] == "quiz"]
+    assert sum(item["points"] for item in quizzes) == len(QUESTIONS) - 1
 
 
 def test_a_malformed_progress_file_costs_only_its_question(graded):
