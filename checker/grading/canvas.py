@@ -3,9 +3,11 @@
 "Download Submissions" gives one zip holding each learner's files of their latest
 submission, named ``<sortable name>[_LATE]_<user id>_<file id>_<file's name>`` (Canvas's
 ``ContentZipper``; the name loses every character that is not a letter, a digit or ``_``,
-and any ``_<digits>_`` run, so that the first two parts made of digits are always the user
-and file ids, as Canvas itself reads them back on "Re-upload Submissions"). ``LATE`` is
-Canvas's mark that the submission came after the due date Canvas holds for that learner.
+and any ``_<digits>_`` run inside it, but a name that begins or ends with digits keeps
+them: the user and file ids are two parts of digits next to each other, read as Canvas
+reads them back unless the roster says otherwise, and a name that reads as the file of two
+learners on the roster is graded for neither). ``LATE`` is Canvas's
+mark that the submission came after the due date Canvas holds for that learner.
 
 A roster maps Canvas user ids (its ``lms_id`` column) to learners; a user id on no roster is
 graded as ``canvas-<user id>`` and reported.
@@ -13,6 +15,7 @@ graded as ``canvas-<user id>`` and reported.
 
 from __future__ import annotations
 
+import hashlib
 import lzma
 import re
 import zipfile
@@ -24,6 +27,7 @@ from typing import Any
 DIGITS = re.compile(r"[0-9]+")
 MAX_BULK_ENTRIES = 20_000
 MAX_BULK_BYTES = 16 * 2**30
+MAX_NAME_BYTES = 200  # of a file unpacked: a file system takes 255
 
 
 class BulkDownloadError(ValueError):
@@ -41,15 +45,31 @@ class CanvasFile:
     display_name: str
 
 
-def canvas_file(path: Path) -> CanvasFile | None:
-    """The Canvas ids in a bulk download file's name, or None when it is not named so."""
+def canvas_readings(path: Path) -> list[CanvasFile]:
+    """Every way a bulk download file's name reads as Canvas names files: a user id and a
+    file id next to each other, the file's name after them; empty when it is not named so.
+    A name may read several ways when a learner put digits in their own Canvas name; the
+    late mark is read anywhere before the file id (a learner may add a ``LATE`` to their own
+    name, never take Canvas's out)."""
     parts = path.name.split("_")
-    numbers = [index for index, part in enumerate(parts) if DIGITS.fullmatch(part)]
-    if len(numbers) < 2 or numbers[1] == len(parts) - 1:
+    return [
+        CanvasFile(
+            path, parts[user], parts[user + 1], "LATE" in parts[:user], "_".join(parts[user + 2 :])
+        )
+        for user in range(len(parts) - 2)
+        if DIGITS.fullmatch(parts[user]) and DIGITS.fullmatch(parts[user + 1])
+    ]
+
+
+def whose(readings: list[CanvasFile], ids: dict[str, str]) -> CanvasFile | None:
+    """The reading of a file's name to grade: the one whose user is on the roster, or, with
+    none on it, the first (as Canvas reads its names back); None when the name reads as the
+    file of several learners on the roster (a learner who put a classmate's id in their own
+    Canvas name), which only the instructor can tell apart."""
+    on_roster = [reading for reading in readings if reading.user_id in ids]
+    if len(on_roster) > 1:
         return None
-    user, file = numbers[0], numbers[1]
-    marked_late = user > 0 and parts[user - 1] == "LATE"
-    return CanvasFile(path, parts[user], parts[file], marked_late, "_".join(parts[file + 1 :]))
+    return on_roster[0] if on_roster else readings[0]
 
 
 def learner_of(user_id: str, ids: dict[str, str]) -> str:
@@ -80,7 +100,7 @@ def choose(files: list[CanvasFile]) -> tuple[CanvasFile | None, str]:
 
 
 def handins(
-    files: list[CanvasFile],
+    files: list[list[CanvasFile]],
     ids: dict[str, str],
     taken: set[str],
     warnings: list[str],
@@ -89,9 +109,18 @@ def handins(
     """Each learner's hand-in among Canvas's files of their latest submission (None when
     there is no archive), with where it came from: the file, the Canvas ids and late mark.
     User ids on no roster line, learners in ``taken`` (who handed in otherwise too) and the
-    choices made are added to ``warnings`` and the learners' ``notes``."""
+    choices made are added to ``warnings`` and the learners' ``notes``; a file whose name
+    does not tell whose it is is graded for no one, and said."""
     by_user: dict[str, list[CanvasFile]] = {}
-    for file in files:
+    for readings in files:
+        file = whose(readings, ids)
+        if file is None:
+            warnings.append(
+                f"{readings[0].path.name} reads as the file of several learners on the roster "
+                f"({', '.join(r.user_id for r in readings if r.user_id in ids)}): graded for "
+                "none of them; look at it yourself."
+            )
+            continue
         by_user.setdefault(file.user_id, []).append(file)
     chosen: dict[str, tuple[Path | None, dict[str, Any]]] = {}
     for user_id, user_files in sorted(by_user.items()):
@@ -121,6 +150,17 @@ def handins(
     return chosen
 
 
+def short_name(name: str) -> str:
+    """An entry's name as written to disk: itself, or, when longer than a file system takes
+    (Canvas keeps a learner's own file name whole), its start and a digest of the rest, with
+    its extension."""
+    if len(name.encode()) <= MAX_NAME_BYTES:
+        return name
+    start = name.encode()[: MAX_NAME_BYTES // 2].decode(errors="ignore")
+    digest = hashlib.sha256(name.encode(errors="surrogatepass")).hexdigest()[:16]
+    return f"{start}-{digest}{Path(name).suffix[:16]}"
+
+
 def extract_bulk_download(archive: Path, target: Path, largest: int) -> None:
     """Unpack Canvas's submissions zip into ``target``: its files, flat; anything else in it
     (folders, links, ``..``) is refused. A file is copied up to ``largest`` bytes and one
@@ -139,7 +179,7 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> None:
                         f"{archive.name} holds {name!r}: not a Canvas bulk download, whose "
                         "files are all at its top"
                     )
-                with bulk.open(entry) as source, (target / name).open("xb") as copy:
+                with bulk.open(entry) as source, (target / short_name(name)).open("xb") as copy:
                     copy.write(source.read(largest + 1))
     except BulkDownloadError:
         raise

@@ -150,8 +150,8 @@ def _unpacked_folder(
     """A folder of learner folders and hand-ins (or Canvas's files) as learner folders."""
     visible = [p for p in submissions.iterdir() if not p.name.startswith((".", "_"))]
     folders = [p for p in visible if p.is_dir()]
-    from_canvas = [f for p in visible if p.is_file() and (f := canvas.canvas_file(p))]
-    in_canvas = {file.path for file in from_canvas}
+    from_canvas = [r for p in visible if p.is_file() and (r := canvas.canvas_readings(p))]
+    in_canvas = {readings[0].path for readings in from_canvas}
     archives = sorted(
         p for p in visible if p.suffix == ".zip" and p.is_file() and p not in in_canvas
     )
