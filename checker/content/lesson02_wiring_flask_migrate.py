@@ -27,6 +27,7 @@ class WireMigrate(FactoryExercise):
     models_module = USER_MODEL
     first_revision = "5e1f0c2a9b01_create_user_table.py"
     expected_layout = "user"
+    default_database_url = "sqlite:///app.db"
     task = """\
 Complete the package's `__init__.py` below so that every app made by `create_app(database_url)`
 has the `flask db` commands and can be migrated:

@@ -69,13 +69,16 @@ QUESTIONS = (
                 ),
                 (
                     "PostgreSQL runs DDL inside the transaction and rolls it all back; on "
-                    "SQLite, Python's sqlite3 opens no transaction before DDL, so each statement "
-                    "stays."
+                    "SQLite, Python's sqlite3 opens no transaction before DDL, so each DDL "
+                    "statement stays."
                 ),
             ),
             Option(
                 "On both databases, nothing",
-                "Alembic runs DDL on SQLite without a transaction, so the first step stays.",
+                (
+                    "On SQLite the column is committed at once: Python's sqlite3 opens no "
+                    "transaction before DDL, so the failure cannot roll it back."
+                ),
             ),
             Option(
                 "On both databases, the new column stays",

@@ -171,7 +171,8 @@ QUESTIONS = (
             ),
             Option(
                 "The only change is to a table that `include_name` leaves out",
-                "A table left out is neither compared nor written about.",
+                "A table no model describes, left out by include_name, is neither read nor "
+                "compared.",
             ),
             Option(
                 "A new nullable column on an imported model",

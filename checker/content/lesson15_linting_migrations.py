@@ -96,8 +96,9 @@ squawk flags it, and it fails on a table that has rows.
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
   server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - when another transaction is writing to `user`, the upgrade gives up on its own after a few
-  seconds instead of queueing the app's queries behind it, leaves the database as it was, and
-  runs once that transaction is over;
+  seconds (the app's queries queue behind it only that long) instead of queueing them for as long
+  as that transaction lasts, leaves the database as it was, and runs once that transaction is
+  over;
 - `downgrade()` removes the column.
 
 **Preserve:** every user and all their values, both ways.
@@ -208,8 +209,9 @@ and writes `username`.
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
   server has dropped it (a `SET LOCAL` outside its transaction, or after its `COMMIT`);
 - when another transaction is writing to `user`, the upgrade gives up on its own after a few
-  seconds instead of queueing the app's queries behind it, leaves the database as it was, and
-  runs once that transaction is over;
+  seconds (the app's queries queue behind it only that long) instead of queueing them for as long
+  as that transaction lasts, leaves the database as it was, and runs once that transaction is
+  over;
 - `downgrade()` removes `login`.
 
 **Preserve:** every user and all their values, both ways.

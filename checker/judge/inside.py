@@ -231,7 +231,9 @@ def wire_app(
         made_at_import, attached_at_import = len(made), len(attached)
         app = package.create_app(database_url)
         second = package.create_app(other_url)
+        default_url = package.create_app().config.get("SQLALCHEMY_DATABASE_URI")
         facts: dict[str, Any] = {
+            "default_url": str(default_url)[:200],
             "db_command": "db" in app.cli.list_commands(None),
             "second_app_db_command": "db" in second.cli.list_commands(None),
             "migrate_registered": "migrate" in app.extensions,

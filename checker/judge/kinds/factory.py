@@ -68,6 +68,9 @@ class FactoryExercise(Exercise):
     models_module: ClassVar[str]
     first_revision: ClassVar[str]
     expected_layout: ClassVar[str]
+    # The database an app made with no argument uses, as the starter has it ("keep everything
+    # else"): flask --app finds the factory and calls it so.
+    default_database_url: ClassVar[str]
 
     def metadata(self, layout: str) -> MetaData:
         """A fresh MetaData holding the tables of ``layout``."""
@@ -170,6 +173,17 @@ class FactoryExercise(Exercise):
         """every app the factory makes has the commands, not just the first"""
         if self.facts(trial).get("second_app_db_command") is not True:
             raise CheckFailed("a second app from create_app() has no 'db' command.")
+
+    @check("default-database")
+    def default_database(self, trial: FactoryTrial) -> None:
+        """an app made with no argument (as flask --app makes it) uses the starter's database"""
+        found = self.facts(trial).get("default_url")
+        if found != self.default_database_url:
+            raise CheckFailed(
+                f"create_app() with no argument uses the database {found!r}, not "
+                f"{self.default_database_url!r}: flask --app calls the factory so, and the "
+                "starter's default is to be kept."
+            )
 
     @check("other-database", hidden=True)
     def other_database(self, trial: FactoryTrial) -> None:
