@@ -19,6 +19,7 @@ from ..course import Course
 from ..grading.handins import UNREADABLE, graded_paths
 
 MAX_LISTED = 8
+MAX_NAME_SHOWN = 100
 UPLOAD_LEARNER = "submission"  # the one learner of the class an upload is graded as
 WHAT_TO_UPLOAD = (
     "Upload the archive handin() wrote (handin/<your name>.zip), or the files it holds."
@@ -108,7 +109,11 @@ def archive_problem(course: Course, archive: Path, name: str) -> str:
 
 
 def listed(names: list[str]) -> str:
-    """At most a few names, and how many more."""
-    shown = ", ".join(names[:MAX_LISTED])
+    """At most a few names (one with a character that does not print, as Python writes it),
+    each cut to ``MAX_NAME_SHOWN`` characters, and how many more."""
+    shown = ", ".join(
+        shown_name[:MAX_NAME_SHOWN] + ("…" if len(shown_name) > MAX_NAME_SHOWN else "")
+        for shown_name in (n if n.isprintable() else repr(n) for n in names[:MAX_LISTED])
+    )
     more = len(names) - MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")

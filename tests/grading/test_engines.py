@@ -23,6 +23,7 @@ from quiz_answers import RIGHT
 from checker import api
 from checker.content.catalogue import COURSE, EXERCISES
 from checker.engines import prairielearn
+from checker.engines.upload import listed
 from checker.grading.handins import pack
 
 FUNCTION = "01-missing-columns"
@@ -289,3 +290,10 @@ def test_an_archive_refused_whole_is_told_to_the_learner(kit, tmp_path):
         packed.writestr("__MACOSX/exercises/._01_why_migrations_exercises.ipynb", "x")
     results = gradescope(kit, tmp_path / "gs", refused)
     assert "Your upload was not read:" in results["output"] and "__MACOSX" in results["output"]
+
+
+def test_an_upload_of_long_unprintable_names_is_told_so_in_a_few_lines():
+    names = [letter + "\x01" * 65_000 for letter in "ABCDEFGH"] + ["more.txt"]
+    said = listed(names)
+    assert said.startswith("'A\\x01") and said.endswith(" and 1 more")
+    assert len(said) < 1_000
