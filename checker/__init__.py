@@ -10,6 +10,7 @@
 - ``db``: databases everyone uses (read-only views, the embedded PostgreSQL server);
 - ``engines``: grading engines that run one upload per container (Gradescope, PrairieLearn);
 - ``api`` and ``cli``: ``list_exercises``, ``check``, ``grade``, and ``python -m checker``.
+- ``kernel``: the course's Jupyter kernel (IPython's, collecting the processes it ends).
 
 The judge imports only ``db``; ``course`` the judge; content (a course) the judge and
 ``course``; the engine (grading, authoring, the notebook side, the API) never imports

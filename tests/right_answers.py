@@ -770,4 +770,31 @@ RIGHT_ANSWERS += [
             "    )\n",
         ),
     ),
+    RightAnswer(
+        "15-rename-expand",
+        "the backfill batched in an autocommit block under lock_timeout alone",
+        body(
+            "15-rename-expand",
+            "upgrade",
+            "    copy_a_batch = sa.text(\n"
+            "        'UPDATE \"user\" SET login = username WHERE id IN '\n"
+            "        '(SELECT id FROM \"user\" WHERE login IS NULL ORDER BY id LIMIT 1000)'\n"
+            "    )\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        op.execute(\"SET lock_timeout = '2s'\")\n"
+            "        op.execute(\"SET statement_timeout = '5s'\")\n"
+            "        try:\n"
+            "            op.add_column(\n"
+            "                'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
+            "            )\n"
+            "            op.execute('RESET statement_timeout')\n"
+            "            while True:  # offline (upgrade --sql), execute returns None\n"
+            "                result = op.get_bind().execute(copy_a_batch)\n"
+            "                if result is None or result.rowcount == 0:\n"
+            "                    break\n"
+            "        finally:\n"
+            "            op.execute('RESET statement_timeout')\n"
+            "            op.execute('RESET lock_timeout')\n",
+        ),
+    ),
 ]

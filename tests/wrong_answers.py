@@ -2082,8 +2082,8 @@ WRONG_ANSWERS += [
             "                break\n",
         ),
         "failed",
-        "lock_timeout and statement_timeout are not in force here: set with SET LOCAL, which "
-        "ended with its transaction at the COMMIT",
+        "lock_timeout is not in force here: set with SET LOCAL, which ended with its "
+        "transaction at the COMMIT",
     ),
 ]
 

@@ -3,5 +3,5 @@
 c = get_config()  # noqa: F821
 c.InteractiveShellApp.extensions = ["checker.notebook"]
 # The kernel itself is IPython's, which also collects the processes it ends at shutdown
-# (checker/notebook/kernel.py): a restart takes no longer for a check run before it.
-c.IPKernelApp.kernel_class = "checker.notebook.kernel.CourseKernel"
+# (checker/kernel.py): a restart takes no longer for a check run before it.
+c.IPKernelApp.kernel_class = "checker.kernel.CourseKernel"

@@ -42,12 +42,12 @@ TRANSACTION_END = re.compile(r"(COMMIT|END|ROLLBACK|ABORT)\b(?!\s+PREPARED)", re
 DOLLAR_QUOTE = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 LIMIT_VALUE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(us|ms|s|min|h|d)?", re.IGNORECASE)
 MILLISECONDS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
-# Statements that take a lock on a table, or wait for the row locks of other transactions
-# (a data change; a DO block may hold any of these).
 LOCKING_STATEMENT = re.compile(
-    r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT|UPDATE|DELETE|MERGE|DO)\b",
-    re.IGNORECASE,
+    r"(ALTER|CREATE|DROP|REINDEX|LOCK|TRUNCATE|CLUSTER|COMMENT)\b", re.IGNORECASE
 )
+# A data change waits for other transactions' row locks: lock_timeout is what makes it give up
+# (a statement_timeout may rightly be off for a long backfill in batches).
+DATA_CHANGE = re.compile(r"(UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 class LinterUnavailable(RuntimeError):
@@ -196,8 +196,9 @@ def limit_value_off(value: str) -> bool:
 
 
 def limits_not_in_force(lines: list[str]) -> list[Violation]:
-    """A warning for each statement that takes a lock, or waits for other transactions' row
-    locks (a backfill's ``UPDATE``), while a limit the SQL wrote is not in force: set with
+    """A warning for each statement that takes a lock while a limit the SQL wrote is not in
+    force, and each data change (a backfill's ``UPDATE``, which waits for other transactions'
+    row locks) while a ``lock_timeout`` it wrote is not: set with
     ``SET LOCAL`` outside a transaction, ended with its transaction, ``RESET``, or set to no
     limit (``0``, ``DEFAULT``), which squawk counts as set. A ``SET LOCAL`` outweighs the
     session's value until its transaction ends. A limit never written at all is squawk's to
@@ -249,9 +250,12 @@ def limits_not_in_force(lines: list[str]) -> list[Violation]:
                     )
                 local[name] = None
             in_transaction = False
-        elif LOCKING_STATEMENT.match(statement) and "alembic_version" not in statement:
+        elif "alembic_version" not in statement and (
+            LOCKING_STATEMENT.match(statement) or DATA_CHANGE.match(statement)
+        ):
+            needed = LIMITS if LOCKING_STATEMENT.match(statement) else ("lock_timeout",)
             in_force = {n: session[n] if local[n] is None else local[n] for n in LIMITS}
-            missing = [n for n in LIMITS if n in lost and not in_force[n]]
+            missing = [n for n in needed if n in lost and not in_force[n]]
             if missing:
                 found.append(limit_violation(number, lines[number - 1], missing, lost))
     return found

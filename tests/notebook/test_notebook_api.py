@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -110,8 +113,7 @@ def test_a_course_kernel_that_ran_a_check_stops_at_once_and_leaves_nothing(tmp_p
     children: ipykernel ends them at shutdown but never collects them, and waited for them
     until it was killed (by Jupyter, at half its ``shutdown_wait_time``; here given a minute,
     ipykernel's own last try comes after some 15 s), leaving its temporary folder behind."""
-    kernel_tmp = tmp_path / "tmp"
-    kernel_tmp.mkdir()
+    kernel_tmp = Path(tempfile.mkdtemp(prefix="k-"))  # short: sockets are made in it
     manager = LocalSocketKernelManager(shutdown_wait_time=60)
     manager.start_kernel(cwd=str(tmp_path), env={**os.environ, "TMPDIR": str(kernel_tmp)})
     client = manager.client()
@@ -132,4 +134,6 @@ def test_a_course_kernel_that_ran_a_check_stops_at_once_and_leaves_nothing(tmp_p
         started = time.monotonic()
         manager.shutdown_kernel(now=False)
     assert time.monotonic() - started < 10
-    assert list(kernel_tmp.iterdir()) == []
+    left = list(kernel_tmp.iterdir())
+    shutil.rmtree(kernel_tmp)
+    assert left == []

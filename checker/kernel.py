@@ -7,6 +7,10 @@ server and multiprocessing's resource tracker, which ignores SIGTERM, or a learn
 background process) waited until Jupyter killed it, 2.5 seconds later, and being killed it
 left multiprocessing's temporary folder behind. This kernel ends and collects its children
 first. The course's profile (``.ipython/profile_default``) makes it the kernel.
+
+A module of its own, importing nothing of the course: the kernel class is imported before the
+kernel sends its output to the notebook, and what is imported then keeps the process's own
+output (Alembic's ``Config`` takes ``sys.stdout`` as it is when Alembic is imported).
 """
 
 from __future__ import annotations
