@@ -273,8 +273,9 @@ QUESTIONS = (
                 "`ALTER TABLE ... ADD COLUMN bio TEXT`, with `SET LOCAL lock_timeout` and "
                 "`statement_timeout` before it",
                 (
-                    "It waits for the lock for at most the timeout, then gives up: the app's "
-                    "queries queue for seconds at most."
+                    "It waits at most lock_timeout for its lock, and once granted adds the "
+                    "column in a moment; the lock lasts until COMMIT, so keep the rest of that "
+                    "transaction short."
                 ),
             ),
         ),
