@@ -2145,3 +2145,22 @@ WRONG_ANSWERS += [
         "your upgrade asked for an ACCESS EXCLUSIVE lock on user",
     ),
 ]
+
+# A Python enum names its type after the class: the type the statement names is missing.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "11-enum-column",
+        "the labels from a Python enum, whose type SQLAlchemy names after the class",
+        edit(
+            "11-enum-column",
+            "user_role = sa.Enum('member', 'admin', name='user_role')\n",
+            "class UserRole(str, enum.Enum):\n"
+            "    member = 'member'\n"
+            "    admin = 'admin'\n\n\n"
+            "user_role = sa.Enum(UserRole, values_callable=lambda e: [m.value for m in e])\n",
+        ).replace("import sqlalchemy as sa\n", "import sqlalchemy as sa\nimport enum\n", 1),
+        "failed",
+        "column user.role has type ENUM userrole('member', 'admin'); it should be ENUM "
+        "user_role('member', 'admin')",
+    ),
+]

@@ -306,12 +306,20 @@ def same_type(expected: TypeEngine, actual: TypeEngine) -> bool:
 def spelled(column_type: TypeEngine, engine: Engine) -> str:
     """A type as the database spells it; an enum with its labels."""
     if isinstance(column_type, Enum):
-        labels = ", ".join(repr(label) for label in column_type.enums)
-        return f"ENUM {column_type.name or ''}({labels})".replace(" (", "(")
+        return named(column_type)
     try:
         return column_type.compile(dialect=engine.dialect)
     except Exception:  # a type this dialect cannot spell is shown by its class
         return type(column_type).__name__.upper()
+
+
+def named(column_type: TypeEngine) -> str:
+    """A type as SQLAlchemy writes it; an enum by its type's name and labels (two enums both
+    written VARCHAR(6) differ by those)."""
+    if isinstance(column_type, Enum):
+        labels = ", ".join(repr(label) for label in column_type.enums)
+        return f"ENUM {column_type.name or ''}({labels})".replace(" (", "(")
+    return str(column_type)
 
 
 def describe(difference: Any) -> str:
@@ -331,7 +339,7 @@ def describe(difference: Any) -> str:
         return f"column {table}.{column} is {now}; it should be {target}"
     if kind == "modify_type":
         _, _, table, column, _, existing, wanted = difference
-        return f"column {table}.{column} has type {existing}; it should be {wanted}"
+        return f"column {table}.{column} has type {named(existing)}; it should be {named(wanted)}"
     return f"schema difference: {kind}"
 
 
