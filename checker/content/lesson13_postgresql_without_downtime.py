@@ -105,7 +105,7 @@ built.
                 app.execute(text('DELETE FROM "user" WHERE id = :id'), {"id": sharing["id"]})
         finally:
             engine.dispose()
-        with SignUpsDuringUpgrade(database, writer_open=True) as app:
+        with SignUpsDuringUpgrade(database, writer_open=True, large=False) as app:
             if app.trouble is None:
                 with contextlib.suppress(AnswerProblem):  # running again may fail: not judged
                     self.migrate(trial, database, "upgrade", self.head(trial))

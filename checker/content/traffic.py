@@ -109,12 +109,14 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
 
     With ``writer_open=False`` no batch job holds the table when the upgrade starts, and the
     locks are watched from its start: an upgrade that blocks writes only when it finds the
-    table free (a ``LOCK TABLE ... NOWAIT`` tried first) is seen there.
+    table free (a ``LOCK TABLE ... NOWAIT`` tried first) is seen there. With ``large=False``
+    the table keeps the rows it has: enough to see what the upgrade waits for.
     """
 
-    def __init__(self, database: Database, *, writer_open: bool = True) -> None:
+    def __init__(self, database: Database, *, writer_open: bool = True, large: bool = True) -> None:
         super().__init__(database)
         self.writer_open = writer_open
+        self.large = large
         self.file_before: int | None = None
         self.writers_before: list[str] = []
         self.upgrade_waited = False
@@ -126,8 +128,9 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         engine = create_engine(self.url, poolclass=NullPool)
         try:
             with engine.connect() as batch_job, engine.connect() as watcher:
-                batch_job.execute(text(BULK_USERS))
-                batch_job.commit()
+                if self.large:
+                    batch_job.execute(text(BULK_USERS))
+                    batch_job.commit()
                 self.file_before = batch_job.execute(FILE_OF_USER).scalar()
                 self.writers_before = list(batch_job.execute(WRITERS_OF_USER).scalars())
                 if self.writer_open:
