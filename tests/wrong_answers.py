@@ -2164,3 +2164,37 @@ WRONG_ANSWERS += [
         "user_role('member', 'admin')",
     ),
 ]
+
+# A copy written into SQL by hand: a value holding ":D" is read by sa.text() as a parameter.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "06-rename-bio",
+        "bio copied into a new column by SQL written out per row, quotes doubled by hand",
+        replace_body(
+            replace_body(
+                EXERCISES["06-rename-bio"].solution,
+                "upgrade",
+                "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+                "        batch_op.add_column(sa.Column('about', sa.String(length=500)))\n"
+                "    copy_column('bio', 'about')\n"
+                "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+                "        batch_op.drop_column('bio')\n",
+            ),
+            "downgrade",
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.add_column(sa.Column('bio', sa.String(length=200)))\n"
+            "    copy_column('about', 'bio')\n"
+            "    with op.batch_alter_table('user', schema=None) as batch_op:\n"
+            "        batch_op.drop_column('about')\n\n\n"
+            "def copy_column(source, target):\n"
+            "    rows = op.get_bind().execute(sa.text(f'SELECT id, {source} FROM \"user\"'))\n"
+            "    for user_id, value in rows.fetchall():\n"
+            "        doubled = None if value is None else value.replace(\"'\", \"''\")\n"
+            "        quoted = 'NULL' if doubled is None else f\"'{doubled}'\"\n"
+            "        op.execute(f'UPDATE \"user\" SET {target} = {quoted} WHERE id = {user_id}')\n",
+        ),
+        "error",
+        "A value is required for bind parameter",
+        hidden=True,
+    ),
+]

@@ -180,11 +180,23 @@ def awkward_values(column: Column) -> list[Any]:
     ]
 
 
+def holds_text(column: Column, text: str) -> bool:
+    """Whether a column is one of text (no enum) that can hold ``text``."""
+    kind = column.type
+    return (
+        isinstance(kind, String)
+        and not isinstance(kind, Enum)
+        and (kind.length or len(text)) >= len(text)
+    )
+
+
 def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, list[dict]]:
     """Rows for every table of a start layout: each user as given (id, name, email), every
     other column cycling through its awkward values (``awkward_values``) so that every
-    column holds each of them; where there is a post table, a post for every other user;
-    where there is a shop, products and an order for every other user."""
+    column holds each of them, but a user whose name holds a colon (``:D``, which SQL
+    written into ``sa.text()`` reads as a parameter) holds their name in every text column;
+    where there is a post table, a post for every other user; where there is a shop, products
+    and an order for every other user."""
     table = metadata.tables["user"]
     user_rows = []
     for number, user in enumerate(users):
@@ -195,6 +207,8 @@ def seed_tables(metadata: MetaData, users: list[dict[str, Any]]) -> dict[str, li
             if column.name not in row:  # each column shifted, so no two hold the same value
                 values = awkward_values(column)
                 row[column.name] = values[(number + offset) % len(values)]
+                if ":" in user["username"] and holds_text(column, user["username"]):
+                    row[column.name] = user["username"]  # read by sa.text() as a parameter
         user_rows.append(row)
     tables = {"user": user_rows}
     if "post" in metadata.tables:
