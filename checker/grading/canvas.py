@@ -48,16 +48,20 @@ class CanvasFile:
 def canvas_readings(path: Path) -> list[CanvasFile]:
     """Every way a bulk download file's name reads as Canvas names files: a user id and a
     file id next to each other, the file's name after them; empty when it is not named so.
-    A name may read several ways when a learner put digits in their own Canvas name; the
-    late mark is read anywhere before the file id (a learner may add a ``LATE`` to their own
-    name, never take Canvas's out)."""
+    A name may read several ways when a learner put digits in their own Canvas name or
+    their file's. Each reading is marked late when ``LATE`` stands anywhere before the last
+    file id the name could have (a learner may add a ``LATE`` to their own name, never take
+    Canvas's out)."""
     parts = path.name.split("_")
-    return [
-        CanvasFile(
-            path, parts[user], parts[user + 1], "LATE" in parts[:user], "_".join(parts[user + 2 :])
-        )
+    pairs = [
+        user
         for user in range(len(parts) - 2)
         if DIGITS.fullmatch(parts[user]) and DIGITS.fullmatch(parts[user + 1])
+    ]
+    late = bool(pairs) and "LATE" in parts[: pairs[-1] + 1]
+    return [
+        CanvasFile(path, parts[user], parts[user + 1], late, "_".join(parts[user + 2 :]))
+        for user in pairs
     ]
 
 
@@ -112,6 +116,7 @@ def handins(
     choices made are added to ``warnings`` and the learners' ``notes``; a file whose name
     does not tell whose it is is graded for no one, and said."""
     by_user: dict[str, list[CanvasFile]] = {}
+    several: dict[Path, list[CanvasFile]] = {}
     for readings in files:
         file = whose(readings, ids)
         if file is None:
@@ -121,7 +126,21 @@ def handins(
                 "none of them; look at it yourself."
             )
             continue
+        if len(readings) > 1:
+            several[file.path] = readings
         by_user.setdefault(file.user_id, []).append(file)
+    for user_id, user_files in by_user.items():
+        plain = [file for file in user_files if file.path not in several]
+        if plain and len(plain) < len(user_files):  # a name that also reads as another's
+            for file in user_files:
+                if file.path in several:
+                    warnings.append(
+                        f"{file.path.name} reads as Canvas user {user_id}'s file and as "
+                        f"another's ({', '.join(r.user_id for r in several[file.path])}), "
+                        f"beside a file only {user_id} has: graded for no one; look at it "
+                        "yourself."
+                    )
+            by_user[user_id] = plain
     chosen: dict[str, tuple[Path | None, dict[str, Any]]] = {}
     for user_id, user_files in sorted(by_user.items()):
         learner = learner_of(user_id, ids)

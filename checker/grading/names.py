@@ -12,6 +12,7 @@ import unicodedata
 from .outputs import POSSIBLE_ROW
 
 MAX_NAME_CHARS = 100  # the outputs' file names stay well within the system's limit
+MAX_NAME_BYTES = 200  # of 255 a file's name may have: "<name>.html", ".<name>.md.<random>"
 LOOK_ALIKE_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC"}
 # The names hand-ins and rosters may give: letters, digits and ._@+- (at most 100).
 LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
@@ -24,8 +25,8 @@ def name_problem(name: str) -> str | None:
     files, and the grades' own row of the points possible is no learner."""
     if name == POSSIBLE_ROW:
         return "it is the name of the grades' row of the points possible"
-    if len(name) > MAX_NAME_CHARS:
-        return f"it is longer than {MAX_NAME_CHARS} characters"
+    if len(name) > MAX_NAME_CHARS or len(name.encode(errors="surrogateescape")) > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_CHARS} characters (or {MAX_NAME_BYTES} bytes)"
     if name != name.strip(" "):
         return "it begins or ends with a space"
     for character in name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ MAGIC = "%%answer"
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 MAX_NOTEBOOK_VALUES = 1_000_000  # parsed, some 60 bytes each: under 100 MB
 MAX_ANSWER_BYTES = 2**20
+JSON_TEXT = re.compile(rb'"(?:[^"\\]|\\.)*"')
 
 
 def read_answer(path: Path) -> str:
@@ -66,8 +68,8 @@ def answer_cells(notebook: Any, shown: str = "the notebook") -> dict[str, list[s
         size = sum(len(line) for line in source)
         text = textwrap.dedent("".join(source)) if size <= MAX_ANSWER_BYTES else first.lstrip()
         lines = text.splitlines(keepends=True)
-        while lines and lines[0].isspace():
-            lines.pop(0)
+        start = next((i for i, line in enumerate(lines) if not line.isspace()), len(lines))
+        lines = lines[start:]
         words = lines[0].split() if lines else []
         if len(words) != 2 or words[0] != MAGIC:
             continue
@@ -112,10 +114,11 @@ def read_notebook(path: Path) -> Any:
 def parse_notebook(data: bytes, shown: str) -> Any:
     """A notebook's JSON from its bytes; malformed, deeply nested or not UTF-8 is an
     ``AnswerProblem`` naming the notebook as ``shown``, and so is one of more values than
-    ``MAX_NOTEBOOK_VALUES``, counted before parsing from its brackets and commas (every value
-    but a container's first follows a comma): each value costs the reader some 60 bytes,
-    where its text may take two."""
-    values = data.count(b"{") + data.count(b"[") + data.count(b",")
+    ``MAX_NOTEBOOK_VALUES``, counted before parsing from its brackets and the commas outside
+    its texts (every value but a container's first follows a comma): each value costs the
+    reader some 60 bytes, where its text may take two."""
+    outside_texts = JSON_TEXT.sub(b'""', data)  # a comma inside a text is no value
+    values = outside_texts.count(b"{") + outside_texts.count(b"[") + outside_texts.count(b",")
     if values > MAX_NOTEBOOK_VALUES:
         raise AnswerProblem(
             Outcome.ERROR,

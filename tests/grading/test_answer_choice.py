@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ from checker.content.catalogue import COURSE, EXERCISES
 from checker.grading.answer_store import course_store
 from checker.grading.overview import overview
 from checker.grading.submission import read_submission
-from checker.judge.answers import answer_cells
+from checker.judge.answers import answer_cells, parse_notebook
 
 SCRIPT = EXERCISES["03-add-password-hash"]
 LESSON = "notebooks/03_first_migrations.ipynb"
@@ -129,3 +130,21 @@ def test_a_file_that_is_not_regular_is_refused_unopened(tmp_path, monkeypatch):
     submission = read_submission(COURSE, course)
     assert f"{EXERCISE_NOTEBOOK}: not a regular file; not read" in submission.refused
     assert Path(EXERCISE_NOTEBOOK).name not in opened
+
+
+def test_an_answer_cell_after_a_million_blank_lines_is_read_in_one_pass():
+    cell = "\n" * 1_000_000 + f"%%answer {SCRIPT.id}\n{SCRIPT.solution}"
+    started = time.process_time()
+    found = answer_cells({"cells": [{"cell_type": "code", "source": cell}]})
+    assert found == {SCRIPT.id: [SCRIPT.solution]}
+    assert time.process_time() - started < 5  # a line at a time from the front: minutes
+
+
+def test_a_notebook_that_printed_a_long_list_is_read():
+    notebook = nbformat.v4.new_notebook()
+    printed = nbformat.v4.new_output("stream", text=", ".join(["1"] * 2_000_000))
+    cell = nbformat.v4.new_code_cell(f"%%answer {SCRIPT.id}\n{SCRIPT.solution}")
+    cell.outputs = [printed]
+    notebook.cells = [cell]
+    data = nbformat.writes(notebook).encode()
+    assert answer_cells(parse_notebook(data, "printed.ipynb")) == {SCRIPT.id: [SCRIPT.solution]}

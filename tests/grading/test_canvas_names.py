@@ -49,3 +49,19 @@ def test_a_file_s_name_too_long_to_write_is_unpacked_under_a_shorter_one(tmp_pat
     assert written[1].startswith("mallorymal_1002_2002_") and written[1].endswith(".zip")
     [reading] = canvas_readings(Path(written[1]))
     assert (reading.user_id, reading.file_id) == ("1002", "2002")
+
+
+def test_a_name_that_also_reads_as_a_classmate_s_file_is_set_aside_without_a_roster():
+    files = [
+        canvas_readings(Path(name))
+        for name in ("lovelaceada_1001_2001_ada.zip", "1001_99999999_1002_2002_junk.zip")
+    ]
+    warnings: list[str] = []
+    chosen = handins(files, {}, set(), warnings, {})
+    assert chosen["canvas-1001"][1]["file"] == "lovelaceada_1001_2001_ada.zip"
+    assert len(warnings) == 1 and warnings[0].startswith("1001_99999999_1002_2002_junk.zip reads")
+
+
+def test_a_late_mark_after_digits_of_the_learner_s_own_name_is_kept():
+    readings = canvas_readings(Path("1002_5_LATE_1002_2002_mallory.zip"))
+    assert readings and all(reading.marked_late for reading in readings)

@@ -37,6 +37,7 @@ FUNCTION, SCRIPT = "01-missing-columns", "03-add-password-hash"
 SCRIPT_NOTEBOOK = "exercises/03_first_migrations_exercises.ipynb"
 FORMULA_NAME = '=HYPERLINK("attacker.example";"ok")'
 LONG_NAME, SPACED_NAME = "m" * 150, "alice "
+WIDE_NAME = "名" * 84  # 84 characters, 252 bytes
 LOOK_ALIKE_NAME = "\u0430lice"  # a Cyrillic a first
 BATCH_SECONDS = 180
 PEAK_MEMORY_MB = 600
@@ -127,7 +128,7 @@ def build_class(base: Path) -> tuple[Path, Path]:
     (halves / f"notebooks/workspace/progress/{first}.json").write_text(
         f'{{"question": "{first}", "answer": "\\ud800"}}'
     )
-    for name in LONG_NAME, SPACED_NAME, LOOK_ALIKE_NAME:
+    for name in LONG_NAME, WIDE_NAME, SPACED_NAME, LOOK_ALIKE_NAME:
         learner_folder(submissions, name, SOLUTIONS, notebooks=[ROOT / SCRIPT_NOTEBOOK])
     commands = [q.id for q in QUESTIONS.values() if q.kind == "text"]
     long_commands = {question_id: "a= " * 330_000 + "flask db init" for question_id in commands}
@@ -283,9 +284,10 @@ def test_a_typed_answer_longer_than_a_command_is_refused_unread(graded):
 
 def test_names_a_reader_could_misread_are_refused_or_graded_with_a_warning(graded):
     learners = results(graded["out"])
-    assert LONG_NAME not in learners and SPACED_NAME not in learners
+    assert not {LONG_NAME, WIDE_NAME, SPACED_NAME} & set(learners)
     said = graded["result"].stdout + graded["result"].stderr
-    assert f"Folder '{LONG_NAME}' was not graded: it is longer than 100 characters" in said
+    for name in LONG_NAME, WIDE_NAME:
+        assert f"Folder '{name}' was not graded: it is longer than 100 characters" in said
     assert f"Folder '{SPACED_NAME}' was not graded: it begins or ends with a space" in said
     assert points(learners[LOOK_ALIKE_NAME])[SCRIPT] == EXERCISES[SCRIPT].max_points
     assert f"Folder '{LOOK_ALIKE_NAME}' mixes CYRILLIC and LATIN letters" in said
