@@ -2198,3 +2198,18 @@ WRONG_ANSWERS += [
         hidden=True,
     ),
 ]
+
+# The factory's default database left out: flask --app calls create_app() with no argument.
+WRONG_ANSWERS += [
+    WrongAnswer(
+        "02-wire-migrate",
+        "the default database of create_app left out",
+        edit(
+            "02-wire-migrate",
+            'def create_app(database_url="sqlite:///app.db"):',
+            "def create_app(database_url):",
+        ),
+        "failed",
+        "create_app() with no argument (as flask --app calls it) failed: TypeError",
+    ),
+]

@@ -6,8 +6,8 @@ submission, named ``<sortable name>[_LATE]_<user id>_<file id>_<file's name>`` (
 and any ``_<digits>_`` run inside it, but a name that begins or ends with digits keeps
 them: the user and file ids are two parts of digits next to each other, read as Canvas
 reads them back unless the roster says otherwise, and a name that reads as the file of two
-learners on the roster is graded for neither). ``LATE`` is Canvas's
-mark that the submission came after the due date Canvas holds for that learner.
+learners on the roster is graded for neither). ``LATE`` is Canvas's mark that the
+submission came after the due date Canvas holds for that learner.
 
 A roster maps Canvas user ids (its ``lms_id`` column) to learners; a user id on no roster is
 graded as ``canvas-<user id>`` and reported.

@@ -21,8 +21,9 @@ LEARNER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 def name_problem(name: str) -> str | None:
     """Why a folder's name cannot name a learner in the outputs, or None: a control, format
     or line-separating character would split a row for tools that read lines, a space at
-    either end is unseen, a name longer than ``MAX_NAME_CHARS`` cannot name the learner's
-    files, and the grades' own row of the points possible is no learner."""
+    either end is unseen, a name longer than ``MAX_NAME_CHARS`` (or ``MAX_NAME_BYTES`` in
+    UTF-8) cannot name the learner's files, and the grades' own row of the points possible
+    is no learner."""
     if name == POSSIBLE_ROW:
         return "it is the name of the grades' row of the points possible"
     if len(name) > MAX_NAME_CHARS or len(name.encode(errors="surrogateescape")) > MAX_NAME_BYTES:

@@ -231,9 +231,7 @@ def wire_app(
         made_at_import, attached_at_import = len(made), len(attached)
         app = package.create_app(database_url)
         second = package.create_app(other_url)
-        default_url = package.create_app().config.get("SQLALCHEMY_DATABASE_URI")
         facts: dict[str, Any] = {
-            "default_url": str(default_url)[:200],
             "db_command": "db" in app.cli.list_commands(None),
             "second_app_db_command": "db" in second.cli.list_commands(None),
             "migrate_registered": "migrate" in app.extensions,
@@ -243,6 +241,11 @@ def wire_app(
         }
     except BaseException as error:
         return describe_error(error, learner_file)
+    try:  # as flask --app calls it; a failure here costs only the check that asks
+        default = package.create_app().config.get("SQLALCHEMY_DATABASE_URI")
+        facts["default_url"] = str(default)[:200]
+    except BaseException as error:
+        facts["default_url"] = describe_error(error, learner_file)
     if facts["migrate_registered"]:
         registered = app.extensions["migrate"]
         module_migrate = getattr(package, "migrate", None)

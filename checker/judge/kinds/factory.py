@@ -178,6 +178,11 @@ class FactoryExercise(Exercise):
     def default_database(self, trial: FactoryTrial) -> None:
         """an app made with no argument (as flask --app makes it) uses the starter's database"""
         found = self.facts(trial).get("default_url")
+        if isinstance(found, dict):
+            error = " ".join(str(found.get("error")).split())[:300]
+            raise CheckFailed(
+                f"create_app() with no argument (as flask --app calls it) failed: {error}"
+            )
         if found != self.default_database_url:
             raise CheckFailed(
                 f"create_app() with no argument uses the database {found!r}, not "
