@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from right_answers import RIGHT_ANSWERS
 
 from checker.content.catalogue import EXERCISES
-from checker.judge.outcomes import Status
 
 
 @dataclass(frozen=True)
@@ -490,16 +489,8 @@ def replace_expression(tree: ast.Module, old: ast.expr, new: ast.expr) -> None:
                 return
 
 
-def killed_by(mutant: Mutant) -> str:
-    """Which checks kill a mutant: "visible", "hidden" (only at grading), or "" (it lives).
-
-    Judged once with every check, up to the first that fails; only when that one is hidden
-    are the visible checks judged alone, to tell whether one of them fails later on."""
+def is_killed(mutant: Mutant) -> bool:
+    """Whether a check, visible or hidden, fails the mutant: judged up to the first that
+    fails."""
     exercise = EXERCISES[mutant.exercise_id]
-    report = exercise.judge(mutant.source, hidden=True, until_failure=True)
-    if report.passed:
-        return ""
-    failed = next((check for check in report.checks if check.status is Status.FAILED), None)
-    if failed is None or not failed.hidden:
-        return "visible"
-    return "hidden" if exercise.judge(mutant.source, until_failure=True).passed else "visible"
+    return not exercise.judge(mutant.source, hidden=True, until_failure=True).passed

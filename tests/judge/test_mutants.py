@@ -7,7 +7,7 @@ Each exercise's mutants may be judged on any test worker.
 from __future__ import annotations
 
 import pytest
-from mutants import killed_by, mutants
+from mutants import is_killed, mutants
 from mutants_equivalent import EQUIVALENT
 
 from checker.content.catalogue import EXERCISES
@@ -21,7 +21,7 @@ def assert_every_mutant_is_killed(exercise_id: str) -> None:
     assert listed <= labels, f"listed as equivalent but no longer generated: {listed - labels}"
     survivors, killed_but_listed = [], []
     for mutant in generated:
-        killed = killed_by(mutant)
+        killed = is_killed(mutant)
         if not killed and mutant.label not in listed:
             survivors.append(mutant.label)
         if killed and mutant.label in listed:
