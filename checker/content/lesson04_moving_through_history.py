@@ -61,8 +61,8 @@ QUESTIONS = (
     Question(
         id="04-downgrade-data",
         prompt=(
-            "A migration added `password_hash`, and some users have one. What does `flask db "
-            "downgrade` followed by `flask db upgrade` leave in that column?"
+            "The newest migration added `password_hash`, and some users have one. What does "
+            "`flask db downgrade` followed by `flask db upgrade` leave in that column?"
         ),
         kind="single",
         keys=("8c52259ee221443211f5c21861d68f40abca74b27ae77c1763825a038a9affba",),

@@ -64,8 +64,9 @@ QUESTIONS = (
     Question(
         id="05-rename",
         prompt=(
-            "You rename the nullable model attribute `bio` to `about` and run `flask db migrate`. "
-            "What does the script do?"
+            "You rename the nullable column `bio` to `about` in the model (`about = "
+            "db.Column(...)` where `bio = db.Column(...)` was) and run `flask db migrate`. What "
+            "does the script do?"
         ),
         kind="single",
         keys=("10889dcbf3165650b9c207e26407267fb1950045be95794ea5fef18f505dc9bd",),
