@@ -725,6 +725,21 @@ RIGHT_ANSWERS += [
     ),
     RightAnswer(
         "15-required-column",
+        "a lock timeout caught and given up with an error of its own",
+        body(
+            "15-required-column",
+            "upgrade",
+            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+            "    try:\n"
+            "        op.add_column('user', sa.Column('is_active', sa.Boolean(),\n"
+            "                                        server_default=sa.true(), nullable=False))\n"
+            "    except sa.exc.OperationalError as error:\n"
+            "        raise RuntimeError('user is busy: run the upgrade again later') from error\n",
+        ),
+    ),
+    RightAnswer(
+        "15-required-column",
         "the new column with a comment",
         edit(
             "15-required-column",
