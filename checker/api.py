@@ -46,6 +46,7 @@ from .grading import (
     overview,
     scoring,
 )
+from .grading.names import escaped
 from .grading.records import LearnerRecord
 from .grading.submission import not_a_class
 from .judge import answers
@@ -68,7 +69,8 @@ class UsageError(ValueError):
 
 @dataclass(frozen=True)
 class GradingRun:
-    """What ``grade`` did: the learners' records, the files it wrote and how long it took."""
+    """What ``grade`` did: the learners' records, the files it wrote, how long it took, and
+    warnings for the instructor (control characters a learner's file name held escaped)."""
 
     learners: list[LearnerRecord]
     written: list[Path]
@@ -288,7 +290,7 @@ def grade_under(
         records = copy.deepcopy(graded.learners)
         for record in records:
             record.handin = unpacked.handed_in.get(record.learner, {})
-        warnings = unpacked.warnings + rules.apply(chosen, records)
+        warnings = [escaped(w) for w in unpacked.warnings + rules.apply(chosen, records)]
         written = outputs.write(
             records, out, tuple(formats), isolation=described, share_with_group=share_with_group
         )

@@ -180,10 +180,24 @@ def short_name(name: str) -> str:
     return f"{start}-{digest}{Path(name).suffix[:16]}"
 
 
-def extract_bulk_download(archive: Path, target: Path, largest: int) -> None:
-    """Unpack Canvas's submissions zip into ``target``: its files, flat; anything else in it
-    (folders, links, ``..``) is refused. A file is copied up to ``largest`` bytes and one
-    more, enough for the hand-in's own check to refuse it as too large."""
+def entry_name_problem(name: str) -> str | None:
+    """Why a file of the bulk download cannot be unpacked under its name, or None."""
+    if "\\" in name or "\0" in name:
+        return "its name holds a backslash or a NUL"
+    if name.startswith("."):
+        return "its name begins with a dot"
+    return None
+
+
+def extract_bulk_download(archive: Path, target: Path, largest: int) -> list[str]:
+    """Unpack Canvas's submissions zip into ``target``: its files, flat; an archive holding
+    anything else (folders, links, ``..``) is refused. A file is copied up to ``largest``
+    bytes and one more, enough for the hand-in's own check to refuse it as too large.
+
+    A file whose name alone is the problem (a backslash or NUL, a leading dot, a name the
+    file system refuses: part of a learner's own file name, which Canvas keeps) is left out,
+    and the warnings returned say which; the rest of the class is unpacked."""
+    left_out = []
     try:
         with zipfile.ZipFile(archive) as bulk:
             entries = bulk.infolist()
@@ -193,23 +207,35 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> None:
                 raise BulkDownloadError(f"{archive.name} unpacks to more than 16 GB")
             for entry in entries:
                 name = entry.filename
-                if entry.is_dir() or "/" in name or "\\" in name or name.startswith("."):
+                if entry.is_dir() or "/" in name:
                     raise BulkDownloadError(
                         f"{archive.name} holds {name!r}: not a Canvas bulk download, whose "
                         "files are all at its top"
                     )
-                with bulk.open(entry) as source, (target / short_name(name)).open("xb") as copy:
-                    copy.write(source.read(largest + 1))
+                problem = entry_name_problem(name)
+                if problem is None:
+                    try:
+                        copy = (target / short_name(name)).open("xb")
+                    except FileExistsError:
+                        raise
+                    except OSError as error:
+                        problem = f"its name cannot be written ({error.strerror})"
+                    else:
+                        with copy, bulk.open(entry) as source:
+                            copy.write(source.read(largest + 1))
+                if problem is not None:
+                    left_out.append(f"{name!r} in {archive.name} was not read: {problem}.")
     except BulkDownloadError:
         raise
     except FileExistsError as error:
         raise BulkDownloadError(f"{archive.name} holds {error.filename!r} twice") from None
-    except OSError as error:  # a name the file system cannot hold (too long, say)
+    except OSError as error:
         raise BulkDownloadError(
-            f"{archive.name} holds a file that cannot be written ({error.strerror})"
+            f"{archive.name} cannot be read ({error.strerror or error})"
         ) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError,
             RuntimeError, zlib.error, lzma.LZMAError) as error:  # fmt: skip
         raise BulkDownloadError(
             f"{archive.name} is not a readable zip archive ({type(error).__name__})"
         ) from None
+    return left_out

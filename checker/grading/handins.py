@@ -133,14 +133,17 @@ def unpacked(
     of its files), whose Canvas user ids ``canvas_ids`` maps to learners. Names that cannot
     be graded are left out with a warning; the rest of the class is graded."""
     with contextlib.ExitStack() as stack:
+        left_out: list[str] = []
         if submissions.is_file():
             bulk = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="course-bulk-")))
             try:
-                canvas.extract_bulk_download(submissions, bulk, MAX_ARCHIVE_BYTES)
+                left_out = canvas.extract_bulk_download(submissions, bulk, MAX_ARCHIVE_BYTES)
             except canvas.BulkDownloadError as error:
                 raise HandinError(str(error)) from None
             submissions = bulk
-        yield stack.enter_context(_unpacked_folder(course, submissions, canvas_ids or {}))
+        result = stack.enter_context(_unpacked_folder(course, submissions, canvas_ids or {}))
+        result.warnings[:0] = left_out
+        yield result
 
 
 @contextlib.contextmanager

@@ -36,6 +36,18 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def escaped(text: str) -> str:
+    """``text`` as a terminal may print it: control and format characters, and line or
+    paragraph separators, written as escapes (``\\x1b``, ``\\u202e``). A name read from a
+    learner's file could otherwise clear the screen, forge a line or hide what follows."""
+    return "".join(
+        character.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(character) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+        else character
+        for character in text
+    )
+
+
 def look_alike_names(names: list[str]) -> list[str]:
     """A warning for each name a reader may take for another learner's: names equal but for
     capitals or compatibility forms (NFKC), and names that mix Latin, Greek and Cyrillic

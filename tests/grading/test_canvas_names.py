@@ -65,3 +65,18 @@ def test_a_name_that_also_reads_as_a_classmate_s_file_is_set_aside_without_a_ros
 def test_a_late_mark_after_digits_of_the_learner_s_own_name_is_kept():
     readings = canvas_readings(Path("1002_5_LATE_1002_2002_mallory.zip"))
     assert readings and all(reading.marked_late for reading in readings)
+
+
+def test_a_file_whose_name_cannot_be_unpacked_is_left_out_alone(tmp_path):
+    with zipfile.ZipFile(tmp_path / "bulk.zip", "w") as bulk:
+        bulk.writestr("lovelaceada_1001_2001_ada.zip", b"ada")
+        bulk.writestr("mallorymal_1002_2002_notes\\draft.txt", b"mallory")
+        bulk.writestr(".mallorymal_1002_2003_x.zip", b"mallory")
+    (tmp_path / "out").mkdir()
+    left_out = extract_bulk_download(tmp_path / "bulk.zip", tmp_path / "out", 100)
+    assert [path.name for path in (tmp_path / "out").iterdir()] == ["lovelaceada_1001_2001_ada.zip"]
+    assert left_out == [
+        "'mallorymal_1002_2002_notes\\\\draft.txt' in bulk.zip was not read: its name holds a "
+        "backslash or a NUL.",
+        "'.mallorymal_1002_2003_x.zip' in bulk.zip was not read: its name begins with a dot.",
+    ]

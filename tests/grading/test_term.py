@@ -61,6 +61,12 @@ CANVAS_NAMES = {
     "cleo": "codecleo_LATE_103_9003_cleo-1.zip",
     "eve": "echoeve_LATE_105_9005_ada.zip",
 }
+# ben's older files, which a learner's own file name makes hard to read: one that cannot be
+# unpacked as it is named, one that also reads as ada's, named to take over a terminal
+CANVAS_NAMES_OF_NOTHING = (
+    "byteben_102_8001_notes\\draft.txt",
+    "byteben_102_8002_101_8003_\x1b[2J\x1b]0;owned\x07Graded: no warnings.txt",
+)
 TIMES = """lms_id,submitted_at
 101,2027-01-15T20:00:00+01:00
 102,2027-01-17T01:00:00+01:00
@@ -93,6 +99,8 @@ def term(tmp_path_factory) -> Path:
             source = "ada" if learner == "eve" else learner  # eve hands in ada's work, late
             bulk.write(root / "handins" / f"{source}.zip", name)
         bulk.writestr("zedzed_106_9006_04_moving_through_history_exercises.ipynb", "{}")
+        for name in CANVAS_NAMES_OF_NOTHING:
+            bulk.writestr(name, "notes")
     (root / "settings.toml").write_text(SETTINGS)
     (root / "roster.csv").write_text(ROSTER)
     (root / "times.csv").write_text(TIMES)
@@ -156,6 +164,17 @@ def test_lms_names_map_to_the_roster_and_strangers_and_absentees_are_reported(te
     assert any("no hand-in archive" in note for note in by_name["canvas-106"]["refused"])
     stranger = (term / "out" / "feedback" / "canvas-106.md").read_text()
     assert stranger.count("Nothing was handed in") == 1 and "also answered" not in stranger
+
+
+def test_a_file_name_of_a_learner_s_own_costs_only_that_file_and_reaches_no_terminal(term):
+    warnings = (term / "grade.stderr").read_text()
+    assert "'byteben_102_8001_notes\\\\draft.txt' in submissions.zip was not read" in warnings
+    assert "\x1b" not in warnings and "\x07" not in warnings
+    assert "\\x1b[2J\\x1b]0;owned\\x07Graded: no warnings.txt reads as the file" in warnings
+    results = json.loads((term / "out" / "results.json").read_text())
+    handins = {learner["learner"]: learner["handin"] for learner in results["learners"]}
+    assert handins["ben"]["file"] == CANVAS_NAMES["ben"]
+    assert handins["ada"]["file"] == CANVAS_NAMES["ada"]
 
 
 def test_the_canvas_export_gives_zeros_and_scales_when_asked(term, tmp_path):
