@@ -549,6 +549,46 @@ WRONG_ANSWERS += [
         "after upgrade, column user.login has the collation C; it should have the database default",
     ),
     WrongAnswer(
+        "15-rename-expand",
+        "the table made UNLOGGED for a faster copy, and left so",
+        edit(
+            "15-rename-expand",
+            "    op.add_column('user', sa.Column('login'",
+            "    op.execute('ALTER TABLE \"user\" SET UNLOGGED')\n"
+            "    op.add_column('user', sa.Column('login'",
+        ),
+        "failed",
+        "after upgrade, the table user has settings a table of the app should not have "
+        "(UNLOGGED: PostgreSQL empties it after a crash",
+    ),
+    WrongAnswer(
+        "15-rename-expand",
+        "the downgrade copies login back into username, undoing the old code's renames",
+        body(
+            "15-rename-expand",
+            "downgrade",
+            "    op.execute('UPDATE \"user\" SET username = login WHERE login IS NOT NULL')\n"
+            "    op.drop_column('user', 'login')\n",
+        ),
+        "failed",
+        "after downgrade, 1 of 12 users have a wrong username (user 2 should have 'bob, "
+        "renamed by the old code', has 'bob')",
+    ),
+    WrongAnswer(
+        "11-enum-column",
+        "autovacuum turned off on user, and row level security enabled, both left so",
+        edit(
+            "11-enum-column",
+            "    user_role.create(op.get_bind(), checkfirst=True)\n",
+            "    user_role.create(op.get_bind(), checkfirst=True)\n"
+            "    op.execute('ALTER TABLE \"user\" SET (autovacuum_enabled = false)')\n"
+            "    op.execute('ALTER TABLE \"user\" ENABLE ROW LEVEL SECURITY')\n",
+        ),
+        "failed",
+        "after upgrade, the table user has settings a table of the app should not have (row "
+        "level security enabled; storage parameters autovacuum_enabled=false)",
+    ),
+    WrongAnswer(
         "14-inactive-by-default",
         "downgrade drops the server default instead of restoring it",
         edit("14-inactive-by-default", "server_default=sa.true(),", "server_default=None,"),

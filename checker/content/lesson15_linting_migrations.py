@@ -212,7 +212,8 @@ and writes `username`.
   seconds (the app's queries queue behind it only that long) instead of queueing them for as long
   as that transaction lasts, leaves the database as it was, and runs once that transaction is
   over;
-- `downgrade()` removes `login`.
+- `downgrade()` removes `login`; what the old code wrote to `username` after the upgrade (a user
+  it added, or renamed) stays as it wrote it.
 
 **Preserve:** every user and all their values, both ways.
 """
@@ -234,9 +235,20 @@ and writes `username`.
         ),
     )
 
+    # The old code, still running beside release 1, writes username alone: a user it adds
+    # has no login, and a user it renames keeps the login copied before.
+    written_after_upgrade = [
+        {"id": 61, "username": "old-code-signup", "email": "old-code-signup@example.com"}
+    ]
+    changed_after_upgrade = [{"id": 2, "username": "bob, renamed by the old code"}]
+
     @staticmethod
     def after_upgrade(row: dict[str, Any]) -> dict[str, Any]:
         return {**row, "login": row["username"]}
+
+    @staticmethod
+    def after_downgrade(row: dict[str, Any]) -> dict[str, Any]:
+        return row
 
 
 EXERCISES = (UniqueEmailLinted, RequiredColumn, RenameExpand)

@@ -122,8 +122,9 @@ def migrate(
 
 def insert_rows(database_url: str, table_name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Insert ``rows`` into a table as the migrated database has it (reflected): rows the
-    app writes after an upgrade."""
-    from sqlalchemy import MetaData, Table, create_engine, insert
+    app writes after an upgrade. On PostgreSQL the sequence of ``id``, if any, is moved past
+    them, as the app's own inserts would have moved it."""
+    from sqlalchemy import MetaData, Table, create_engine, func, insert, select
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(database_url, poolclass=NullPool)
@@ -131,6 +132,36 @@ def insert_rows(database_url: str, table_name: str, rows: list[dict[str, Any]]) 
         with engine.begin() as connection:
             table = Table(table_name, MetaData(), autoload_with=connection)
             connection.execute(insert(table), rows)
+            if connection.dialect.name == "postgresql" and "id" in table.c:
+                quoted = connection.dialect.identifier_preparer.format_table(table)
+                sequence = func.pg_get_serial_sequence(quoted, "id")
+                highest = select(func.max(table.c.id)).scalar_subquery()
+                connection.execute(select(func.setval(sequence, highest)))
+    except BaseException as error:
+        return describe_error(error, None)
+    finally:
+        engine.dispose()
+    return {"ok": True}
+
+
+def update_rows(
+    database_url: str, table_name: str, changes: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Write new values into rows of a table as the migrated database has it (reflected),
+    each change naming its row by ``id``: what the app changes after an upgrade."""
+    from sqlalchemy import MetaData, Table, create_engine, update
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            table = Table(table_name, MetaData(), autoload_with=connection)
+            for change in changes:  # a column the migration lost is for the checks to tell
+                values = {key: value for key, value in change.items() if key in table.c}
+                values.pop("id", None)
+                if values and "id" in table.c:
+                    statement = update(table).where(table.c.id == change["id"]).values(values)
+                    connection.execute(statement)
     except BaseException as error:
         return describe_error(error, None)
     finally:

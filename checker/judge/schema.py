@@ -524,6 +524,22 @@ UNVALIDATED_CONSTRAINTS = """
 SELECT c.conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
 WHERE n.nspname = current_schema() AND NOT c.convalidated ORDER BY 1 LIMIT 20
 """
+# A table's own settings that reflection does not show; no table layout has any.
+TABLE_SETTINGS = """
+SELECT c.relname, concat_ws('; ',
+  CASE WHEN c.relpersistence = 'u' THEN
+    'UNLOGGED: PostgreSQL empties it after a crash and never copies it to a standby' END,
+  CASE WHEN c.relrowsecurity THEN 'row level security enabled' END,
+  CASE WHEN c.relforcerowsecurity THEN 'row level security forced on its owner' END,
+  CASE WHEN c.reloptions IS NOT NULL THEN
+    'storage parameters ' || left(array_to_string(c.reloptions, ', '), 200) END,
+  CASE WHEN c.relreplident <> 'd' THEN 'a replica identity other than the default' END)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+AND (c.relpersistence = 'u' OR c.relrowsecurity OR c.relforcerowsecurity
+     OR c.reloptions IS NOT NULL OR c.relreplident <> 'd')
+ORDER BY 1 LIMIT 20
+"""
 SQLITE_OBJECTS = (
     "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') "
     "ORDER BY type, name LIMIT 20"
@@ -533,7 +549,8 @@ SQLITE_OBJECTS = (
 @bounded
 def extra_objects(database_url: str) -> list[str]:
     """Views and triggers, and on PostgreSQL functions, rules, row security policies,
-    casts and operators on the schema's types, sequences no column owns, deferrable
+    casts and operators on the schema's types, sequences no column owns, a table's own
+    settings (UNLOGGED, row security, storage parameters, replica identity), deferrable
     constraints and constraints never validated: no table layout has any, and one left
     behind changes what the app's queries do (or, unvalidated, leaves the rows already there
     unchecked, though reflection shows the constraint as any other)."""
@@ -547,6 +564,12 @@ def extra_objects(database_url: str) -> list[str]:
             f"the constraint {str(name)[:100]} is DEFERRABLE (checked at commit, and refused by "
             "INSERT ... ON CONFLICT); it should not be"
             for name in deferred
+        ]
+        settings = [] if sqlite else connection.execute(text(TABLE_SETTINGS)).all()
+        sentences += [
+            f"the table {str(name)[:100]} has settings a table of the app should not have "
+            f"({what})"
+            for name, what in settings
         ]
         unchecked = [] if sqlite else connection.execute(text(UNVALIDATED_CONSTRAINTS)).scalars()
         return sentences + [

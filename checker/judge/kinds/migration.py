@@ -58,7 +58,9 @@ class MigrationExercise(Exercise):
     messages (``{"user": ("user", "users")}``). ``written_after_upgrade`` are rows of
     ``changed_table`` the app adds once the upgrade is done, holding what only the upgraded
     schema allows (a longer text); the downgrade must bring them back as ``after_downgrade``
-    says.
+    says. ``changed_after_upgrade`` are changes the app then makes to seeded rows of
+    ``changed_table`` (each names its row by ``id``, with the values written), as the code
+    still running would; the downgrade must keep them.
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
@@ -73,6 +75,7 @@ class MigrationExercise(Exercise):
     changed_table: ClassVar[str]
     table_nouns: ClassVar[dict[str, tuple[str, str]]] = {}
     written_after_upgrade: ClassVar[list[dict[str, Any]]] = []
+    changed_after_upgrade: ClassVar[list[dict[str, Any]]] = []
 
     def metadata(self, layout: str) -> MetaData:
         """A fresh MetaData holding the tables of ``layout``."""
@@ -208,6 +211,16 @@ class MigrationExercise(Exercise):
                 what=f"Adding rows to {self.changed_table} after your upgrade",
                 source=trial.source,
             )
+        if self.changed_after_upgrade:
+            self.run_step(
+                trial.session,
+                "update_rows",
+                trial.visible_db.child_url,
+                self.changed_table,
+                self.changed_after_upgrade,
+                what=f"Changing rows of {self.changed_table} after your upgrade",
+                source=trial.source,
+            )
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
         self.verify_schema(trial, trial.visible_db, "downgrade", None)
 
@@ -216,9 +229,10 @@ class MigrationExercise(Exercise):
         """after downgrade, every row of every table is back as before"""
         trial.require(trial.visible_db, "downgraded", "the downgrade of the first database")
         expected = dict(trial.visible_rows)
-        expected[self.changed_table] = expected[self.changed_table] + [
-            self.after_downgrade(dict(row)) for row in self.written_after_upgrade
-        ]
+        changes = {change["id"]: change for change in self.changed_after_upgrade}
+        expected[self.changed_table] = [
+            {**row, **changes.get(row.get("id"), {})} for row in expected[self.changed_table]
+        ] + [self.after_downgrade(dict(row)) for row in self.written_after_upgrade]
         self.verify_rows(trial, trial.visible_db, "after downgrade", expected)
 
     @check("other-data", hidden=True, needs="history")
