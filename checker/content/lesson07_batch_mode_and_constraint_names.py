@@ -66,10 +66,11 @@ unnamed unique constraint should go, and `drop_constraint(None, ...)` has no nam
         sharing = self.sharing_an_address(users)
         self.run_step(
             trial.session,
-            "insert_rows",
+            "write_rows",
             database.child_url,
             "user",
             [sharing],
+            [],
             what="Adding a user who shares an address after your upgrade",
             source=trial.source,
         )

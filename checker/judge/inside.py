@@ -120,43 +120,32 @@ def migrate(
     return {"ok": True}
 
 
-def insert_rows(database_url: str, table_name: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Insert ``rows`` into a table as the migrated database has it (reflected): rows the
-    app writes after an upgrade. On PostgreSQL the sequence of ``id``, if any, is moved past
-    them, as the app's own inserts would have moved it."""
-    from sqlalchemy import MetaData, Table, create_engine, func, insert, select
+def write_rows(
+    database_url: str,
+    table_name: str,
+    added: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What the app writes to a table after an upgrade, in one transaction, the table as the
+    migrated database has it (reflected): rows ``added``, and new values ``changed`` in rows
+    (each names its row by ``id``). On PostgreSQL the sequence of ``id``, if any, is moved past
+    the rows added, as the app's own inserts would have moved it. A column the migration lost
+    is left out of a change: the checks say what is missing."""
+    from sqlalchemy import MetaData, Table, create_engine, func, insert, select, update
     from sqlalchemy.pool import NullPool
 
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.begin() as connection:
             table = Table(table_name, MetaData(), autoload_with=connection)
-            connection.execute(insert(table), rows)
-            if connection.dialect.name == "postgresql" and "id" in table.c:
+            if added:
+                connection.execute(insert(table), added)
+            if added and connection.dialect.name == "postgresql" and "id" in table.c:
                 quoted = connection.dialect.identifier_preparer.format_table(table)
                 sequence = func.pg_get_serial_sequence(quoted, "id")
                 highest = select(func.max(table.c.id)).scalar_subquery()
                 connection.execute(select(func.setval(sequence, highest)))
-    except BaseException as error:
-        return describe_error(error, None)
-    finally:
-        engine.dispose()
-    return {"ok": True}
-
-
-def update_rows(
-    database_url: str, table_name: str, changes: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Write new values into rows of a table as the migrated database has it (reflected),
-    each change naming its row by ``id``: what the app changes after an upgrade."""
-    from sqlalchemy import MetaData, Table, create_engine, update
-    from sqlalchemy.pool import NullPool
-
-    engine = create_engine(database_url, poolclass=NullPool)
-    try:
-        with engine.begin() as connection:
-            table = Table(table_name, MetaData(), autoload_with=connection)
-            for change in changes:  # a column the migration lost is for the checks to tell
+            for change in changed:
                 values = {key: value for key, value in change.items() if key in table.c}
                 values.pop("id", None)
                 if values and "id" in table.c:

@@ -201,24 +201,15 @@ class MigrationExercise(Exercise):
     def downgrade_schema(self, trial: MigrationTrial) -> None:
         """after downgrade, the schema is back to the start"""
         trial.require(trial.visible_db, "upgraded", "the upgrade of the first database")
-        if self.written_after_upgrade:
+        if self.written_after_upgrade or self.changed_after_upgrade:
             self.run_step(
                 trial.session,
-                "insert_rows",
+                "write_rows",
                 trial.visible_db.child_url,
                 self.changed_table,
                 self.written_after_upgrade,
-                what=f"Adding rows to {self.changed_table} after your upgrade",
-                source=trial.source,
-            )
-        if self.changed_after_upgrade:
-            self.run_step(
-                trial.session,
-                "update_rows",
-                trial.visible_db.child_url,
-                self.changed_table,
                 self.changed_after_upgrade,
-                what=f"Changing rows of {self.changed_table} after your upgrade",
+                what=f"Writing to {self.changed_table} after your upgrade",
                 source=trial.source,
             )
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
