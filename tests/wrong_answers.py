@@ -575,6 +575,34 @@ WRONG_ANSWERS += [
         "renamed by the old code', has 'bob')",
     ),
     WrongAnswer(
+        "15-rename-expand",
+        "the copy in batches passes over users the app holds (SKIP LOCKED), and ends as if done",
+        body(
+            "15-rename-expand",
+            "upgrade",
+            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+            "    op.add_column(\n"
+            "        'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
+            "    )\n"
+            "    copy_a_batch = sa.text(\n"
+            "        'UPDATE \"user\" SET login = username WHERE id IN (SELECT id FROM \"user\" '\n"
+            "        'WHERE login IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)'\n"
+            "    )\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        op.execute(\"SET lock_timeout = '2s'\")\n"
+            "        op.execute(\"SET statement_timeout = '5s'\")\n"
+            "        while True:\n"
+            "            copied = op.get_bind().execute(copy_a_batch)\n"
+            "            if copied is None or copied.rowcount == 0:\n"
+            "                break\n"
+            "        op.execute('RESET statement_timeout')\n"
+            "        op.execute('RESET lock_timeout')\n",
+        ),
+        "failed",
+        "and your upgrade ended well, leaving 1 without their username in login (user 119999",
+    ),
+    WrongAnswer(
         "11-enum-column",
         "autovacuum turned off on user, and row level security enabled, both left so",
         edit(

@@ -17,7 +17,7 @@ from ..judge.outcomes import CheckFailed
 from ..judge.quizzes import Option, Question
 from .kinds import GivesWayMigrationExercise, LintedMigrationExercise
 from .lesson13_postgresql_without_downtime import UniqueEmailOnline
-from .traffic import SignUpsDuringUpgrade
+from .traffic import RowHeldDuringCopy, SignUpsDuringUpgrade
 
 TITLE = "Linting migrations before they reach production"
 
@@ -183,6 +183,13 @@ squawk flags it, and it fails on a table that has rows.
             )
 
 
+# Enough users that a copy in batches meets the app's held row only at its end.
+COPIED_PAST_A_HELD_USER = 20_000
+USERS_WITHOUT_THEIR_LOGIN = text(
+    'SELECT count(*), min(id) FROM "user" WHERE login IS DISTINCT FROM username'
+)
+
+
 class RenameExpand(GivesWayMigrationExercise):
     """The first release of a rename, instead of a rename the running code cannot survive."""
 
@@ -212,6 +219,8 @@ and writes `username`.
   seconds (the app's queries queue behind it only that long) instead of queueing them for as long
   as that transaction lasts, leaves the database as it was, and runs once that transaction is
   over;
+- when the app writes to a user while the copy runs, the copy waits for that user or the upgrade
+  gives up: an upgrade that ends well has copied every user;
 - `downgrade()` removes `login`; what the old code wrote to `username` after the upgrade (a user
   it added, or renamed) stays as it wrote it.
 
@@ -250,6 +259,27 @@ and writes `username`.
     def after_downgrade(row: dict[str, Any]) -> dict[str, Any]:
         return row
 
+    @check("copies-past-a-held-user", after="gives-way-when-blocked", needs="upgrade-schema",
+           slow=True)  # fmt: skip
+    def copies_past_a_held_user(self, trial: MigrationTrial) -> None:
+        """when the app writes to a user during the copy, the upgrade still copies every user"""
+        database = self.seeded_database(trial, trial.visible_rows, tag="row-held")
+        with RowHeldDuringCopy(database, added_users=COPIED_PAST_A_HELD_USER) as app:
+            gave_up = None if app.trouble else self.upgrade_while_held(trial, database)
+        if app.trouble is not None:
+            raise CheckFailed(f"the checker could not write as the app: {app.trouble}.")
+        if gave_up is not None:
+            return  # waiting for the user, it gave way: what an upgrade may do
+        left, first = app.read_after(USERS_WITHOUT_THEIR_LOGIN)
+        if left:
+            held = f"user {app.row_id}" if app.held_during_upgrade else "a user"
+            raise CheckFailed(
+                f"the app wrote to {held} while your upgrade copied (one of "
+                f"{COPIED_PAST_A_HELD_USER} users added for the check), and your upgrade ended "
+                f"well, leaving {left} without their username in login (user {first} first): "
+                "a copy that passes over a row another transaction holds must not end as if "
+                "it were done."
+            )
 
 EXERCISES = (UniqueEmailLinted, RequiredColumn, RenameExpand)
 

@@ -24,10 +24,7 @@ APP_USER = {"id": 900, "username": "new-signup", "email": "new-signup@example.co
 POLL_SECONDS = 0.001
 BLOCKING_MODES = ("ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock")
 BLOCKING_MODE_LIST = ", ".join(repr(mode) for mode in BLOCKING_MODES)  # for SQL's IN (...)
-BULK_USERS = (  # enough rows that building the index takes a while on any machine
-    "INSERT INTO \"user\" (id, username, email) SELECT n, 'bulk-' || n, "
-    "'bulk-' || n || '@example.com' FROM generate_series(100000, 299999) AS n"
-)
+FIRST_BULK_ID = 100000
 USER_TABLE = (
     "(SELECT c.oid FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
     "WHERE c.relname = 'user' AND s.nspname = current_schema())"
@@ -94,6 +91,15 @@ class TransactionAroundUpgrade:
         """The transaction: set ``started`` once it holds its row, end when ``upgrade_over``."""
         raise NotImplementedError
 
+    def read_after(self, query: TextClause, **parameters: object) -> Row:
+        """The one row ``query`` reads once the upgrade is over, on a connection of its own."""
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(query, parameters).one()
+        finally:
+            engine.dispose()
+
 
 class SignUpsDuringUpgrade(TransactionAroundUpgrade):
     """Plays a busy app around one upgrade, on a large table of its own, and watches which
@@ -128,8 +134,8 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         engine = create_engine(self.url, poolclass=NullPool)
         try:
             with engine.connect() as batch_job, engine.connect() as watcher:
-                if self.large:
-                    batch_job.execute(text(BULK_USERS))
+                if self.large:  # enough rows that building an index takes a while anywhere
+                    batch_job.execute(bulk_users(200_000))
                     batch_job.commit()
                 self.file_before = batch_job.execute(FILE_OF_USER).scalar()
                 self.writers_before = list(batch_job.execute(WRITERS_OF_USER).scalars())
@@ -211,14 +217,13 @@ class SignUpsDuringUpgrade(TransactionAroundUpgrade):
         )
         return written, total
 
-    def read_after(self, query: TextClause, **parameters: object) -> Row:
-        """The one row ``query`` reads once the upgrade is over, on a connection of its own."""
-        engine = create_engine(self.url, poolclass=NullPool)
-        try:
-            with engine.connect() as connection:
-                return connection.execute(query, parameters).one()
-        finally:
-            engine.dispose()
+def bulk_users(count: int) -> TextClause:
+    """Add ``count`` users, ids from ``FIRST_BULK_ID`` on, in one statement."""
+    return text(
+        "INSERT INTO \"user\" (id, username, email) SELECT n, 'bulk-' || n, "
+        f"'bulk-' || n || '@example.com' FROM generate_series({FIRST_BULK_ID}, "
+        f"{FIRST_BULK_ID + count - 1}) AS n"
+    )
 
 
 def app_insert_error(engine: Engine, *, keep: bool) -> str | None:
@@ -285,3 +290,68 @@ class WriterHoldingTheTable(TransactionAroundUpgrade):
         finally:
             self.started.set()
             engine.dispose()
+
+
+HOLD_SECONDS = 1.0  # how long the app keeps a user's row once it has it
+WAITING_BACKEND = text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted")
+
+
+class RowHeldDuringCopy(TransactionAroundUpgrade):
+    """The app writing to one user while the upgrade copies values into a new column: the
+    table gets ``added_users`` more users, and the app's transaction asks for the last of
+    them (``row_id``) as soon as the upgrade's ``ALTER TABLE`` is done, and keeps it for
+    ``HOLD_SECONDS``: a copy in batches, in the order of ids, meets it held.
+
+    To have the app's ``UPDATE`` first in line, the checker holds the table (a lock only an
+    ``ALTER TABLE`` waits for) until the upgrade waits for it and the app's ``UPDATE`` is
+    queued behind the upgrade; then it lets go. A copy made in the ``ALTER TABLE``'s own
+    transaction is over before the app has the row; a copy in batches after it meets the row
+    held, and must wait for it or give up, not leave it out."""
+
+    def __init__(self, database: Database, added_users: int) -> None:
+        super().__init__(database)
+        self.added_users = added_users
+        self.row_id = FIRST_BULK_ID + added_users - 1
+        self.held_during_upgrade = False
+
+    def run(self) -> None:
+        engine = create_engine(self.url, poolclass=NullPool)
+        try:
+            with engine.connect() as gate, engine.connect() as app, engine.connect() as watcher:
+                app_pid = app.execute(text("SELECT pg_backend_pid()")).scalar()
+                app.execute(bulk_users(self.added_users))
+                app.commit()
+                gate.execute(text('LOCK TABLE "user" IN ACCESS SHARE MODE'))
+                self.started.set()
+                if self.wait_for(watcher, WAITS, role=self.role):
+                    writer = threading.Thread(target=self.hold_the_row, args=(app,), daemon=True)
+                    writer.start()
+                    self.wait_for(watcher, WAITING_BACKEND, pid=app_pid)
+                    gate.rollback()
+                    writer.join(BOUND_SECONDS)
+                gate.rollback()
+        except SQLAlchemyError as error:
+            self.trouble = first_line(error)
+        finally:
+            self.started.set()
+            engine.dispose()
+
+    def wait_for(self, watcher: Connection, query: TextClause, **parameters: object) -> bool:
+        """Whether ``query`` found a row (or a count above 0) before the upgrade ended."""
+        deadline = time.monotonic() + BOUND_SECONDS
+        while time.monotonic() < deadline and not self.upgrade_over.is_set():
+            found = watcher.execute(query, parameters).first()
+            watcher.rollback()
+            if found is not None and found[0]:
+                return True
+            time.sleep(POLL_SECONDS)
+        return False
+
+    def hold_the_row(self, app: Connection) -> None:
+        try:
+            app.execute(text('UPDATE "user" SET email = email WHERE id = :id'), {"id": self.row_id})
+            self.held_during_upgrade = not self.upgrade_over.is_set()
+            self.upgrade_over.wait(HOLD_SECONDS)
+            app.rollback()
+        except SQLAlchemyError as error:
+            self.trouble = first_line(error)

@@ -114,4 +114,5 @@ def test_the_live_traffic_checks_are_the_slow_ones():
         "sign-ups-go-on",
         "runs-again-without-blocking",
         "inserts-go-on",
+        "copies-past-a-held-user",
     }
