@@ -48,6 +48,15 @@ RENAME_BY_DROP_AND_ADD = """\
         batch_op.drop_column('username')
 """
 
+# 15-rename-expand: login added under transaction-wide limits, idempotently, before a copy
+LOGIN_ADDED_UNDER_LIMITS = (
+    "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
+    "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+    "    op.add_column(\n"
+    "        'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
+    "    )\n"
+)
+
 WRONG_ANSWERS = [
     WrongAnswer(
         "03-add-password-hash",
@@ -580,12 +589,8 @@ WRONG_ANSWERS += [
         body(
             "15-rename-expand",
             "upgrade",
-            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
-            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
-            "    op.add_column(\n"
-            "        'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
-            "    )\n"
-            "    copy_a_batch = sa.text(\n"
+            LOGIN_ADDED_UNDER_LIMITS
+            + "    copy_a_batch = sa.text(\n"
             "        'UPDATE \"user\" SET login = username WHERE id IN (SELECT id FROM \"user\" '\n"
             "        'WHERE login IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED)'\n"
             "    )\n"
@@ -2134,12 +2139,8 @@ WRONG_ANSWERS += [
         body(
             "15-rename-expand",
             "upgrade",
-            "    op.execute(\"SET LOCAL lock_timeout = '2s'\")\n"
-            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
-            "    op.add_column(\n"
-            "        'user', sa.Column('login', sa.String(length=80)), if_not_exists=True\n"
-            "    )\n"
-            "    copy_a_batch = sa.text(\n"
+            LOGIN_ADDED_UNDER_LIMITS
+            + "    copy_a_batch = sa.text(\n"
             "        'UPDATE \"user\" SET login = username WHERE id IN '\n"
             "        '(SELECT id FROM \"user\" WHERE login IS NULL ORDER BY id LIMIT 1000)'\n"
             "    )\n"
