@@ -47,9 +47,50 @@ ADMIN_LIMITS = "-c statement_timeout=10000 -c lock_timeout=5000"
 CONNECTION_LIMIT = 4
 
 DATABASE_PREFIX = "checks_of_"
+# What the server records of every DDL statement a check's role runs to its end, with the
+# limits in force and whether the session set them (source "session") or they are the role's.
+OBSERVER = "course_observer"
+OBSERVER_STATEMENTS = [
+    f"CREATE SCHEMA {OBSERVER}",
+    f"REVOKE ALL ON SCHEMA {OBSERVER} FROM PUBLIC",
+    f"CREATE TABLE {OBSERVER}.ddl (seen bigint GENERATED ALWAYS AS IDENTITY, role name, "
+    "tag text, lock_timeout text, lock_source text, statement_timeout text, "
+    "statement_source text, query text)",
+    f"""CREATE FUNCTION {OBSERVER}.record_ddl() RETURNS event_trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  IF session_user <> current_user THEN
+    INSERT INTO {OBSERVER}.ddl (role, tag, lock_timeout, lock_source, statement_timeout,
+                                statement_source, query)
+    SELECT session_user, tg_tag, l.setting, l.source, s.setting, s.source,
+           left(current_query(), 300)
+    FROM pg_settings l, pg_settings s
+    WHERE l.name = 'lock_timeout' AND s.name = 'statement_timeout';
+  END IF;
+END $$""",
+    f"REVOKE ALL ON FUNCTION {OBSERVER}.record_ddl() FROM PUBLIC",
+    # at the end of the statement: a write before DROP INDEX CONCURRENTLY would refuse it
+    f"CREATE EVENT TRIGGER {OBSERVER}_ddl ON ddl_command_end "
+    f"EXECUTE FUNCTION {OBSERVER}.record_ddl()",
+    f"ALTER EVENT TRIGGER {OBSERVER}_ddl ENABLE ALWAYS",
+]
 _spaces: list[ScratchSpace] = []
 _admin_engines: dict[str, Engine] = {}
 _databases: dict[str, str] = {}  # server URL -> this process's database on it
+_observed: set[str] = set()  # the databases where the server records DDL (OBSERVER)
+
+
+@dataclass(frozen=True)
+class DdlSeen:
+    """A DDL statement the server saw a role run: its command, each limit's value and
+    whether the session had set it, and the statement (or the ``DO`` block) it came from."""
+
+    tag: str
+    lock_timeout: str
+    lock_timeout_set: bool
+    statement_timeout: str
+    statement_timeout_set: bool
+    query: str
 
 
 @dataclass(frozen=True)
@@ -128,6 +169,8 @@ def drop_all() -> None:
                 ],
             )
             statements = [f'DROP SCHEMA IF EXISTS "{space.schema}" CASCADE']
+            if make_url(space.database_url).database in _observed:
+                statements.append(f"DELETE FROM {OBSERVER}.ddl WHERE role = '{space.role}'")
             statements += [f'DROP OWNED BY "{role}"' for role in roles]
             for statement in statements:
                 _execute(space.database_url, [statement], attempts=3)
@@ -165,6 +208,7 @@ def dispose() -> None:
     while _admin_engines:
         _admin_engines.popitem()[1].dispose()
     _databases.clear()
+    _observed.clear()
 
 
 def _own_database_url() -> str:
@@ -193,7 +237,33 @@ def _own_database() -> str:
         ]
         _execute(server, statements)
         _databases[server] = name
+        own = make_url(server).set(database=name).render_as_string(hide_password=False)
+        try:  # only a superuser may make an event trigger (an existing server's may not be)
+            _execute(own, OBSERVER_STATEMENTS)
+            _observed.add(name)
+        except postgres.PostgresUnavailable:
+            _execute(own, [f"DROP SCHEMA IF EXISTS {OBSERVER} CASCADE"])
     return _databases[server]
+
+
+def ddl_run_by(role: str) -> list[DdlSeen] | None:
+    """The DDL statements the server saw ``role`` run since the last call, in order (and
+    forgotten); None where the server records none (its administrator is no superuser)."""
+    if _own_database() not in _observed:
+        return None
+    with _admin_engine(_own_database_url()).connect() as connection:
+        rows = connection.execute(
+            text(
+                f"DELETE FROM {OBSERVER}.ddl WHERE role = :role RETURNING seen, tag, "
+                "lock_timeout, lock_source, statement_timeout, statement_source, query"
+            ),
+            {"role": role},
+        ).all()
+    return [
+        DdlSeen(tag, lock, lock_source == "session", statement, statement_source == "session",
+                query)  # fmt: skip
+        for _, tag, lock, lock_source, statement, statement_source, query in sorted(rows)
+    ]
 
 
 def _in_schema(url, schema: str, limits: str = "") -> str:

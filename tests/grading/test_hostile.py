@@ -26,6 +26,7 @@ from checker_command import SOLUTIONS, checker, grade
 from class_builder import ROOT, learner_folder
 from gradescope_layout import run_autograder, unpack_autograder
 from quiz_answers import RIGHT
+from wrong_answers import replace_body
 
 from checker.content.catalogue import EXERCISES
 from checker.judge import boundary, separate_user
@@ -39,6 +40,7 @@ SCRIPT = "03-add-password-hash"
 FUNCTION = "01-missing-columns"
 ENUM = "11-enum-column"
 REQUIRED = "15-required-column"
+LINTED = "15-unique-email-linted"
 _ENUM_MADE = "    user_role.create(op.get_bind(), checkfirst=True)\n"
 MARKER = "hostile-7c1e"  # every process an attack starts carries it
 BATCH_SECONDS = 240
@@ -208,6 +210,32 @@ sys.setprofile(forge)
         END $f$\"\"\")
     op.execute('CREATE CAST (user_role AS text) WITH FUNCTION role_text(user_role)')
 """
+    # Lesson 13's answer, without the limits squawk asks for, replacing json.dumps in the child
+    # so that the SQL it writes out (a step's result) reads as clean SQL: everything but the
+    # linter's point is earned.
+    unlimited = replace_body(
+        SOLUTIONS[LINTED],
+        "upgrade",
+        "    with op.get_context().autocommit_block():\n"
+        "        op.create_index('uq_user_email', 'user', ['email'], unique=True,\n"
+        "                        postgresql_concurrently=True)\n"
+        "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX '\n"
+        "               'uq_user_email')\n",
+    )
+    forged_sql = unlimited + """
+
+def clean_report():
+    import json
+    real = json.dumps
+    def dumps(value, *args, **kwargs):
+        if isinstance(value, dict) and "sql" in value:
+            value = dict(value, sql="SELECT 1;\\n")
+        return real(value, *args, **kwargs)
+    json.dumps = dumps
+
+
+clean_report()
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -216,6 +244,7 @@ sys.setprofile(forge)
             history,
         ),
         "rewrites-what-the-checker-sees": ({"02-wire-migrate": forged_facts}, 0),
+        "writes-out-other-sql": ({LINTED: forged_sql}, POINTS[LINTED] - 1),
         "native-daemon": (
             {
                 SCRIPT: in_upgrade(

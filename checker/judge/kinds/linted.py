@@ -3,7 +3,10 @@
 A ``LintedMigrationExercise`` is a migration exercise whose answer must also pass squawk,
 the PostgreSQL migration linter teams run in CI: its upgrade is written out as SQL for
 PostgreSQL in the sandbox (Alembic's offline mode, as ``flask db upgrade --sql`` does),
-and the checker lints that text (``checker.judge.lint``) with the course's rule set.
+and the checker lints that text (``checker.judge.lint``) with the course's rule set. That
+text comes from learner code, which may write out other SQL than it runs or alter what the
+sandbox reports; so the DDL the server itself saw the upgrade run (``postgres_scratch``
+records it) must have had the limits squawk asks for too.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import ast
 from typing import ClassVar
 
+from ...db.postgres_scratch import DdlSeen
 from ..checks import check
 from ..lint import MAX_SQL_BYTES, LinterUnavailable, lint
 from ..outcomes import CheckFailed
@@ -37,6 +41,32 @@ def offline_mode_read(source: str) -> str | None:
             continue
         if name in OFFLINE_MODE_NAMES:
             return name
+    return None
+
+
+def ddl_without_limits(seen: list[DdlSeen]) -> str | None:
+    """The first DDL statement the server saw the upgrade run without a lock_timeout and a
+    statement_timeout of its own in force, in words, or None. squawk asks for both before
+    every DDL statement but a ``CREATE TABLE``, and the limit pass for them to be in force:
+    an upgrade that runs the SQL squawk read meets this; one that writes out other SQL than
+    it runs (or alters what it reports) may not. A limit the session did not set is the
+    check's own role default, not the upgrade's."""
+    for statement in seen:
+        if statement.tag == "CREATE TABLE":
+            continue
+        missing = [
+            name
+            for name, value, set_by_upgrade in (
+                ("lock_timeout", statement.lock_timeout, statement.lock_timeout_set),
+                ("statement_timeout", statement.statement_timeout, statement.statement_timeout_set),
+            )
+            if not set_by_upgrade or value == "0"
+        ]
+        if missing:
+            return (
+                f"{statement.tag} (in `{' '.join(statement.query.split())[:150]}`) with no "
+                f"{' and no '.join(missing)} of its own in force"
+            )
     return None
 
 
@@ -85,4 +115,10 @@ class LintedMigrationExercise(MigrationExercise):
                 f"squawk reports {len(violations)} problem{'s' if len(violations) != 1 else ''} "
                 f"in the SQL of your upgrade(): {shown.rstrip('.')}"
                 + (f"; and {more} more." if more > 0 else ".")
+            )
+        unprotected = ddl_without_limits(trial.upgrade_ddl or [])
+        if unprotected:
+            raise CheckFailed(
+                f"squawk passes the SQL your upgrade() writes out, but the server saw it run "
+                f"{unprotected}: what squawk reads must be what the server runs."
             )

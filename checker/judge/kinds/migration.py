@@ -187,7 +187,12 @@ class MigrationExercise(Exercise):
     def upgrade_schema(self, trial: MigrationTrial) -> None:
         """after upgrade, the schema is the target schema"""
         trial.visible_db = self.seeded_database(trial, trial.visible_rows, tag="visible")
+        role = trial.visible_db.role
+        if role:  # on PostgreSQL: what the server sees the upgrade run, not what seeding ran
+            postgres_scratch.ddl_run_by(role)
         self.migrate(trial, trial.visible_db, "upgrade", self.head(trial))
+        if role:
+            trial.upgrade_ddl = postgres_scratch.ddl_run_by(role)
         self.verify_schema(trial, trial.visible_db, "upgrade", self.head(trial))
 
     @check("upgrade-data", needs="history")
@@ -368,7 +373,7 @@ class MigrationExercise(Exercise):
             if trial.session.sockets:
                 relay = trial.session.child_socket_path(trial.session.sockets[0][0])
                 child_url = postgres.through_socket_folder(child_url, os.path.dirname(relay))
-            return Database(child_url, None, space.inspector_url, space.learner_url)
+            return Database(child_url, None, space.inspector_url, space.learner_url, space.role)
         key = (self.id, tag)
         if key not in SEEDED_SQLITE_FILES:
             path = trial.private / f"seeded-{tag}.db"

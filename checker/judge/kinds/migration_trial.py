@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...db import postgres_scratch
 from .. import sandbox
 from ..outcomes import CheckFailed
 from .source import ScriptIdentity
@@ -21,13 +22,15 @@ class Database:
     On PostgreSQL, ``inspect_url`` is the space's inspector role (``postgres_scratch``),
     no superuser, which may read what the learner's role may: the catalogs, the rows, the
     server's locks. What the app does (adding a user) goes through ``app_url``, the
-    learner's own role, as the child's migrations do.
+    learner's own role, as the child's migrations do; ``role`` is that role's name, whose
+    DDL statements the server records.
     """
 
     child_url: str
     scratch_file: str | None = None
     inspect_url: str = ""
     app_url: str = ""
+    role: str = ""
 
 
 @dataclass
@@ -47,6 +50,7 @@ class MigrationTrial:
     visible_rows: dict[str, list[dict[str, Any]]]
     visible_db: Database | None = None
     hidden_db: Database | None = None
+    upgrade_ddl: list[postgres_scratch.DdlSeen] | None = None  # what the server saw it run
     copies: itertools.count = field(default_factory=itertools.count)
     states: dict[str, str] = field(default_factory=dict)
 
