@@ -210,7 +210,8 @@ and writes `username`.
 **Write release 1 of the rename instead (expand):**
 - `upgrade()` adds `login`, a `VARCHAR(80)` column that may be NULL (release 1's code writes
   both columns; the old code only `username`), and copies every user's `username` into it;
-  `username` stays as it is;
+  `username` stays as it is, and nothing else is made (no trigger: release 2 copies the rows
+  the old code adds or changes meanwhile, as in lesson 13);
 - its SQL, written out by `upgrade --sql`, passes squawk (PostgreSQL 18) with the course's
   rules: every rule but `prefer-text-field` (`login` has the type `username` has); a
   `squawk-ignore` comment does not count as a fix, nor does a limit squawk counts though the
