@@ -26,7 +26,7 @@ SAME_DISPLAY_NAME = "writing the same display name twice leaves the same value"
 SAME_LIMIT_TWICE = "setting a limit twice, or the two limits in the other order, sets the same limits before the statements that need them"
 RESET_LEFT_OUT = "the statement asks for no RESET: the attaching step runs under its own SET LOCAL limits all the same, and the build's limits stay on the migration's connection, which flask db upgrade closes as its process ends (an app that ran its migrations on its own pool would keep them: a case the exercise does not set)"
 COPIED_TWICE = "copying username into login a second time leaves the same values"
-LEFTOVER_UNSTATED = "the statement does not ask the upgrade to recover from an earlier build its lock_timeout cancelled; the solution drops such a leftover index first, as the cheat sheet advises, and on a database without one the statement does nothing"
+LEFTOVER_UNSTATED = "a failed build (its lock_timeout ran out, or two users shared an address) leaves an invalid index; the statement asks a run after it only to keep the app writing, not to succeed, and without the DROP such a run stops at the index it finds, blocking no one; the solution drops it first, as the cheat sheet advises, and on a database without one the statement does nothing"
 BUILT_AGAIN = "the second pass drops the index the first one built and builds it again: slower, the same index; dropping an index that is no longer there does nothing"
 EQUIVALENT: dict[tuple[str, str], str] = {
     (
