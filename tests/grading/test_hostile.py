@@ -41,6 +41,7 @@ FUNCTION = "01-missing-columns"
 ENUM = "11-enum-column"
 REQUIRED = "15-required-column"
 LINTED = "15-unique-email-linted"
+EXPAND = "15-rename-expand"
 _ENUM_MADE = "    user_role.create(op.get_bind(), checkfirst=True)\n"
 MARKER = "hostile-7c1e"  # every process an attack starts carries it
 BATCH_SECONDS = 240
@@ -236,6 +237,28 @@ def clean_report():
 
 clean_report()
 """
+    # A downgrade that copies login back over what the old code wrote, and a patch making the
+    # child's own writes of the old code's rename land in login too, so that the copy back
+    # changes nothing: everything but the downgrade's two checks is earned.
+    hides_the_renames = replace_body(
+        SOLUTIONS[EXPAND],
+        "downgrade",
+        "    op.execute('UPDATE \"user\" SET username = login WHERE login IS NOT NULL')\n"
+        "    op.drop_column('user', 'login')\n",
+    ) + """
+
+def mirror_renames():
+    from sqlalchemy.sql import dml
+    real = dml.Update.values
+    def values(self, *args, **kwargs):
+        if args and isinstance(args[0], dict) and "username" in args[0] and "login" in self.table.c:
+            args = (dict(args[0], login=args[0]["username"]),) + args[1:]
+        return real(self, *args, **kwargs)
+    dml.Update.values = values
+
+
+mirror_renames()
+"""
     visible = POINTS[SCRIPT] - EXERCISES[SCRIPT].hidden_checks
     empty_cases = sum(case.expected == frozenset() for case in EXERCISES[FUNCTION].cases)
     return {
@@ -245,6 +268,7 @@ clean_report()
         ),
         "rewrites-what-the-checker-sees": ({"02-wire-migrate": forged_facts}, 0),
         "writes-out-other-sql": ({LINTED: forged_sql}, POINTS[LINTED] - 1),
+        "rewrites-the-app-s-writes": ({EXPAND: hides_the_renames}, POINTS[EXPAND] - 2),
         "native-daemon": (
             {
                 SCRIPT: in_upgrade(

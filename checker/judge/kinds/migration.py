@@ -217,8 +217,28 @@ class MigrationExercise(Exercise):
                 what=f"Writing to {self.changed_table} after your upgrade",
                 source=trial.source,
             )
+            # The child that wrote them has loaded the answer, which may alter what it does:
+            # the rows are read back before the downgrade is judged on them.
+            self.verify_rows(
+                trial,
+                trial.visible_db,
+                f"once the app had written to {self.changed_table} after the upgrade",
+                self.written_by_the_app(trial.visible_rows),
+            )
         self.migrate(trial, trial.visible_db, "downgrade", self.parents[0])
         self.verify_schema(trial, trial.visible_db, "downgrade", None)
+
+    def written_by_the_app(self, rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict]]:
+        """The rows expected after the upgrade once the app has written
+        ``written_after_upgrade`` and ``changed_after_upgrade`` (a column a written row does
+        not name holds NULL)."""
+        expected = self.upgraded(rows)
+        columns = self.metadata(self.target_layout).tables[self.changed_table].columns.keys()
+        changes = {change["id"]: change for change in self.changed_after_upgrade}
+        expected[self.changed_table] = [
+            {**row, **changes.get(row.get("id"), {})} for row in expected[self.changed_table]
+        ] + [{name: row.get(name) for name in columns} for row in self.written_after_upgrade]
+        return expected
 
     @check("downgrade-data", needs="history")
     def downgrade_data(self, trial: MigrationTrial) -> None:
