@@ -608,6 +608,56 @@ WRONG_ANSWERS += [
         "and your upgrade ended well, leaving 1 without their username in login (user 119999",
     ),
     WrongAnswer(
+        "15-rename-expand",
+        "the copy in ranges of ids, a range whose rows the app holds skipped (NOWAIT), slowly",
+        body(
+            "15-rename-expand",
+            "upgrade",
+            LOGIN_ADDED_UNDER_LIMITS
+            + "    copy_range = sa.text(\n"
+            "        'UPDATE \"user\" SET login = username WHERE id IN (SELECT id FROM \"user\" '\n"
+            "        'WHERE id >= :low AND id < :high AND login IS NULL FOR UPDATE NOWAIT)'\n"
+            "    )\n"
+            "    with op.get_context().autocommit_block():\n"
+            "        op.execute(\"SET lock_timeout = '2s'\")\n"
+            "        op.execute(\"SET statement_timeout = '5s'\")\n"
+            "        found = op.get_bind().execute(sa.text('SELECT max(id) FROM \"user\"'))\n"
+            "        top = found.scalar() if found is not None else 0\n"
+            "        for low in range(0, top + 1, 1000):\n"
+            "            try:\n"
+            "                op.get_bind().execute(copy_range, {'low': low, 'high': low + 1000})\n"
+            "            except sa.exc.OperationalError:\n"
+            "                pass\n"
+            "            __import__('time').sleep(0.01)\n"
+            "        op.execute('RESET statement_timeout')\n"
+            "        op.execute('RESET lock_timeout')\n",
+        ),
+        "failed",
+        "and your upgrade ended well, leaving 1000 without their username in login (user 119000",
+    ),
+    WrongAnswer(
+        "10-deploy-safe-column",
+        "the downgrade deletes the users marked inactive, who could not exist before",
+        edit(
+            "10-deploy-safe-column",
+            "def downgrade():\n",
+            "def downgrade():\n    op.execute('DELETE FROM \"user\" WHERE NOT is_active')\n",
+        ),
+        "failed",
+        "after downgrade, 1 of 11 users are gone (ids 3)",
+    ),
+    WrongAnswer(
+        "15-required-column",
+        "the downgrade deletes the users marked inactive",
+        edit(
+            "15-required-column",
+            "def downgrade():\n",
+            "def downgrade():\n    op.execute('DELETE FROM \"user\" WHERE NOT is_active')\n",
+        ),
+        "failed",
+        "after downgrade, 1 of 11 users are gone (ids 3)",
+    ),
+    WrongAnswer(
         "11-enum-column",
         "autovacuum turned off on user, and row level security enabled, both left so",
         edit(

@@ -94,7 +94,7 @@ class GivesWayMigrationExercise(LintedMigrationExercise):
         self.verify_schema(trial, database, "the upgrade ran again", self.head(trial))
 
     def upgrade_while_held(self, trial: MigrationTrial, database: Database) -> str | None:
-        """Run the upgrade while the table is held: how it gave up (the last line of its
+        """Run the upgrade while the table is held: how it gave up (the first line of its
         error), or None when it went through.
 
         Any error counts, not only PostgreSQL's own timeouts: an upgrade may catch one and
@@ -114,7 +114,7 @@ class GivesWayMigrationExercise(LintedMigrationExercise):
             if problem.outcome is not Outcome.ERROR:
                 raise
             lines = (problem.detail or problem.message).strip().splitlines()
-            return lines[-1][:200] if lines else "an error"
+            return lines[0].strip()[:200] if lines else "an error"
         return None
 
 

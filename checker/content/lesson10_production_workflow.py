@@ -22,6 +22,8 @@ class DeploySafeColumn(MigrationExercise):
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+is_active"
+    # The new code marks a user inactive after the upgrade: the downgrade keeps that user.
+    changed_after_upgrade = [{"id": 3, "is_active": False}]
     task = """\
 **Start:** the `user` table of the first migration, `5e1f0c2a9b01` (`id`, `username`, `email`),
 holding users. In production the migration runs first, and for a while the *previous* version of
@@ -32,7 +34,8 @@ INTO user (username, email) VALUES (...)`.
 - `upgrade()` adds `is_active`, BOOLEAN, **NOT NULL**; every existing user is active;
 - users inserted afterwards by the previous version of the app (which does not mention
   `is_active`) must be accepted, and be active;
-- `downgrade()` removes the column.
+- `downgrade()` removes the column, and keeps every user: those the new code marked inactive
+  after the upgrade too.
 
 **Preserve:** every user and all their other values, both ways.
 """

@@ -78,6 +78,8 @@ class RequiredColumn(GivesWayMigrationExercise):
     base_revisions = ("5e1f0c2a9b01_create_user_table.py",)
     start_layout = "user"
     target_layout = "user+is_active"
+    # The new code marks a user inactive after the upgrade: the downgrade keeps that user.
+    changed_after_upgrade = [{"id": 3, "is_active": False}]
     task = """\
 **Start (PostgreSQL):** the `user` table of the first migration, `5e1f0c2a9b01` (`id`,
 `username`, `email`), holding users. The starter is the migration autogenerate wrote for a new
@@ -99,7 +101,8 @@ squawk flags it, and it fails on a table that has rows.
   seconds (the app's queries queue behind it only that long) instead of queueing them for as long
   as that transaction lasts, leaves the database as it was, and runs once that transaction is
   over;
-- `downgrade()` removes the column.
+- `downgrade()` removes the column, and keeps every user: those the new code marked inactive
+  after the upgrade too.
 
 **Preserve:** every user and all their values, both ways.
 """

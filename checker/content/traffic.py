@@ -292,15 +292,15 @@ class WriterHoldingTheTable(TransactionAroundUpgrade):
             engine.dispose()
 
 
-HOLD_SECONDS = 1.0  # how long the app keeps a user's row once it has it
 WAITING_BACKEND = text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted")
 
 
 class RowHeldDuringCopy(TransactionAroundUpgrade):
     """The app writing to one user while the upgrade copies values into a new column: the
     table gets ``added_users`` more users, and the app's transaction asks for the last of
-    them (``row_id``) as soon as the upgrade's ``ALTER TABLE`` is done, and keeps it for
-    ``HOLD_SECONDS``: a copy in batches, in the order of ids, meets it held.
+    them (``row_id``) as soon as the upgrade's ``ALTER TABLE`` is done, and keeps it until
+    the upgrade waits for a lock (then the app's transaction ends, and the copy can go on)
+    or ends: a copy in batches, in the order of ids, meets it held however fast it goes.
 
     To have the app's ``UPDATE`` first in line, the checker holds the table (a lock only an
     ``ALTER TABLE`` waits for) until the upgrade waits for it and the app's ``UPDATE`` is
@@ -313,6 +313,8 @@ class RowHeldDuringCopy(TransactionAroundUpgrade):
         self.added_users = added_users
         self.row_id = FIRST_BULK_ID + added_users - 1
         self.held_during_upgrade = False
+        self.row_held = threading.Event()
+        self.release = threading.Event()
 
     def run(self) -> None:
         engine = create_engine(self.url, poolclass=NullPool)
@@ -328,6 +330,9 @@ class RowHeldDuringCopy(TransactionAroundUpgrade):
                     writer.start()
                     self.wait_for(watcher, WAITING_BACKEND, pid=app_pid)
                     gate.rollback()
+                    self.row_held.wait(BOUND_SECONDS)
+                    self.wait_for(watcher, WAITS, role=self.role)  # for the app's row, or ends
+                    self.release.set()
                     writer.join(BOUND_SECONDS)
                 gate.rollback()
         except SQLAlchemyError as error:
@@ -348,10 +353,14 @@ class RowHeldDuringCopy(TransactionAroundUpgrade):
         return False
 
     def hold_the_row(self, app: Connection) -> None:
+        """The app's transaction: it writes to the row, and ends when told to (``release``)."""
         try:
             app.execute(text('UPDATE "user" SET email = email WHERE id = :id'), {"id": self.row_id})
             self.held_during_upgrade = not self.upgrade_over.is_set()
-            self.upgrade_over.wait(HOLD_SECONDS)
+            self.row_held.set()
+            self.release.wait(BOUND_SECONDS)
             app.rollback()
         except SQLAlchemyError as error:
             self.trouble = first_line(error)
+        finally:
+            self.row_held.set()

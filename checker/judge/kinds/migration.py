@@ -60,7 +60,8 @@ class MigrationExercise(Exercise):
     schema allows (a longer text); the downgrade must bring them back as ``after_downgrade``
     says. ``changed_after_upgrade`` are changes the app then makes to seeded rows of
     ``changed_table`` (each names its row by ``id``, with the values written), as the code
-    still running would; the downgrade must keep them.
+    still running would; the downgrade must keep them (in the columns it keeps) and every
+    row they changed.
     """
 
     base_revisions: ClassVar[tuple[str, ...]]
@@ -245,7 +246,11 @@ class MigrationExercise(Exercise):
         """after downgrade, every row of every table is back as before"""
         trial.require(trial.visible_db, "downgraded", "the downgrade of the first database")
         expected = dict(trial.visible_rows)
-        changes = {change["id"]: change for change in self.changed_after_upgrade}
+        kept = self.metadata(self.start_layout).tables[self.changed_table].columns.keys()
+        changes = {
+            change["id"]: {key: value for key, value in change.items() if key in kept}
+            for change in self.changed_after_upgrade
+        }
         expected[self.changed_table] = [
             {**row, **changes.get(row.get("id"), {})} for row in expected[self.changed_table]
         ] + [self.after_downgrade(dict(row)) for row in self.written_after_upgrade]
