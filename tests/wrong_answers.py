@@ -659,6 +659,19 @@ WRONG_ANSWERS += [
     ),
     WrongAnswer(
         "11-enum-column",
+        "user's id sequence capped at the largest id there, and the app's rights on user revoked",
+        edit(
+            "11-enum-column",
+            "    user_role.create(op.get_bind(), checkfirst=True)\n",
+            "    user_role.create(op.get_bind(), checkfirst=True)\n"
+            "    op.execute('ALTER SEQUENCE user_id_seq MAXVALUE 11')\n"
+            "    op.execute('REVOKE INSERT ON \"user\" FROM PUBLIC')\n",
+        ),
+        "failed",
+        "the sequence user_id_seq has settings of its own (MAXVALUE 11)",
+    ),
+    WrongAnswer(
+        "11-enum-column",
         "autovacuum turned off on user, and row level security enabled, both left so",
         edit(
             "11-enum-column",

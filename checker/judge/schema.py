@@ -533,11 +533,33 @@ SELECT c.relname, concat_ws('; ',
   CASE WHEN c.relforcerowsecurity THEN 'row level security forced on its owner' END,
   CASE WHEN c.reloptions IS NOT NULL THEN
     'storage parameters ' || left(array_to_string(c.reloptions, ', '), 200) END,
-  CASE WHEN c.relreplident <> 'd' THEN 'a replica identity other than the default' END)
+  CASE WHEN c.relreplident <> 'd' THEN 'a replica identity other than the default' END,
+  CASE WHEN c.relacl IS NOT NULL OR a.granted THEN
+    'privileges granted or revoked on it or its columns' END,
+  CASE WHEN a.identity THEN 'an identity column (GENERATED ... AS IDENTITY)' END)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (
+  SELECT bool_or(attacl IS NOT NULL) AS granted, bool_or(attidentity <> '') AS identity
+  FROM pg_attribute WHERE attrelid = c.oid AND attnum > 0 AND NOT attisdropped) a
 WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
 AND (c.relpersistence = 'u' OR c.relrowsecurity OR c.relforcerowsecurity
-     OR c.reloptions IS NOT NULL OR c.relreplident <> 'd')
+     OR c.reloptions IS NOT NULL OR c.relreplident <> 'd' OR c.relacl IS NOT NULL
+     OR a.granted OR a.identity)
+ORDER BY 1 LIMIT 20
+"""
+# A sequence that no longer counts 1, 2, 3 ... up to its type's largest value, once.
+SEQUENCE_SETTINGS = """
+SELECT sequencename, concat_ws(', ',
+  CASE WHEN increment_by <> 1 THEN 'INCREMENT ' || increment_by END,
+  CASE WHEN min_value <> 1 THEN 'MINVALUE ' || min_value END,
+  CASE WHEN max_value <> CASE data_type WHEN 'smallint'::regtype THEN 32767
+       WHEN 'integer'::regtype THEN 2147483647 ELSE 9223372036854775807 END
+       THEN 'MAXVALUE ' || max_value END,
+  CASE WHEN cycle THEN 'CYCLE' END)
+FROM pg_sequences WHERE schemaname = current_schema()
+AND (increment_by <> 1 OR min_value <> 1 OR cycle OR max_value <> CASE data_type
+     WHEN 'smallint'::regtype THEN 32767 WHEN 'integer'::regtype THEN 2147483647
+     ELSE 9223372036854775807 END)
 ORDER BY 1 LIMIT 20
 """
 SQLITE_OBJECTS = (
@@ -550,7 +572,8 @@ SQLITE_OBJECTS = (
 def extra_objects(database_url: str) -> list[str]:
     """Views and triggers, and on PostgreSQL functions, rules, row security policies,
     casts and operators on the schema's types, sequences no column owns, a table's own
-    settings (UNLOGGED, row security, storage parameters, replica identity), deferrable
+    settings (UNLOGGED, row security, storage parameters, replica identity, privileges, an
+    identity column), a sequence's own (increment, bounds, cycling), deferrable
     constraints and constraints never validated: no table layout has any, and one left
     behind changes what the app's queries do (or, unvalidated, leaves the rows already there
     unchecked, though reflection shows the constraint as any other)."""
@@ -570,6 +593,12 @@ def extra_objects(database_url: str) -> list[str]:
             f"the table {str(name)[:100]} has settings a table of the app should not have "
             f"({what})"
             for name, what in settings
+        ]
+        counting = [] if sqlite else connection.execute(text(SEQUENCE_SETTINGS)).all()
+        sentences += [
+            f"the sequence {str(name)[:100]} has settings of its own ({what}): the ids it "
+            "gives the app's new rows change, or run out"
+            for name, what in counting
         ]
         unchecked = [] if sqlite else connection.execute(text(UNVALIDATED_CONSTRAINTS)).scalars()
         return sentences + [
