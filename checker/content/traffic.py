@@ -1,5 +1,10 @@
 """The busy app that lessons 13 and 15 play around an upgrade: a writer that keeps a
-transaction open, a new user signing up, and the server's lock table watched throughout."""
+transaction open, a new user signing up, a user's row held during a copy, and the server's
+lock table watched throughout.
+
+Its 370 lines are these three players, which share the queries and the thread they run
+beside the upgrade.
+"""
 
 from __future__ import annotations
 

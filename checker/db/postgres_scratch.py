@@ -18,6 +18,10 @@ roles may connect to: some waits are per database (``CREATE INDEX CONCURRENTLY``
 for every older transaction of its database), so a transaction a learner holds open in
 one grading worker must not hold up a classmate's check in another. A process's database
 is dropped when a later process finds its process gone, and with the server.
+
+That database also holds the server's record of the DDL statements each check's role runs
+(``OBSERVER``, an event trigger only a superuser may make): the module's 310 lines are the
+spaces and that record, which share the database and its administration.
 """
 
 from __future__ import annotations

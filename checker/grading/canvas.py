@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .names import escaped
+
 DIGITS = re.compile(r"[0-9]+")
 MAX_BULK_ENTRIES = 20_000
 MAX_BULK_BYTES = 16 * 2**30
@@ -156,10 +158,10 @@ def handins(
             continue
         file, note = choose(user_files)
         if note:
-            notes.setdefault(learner, []).append(note)
+            notes.setdefault(learner, []).append(escaped(note))
         shown = file or user_files[0]
         about = {
-            "file": shown.path.name,
+            "file": escaped(shown.path.name),  # shown in the learner's feedback and records
             "lms": "Canvas",
             "lms_id": user_id,
             "lms_file_id": shown.file_id,
@@ -180,6 +182,9 @@ def short_name(name: str) -> str:
     return f"{start}-{digest}{Path(name).suffix[:16]}"
 
 
+SHOWN_LEFT_OUT = 5
+
+
 def entry_name_problem(name: str) -> str | None:
     """Why a file of the bulk download cannot be unpacked under its name, or None."""
     if "\\" in name or "\0" in name:
@@ -196,8 +201,9 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> list[str
 
     A file whose name alone is the problem (a backslash or NUL, a leading dot, a name the
     file system refuses: part of a learner's own file name, which Canvas keeps) is left out,
-    and the warnings returned say which; the rest of the class is unpacked."""
-    left_out = []
+    and the warnings returned say which (the first ``SHOWN_LEFT_OUT``, then how many more);
+    the rest of the class is unpacked."""
+    left_out, unlisted = [], 0
     try:
         with zipfile.ZipFile(archive) as bulk:
             entries = bulk.infolist()
@@ -223,8 +229,10 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> list[str
                     else:
                         with copy, bulk.open(entry) as source:
                             copy.write(source.read(largest + 1))
-                if problem is not None:
+                if problem is not None and len(left_out) < SHOWN_LEFT_OUT:
                     left_out.append(f"{name!r} in {archive.name} was not read: {problem}.")
+                elif problem is not None:
+                    unlisted += 1
     except BulkDownloadError:
         raise
     except FileExistsError as error:
@@ -238,4 +246,6 @@ def extract_bulk_download(archive: Path, target: Path, largest: int) -> list[str
         raise BulkDownloadError(
             f"{archive.name} is not a readable zip archive ({type(error).__name__})"
         ) from None
+    if unlisted:
+        left_out.append(f"{unlisted} more files in {archive.name} were not read, alike.")
     return left_out

@@ -142,7 +142,7 @@ def unpacked(
                 raise HandinError(str(error)) from None
             submissions = bulk
         result = stack.enter_context(_unpacked_folder(course, submissions, canvas_ids or {}))
-        result.warnings[:0] = left_out
+        result.warnings += left_out
         yield result
 
 

@@ -80,3 +80,12 @@ def test_a_file_whose_name_cannot_be_unpacked_is_left_out_alone(tmp_path):
         "backslash or a NUL.",
         "'.mallorymal_1002_2003_x.zip' in bulk.zip was not read: its name begins with a dot.",
     ]
+
+
+def test_many_files_left_out_are_counted_not_listed(tmp_path):
+    with zipfile.ZipFile(tmp_path / "bulk.zip", "w") as bulk:
+        for number in range(8):
+            bulk.writestr(f"mallorymal_1002_{3000 + number}_x\\{number}.txt", b"mallory")
+    (tmp_path / "out").mkdir()
+    left_out = extract_bulk_download(tmp_path / "bulk.zip", tmp_path / "out", 100)
+    assert len(left_out) == 6 and left_out[-1] == "3 more files in bulk.zip were not read, alike."
