@@ -724,6 +724,23 @@ RIGHT_ANSWERS += [
         ),
     ),
     RightAnswer(
+        "15-unique-email-linted",
+        "the attaching step's SET LOCAL limits sent in one query with it, in the autocommit block",
+        edit(
+            "15-unique-email-linted",
+            "    # Attaching the built index takes its lock for a moment: short limits.\n"
+            "    op.execute(\"SET LOCAL lock_timeout = '5s'\")\n"
+            "    op.execute(\"SET LOCAL statement_timeout = '5s'\")\n"
+            "    op.execute('ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX "
+            "uq_user_email')\n",
+            "        op.execute(\n"
+            "            \"SET LOCAL lock_timeout = '5s'; SET LOCAL statement_timeout = '5s'; \"\n"
+            "            'ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE USING INDEX '\n"
+            "            'uq_user_email'\n"
+            "        )\n",
+        ),
+    ),
+    RightAnswer(
         "15-required-column",
         "a lock timeout caught and given up with an error of its own",
         body(

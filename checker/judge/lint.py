@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,16 +134,19 @@ def lint(
     return sorted(found, key=lambda violation: (violation.line, violation.rule))
 
 
-def statements(lines: list[str]) -> list[tuple[int, str]]:
-    """Each statement of the SQL with the number of the line it starts on, comments left out
-    and its spaces collapsed: a statement ends at a ``;`` outside quotes (``'...'``,
-    ``"..."``, ``$$...$$`` or ``$tag$...$tag$``, so a ``DO`` block's ``BEGIN ... END`` is no
-    transaction) and comments, wherever it is on its line (``SET ...; RESET ...`` is two).
-    One pass over the SQL: its time grows with its length, not faster."""
+def statements(lines: list[str]) -> list[tuple[int, str, int]]:
+    """Each statement of the SQL with the number of the line it starts on and of the query
+    it was sent in, comments left out and its spaces collapsed: a statement ends at a ``;``
+    outside quotes (``'...'``, ``"..."``, ``$$...$$`` or ``$tag$...$tag$``, so a ``DO``
+    block's ``BEGIN ... END`` is no transaction) and comments, wherever it is on its line
+    (``SET ...; RESET ...`` is two). Alembic writes each query it sends (an ``op.execute``'s
+    text) on lines of its own: statements that share a line were sent as one query. One pass
+    over the SQL: its time grows with its length, not faster."""
     sql = "\n".join(lines)
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, int]] = []
     parts: list[str] = []
     start = line = 1
+    query = ended = 0  # ``ended``: where the last statement's ``;`` was
     index = counted = 0  # the line breaks before ``counted`` are counted in ``line``
     while index < len(sql):
         char = sql[index]
@@ -152,9 +156,10 @@ def statements(lines: list[str]) -> list[tuple[int, str]]:
             index = _end_of(sql, "*/", index + 2)
         elif char == ";":
             if parts:
-                found.append((start, " ".join("".join(parts).split())))
+                found.append((start, " ".join("".join(parts).split()), query))
             parts = []
             index += 1
+            ended = index
         elif char.isspace():
             if parts:
                 parts.append(char)
@@ -166,10 +171,11 @@ def statements(lines: list[str]) -> list[tuple[int, str]]:
             if not parts:
                 line, counted = line + sql.count("\n", counted, index), index
                 start = line
+                query += sql.find("\n", ended, index) >= 0
             parts.append(sql[index:after])
             index = after
     if parts:
-        found.append((start, " ".join("".join(parts).split())))
+        found.append((start, " ".join("".join(parts).split()), query))
     return found
 
 
@@ -208,13 +214,21 @@ def limits_not_in_force(lines: list[str]) -> list[Violation]:
     local: dict[str, bool | None] = dict.fromkeys(LIMITS)  # None: no SET LOCAL in force
     lost: dict[str, str] = {}  # a limit written but not in force, and why
     found = []
-    for number, statement in statements(lines):
+    parsed = statements(lines)
+    sent_together = Counter(query for _, _, query in parsed)
+    implicit: int | None = None  # the query whose statements run as one transaction, if any
+    for number, statement, query in parsed:
+        if implicit is not None and query != implicit:
+            end_local_limits(local, session, lost, f"as its query ended, before line {number}")
+            implicit = None
+        if not in_transaction and implicit is None and sent_together[query] > 1:
+            implicit = query  # PostgreSQL runs a query of several statements as one transaction
         setting, reset = SET_LIMIT.match(statement), RESET_LIMIT.match(statement)
         if setting:
             scope, name, value = setting.group(1), setting.group(2).lower(), setting.group(3)
             is_local = bool(scope) and scope.strip().upper() == "LOCAL"
             on = not limit_value_off(value)
-            if is_local and not in_transaction:
+            if is_local and not in_transaction and implicit is None:
                 lost[name] = (
                     "set with SET LOCAL outside a transaction (in an autocommit block), where "
                     "PostgreSQL ignores SET LOCAL"
@@ -242,14 +256,10 @@ def limits_not_in_force(lines: list[str]) -> list[Violation]:
         elif TRANSACTION_START.match(statement):
             in_transaction = True
         elif TRANSACTION_END.match(statement):
-            for name in LIMITS:
-                if local[name] and not session[name]:
-                    lost[name] = (
-                        f"set with SET LOCAL, which ended with its transaction at the "
-                        f"{statement.split()[0].upper()} on line {number}"
-                    )
-                local[name] = None
-            in_transaction = False
+            end_local_limits(
+                local, session, lost, f"at the {statement.split()[0].upper()} on line {number}"
+            )
+            in_transaction, implicit = False, None
         elif "alembic_version" not in statement and (
             LOCKING_STATEMENT.match(statement) or DATA_CHANGE.match(statement)
         ):
@@ -259,6 +269,16 @@ def limits_not_in_force(lines: list[str]) -> list[Violation]:
             if missing:
                 found.append(limit_violation(number, lines[number - 1], missing, lost))
     return found
+
+
+def end_local_limits(
+    local: dict[str, bool | None], session: dict[str, bool], lost: dict[str, str], when: str
+) -> None:
+    """A transaction ends: its ``SET LOCAL`` limits end with it (``when`` says where)."""
+    for name in LIMITS:
+        if local[name] and not session[name]:
+            lost[name] = f"set with SET LOCAL, which ended with its transaction {when}"
+        local[name] = None
 
 
 def limit_violation(number: int, line: str, names: list[str], why: dict[str, str]) -> Violation:

@@ -164,6 +164,12 @@ LIMITS_IN_FORCE = [
         [3],
     ),
     (
+        "SET LOCAL sent in one query with the statement, outside a transaction",
+        "COMMIT;\nSET LOCAL lock_timeout = '2s'; SET LOCAL statement_timeout = '5s'; "
+        "ALTER TABLE t ADD b int;\nALTER TABLE t ADD c int;\nBEGIN;\nCOMMIT;\n",
+        [3],
+    ),
+    (
         "a semicolon inside quotes and comments ends no statement",
         "BEGIN;\n-- RESET lock_timeout; here\nSET LOCAL lock_timeout = '2s';\n"
         "COMMENT ON TABLE t IS 'a; RESET lock_timeout';\n/* ; */ ALTER TABLE t ADD b int;\n"
