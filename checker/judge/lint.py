@@ -12,6 +12,8 @@ it to the end of the file; the server does not. ``SET LOCAL`` lasts until its tr
 (Alembic's ``autocommit_block()`` writes a ``COMMIT`` first) and does nothing outside a
 transaction; ``RESET`` ends a limit. Such a limit, written but no longer in force at a
 statement that takes a lock, is reported here as squawk would have reported a missing one.
+Its 310 lines are squawk's run and that limit pass, which reads the SQL statement by statement
+as the server runs it.
 """
 
 from __future__ import annotations
