@@ -235,25 +235,29 @@ class MigrationExercise(Exercise):
         not name holds NULL)."""
         expected = self.upgraded(rows)
         columns = self.metadata(self.target_layout).tables[self.changed_table].columns.keys()
-        changes = {change["id"]: change for change in self.changed_after_upgrade}
-        expected[self.changed_table] = [
-            {**row, **changes.get(row.get("id"), {})} for row in expected[self.changed_table]
-        ] + [{name: row.get(name) for name in columns} for row in self.written_after_upgrade]
+        expected[self.changed_table] = self.changed_by_the_app(
+            expected[self.changed_table], self.target_layout
+        ) + [{name: row.get(name) for name in columns} for row in self.written_after_upgrade]
         return expected
+
+    def changed_by_the_app(self, rows: list[dict[str, Any]], layout: str) -> list[dict]:
+        """Rows of ``changed_table`` with ``changed_after_upgrade`` applied, in the columns
+        ``layout``'s table has."""
+        kept = self.metadata(layout).tables[self.changed_table].columns.keys()
+        changes = {
+            change["id"]: {key: value for key, value in change.items() if key in kept}
+            for change in self.changed_after_upgrade
+        }
+        return [{**row, **changes.get(row.get("id"), {})} for row in rows]
 
     @check("downgrade-data", needs="history")
     def downgrade_data(self, trial: MigrationTrial) -> None:
         """after downgrade, every row of every table is back as before"""
         trial.require(trial.visible_db, "downgraded", "the downgrade of the first database")
         expected = dict(trial.visible_rows)
-        kept = self.metadata(self.start_layout).tables[self.changed_table].columns.keys()
-        changes = {
-            change["id"]: {key: value for key, value in change.items() if key in kept}
-            for change in self.changed_after_upgrade
-        }
-        expected[self.changed_table] = [
-            {**row, **changes.get(row.get("id"), {})} for row in expected[self.changed_table]
-        ] + [self.after_downgrade(dict(row)) for row in self.written_after_upgrade]
+        expected[self.changed_table] = self.changed_by_the_app(
+            expected[self.changed_table], self.start_layout
+        ) + [self.after_downgrade(dict(row)) for row in self.written_after_upgrade]
         self.verify_rows(trial, trial.visible_db, "after downgrade", expected)
 
     @check("other-data", hidden=True, needs="history")
